@@ -1,0 +1,1 @@
+"""Conversation analysis: coding, session metrics, feedback and model packs (no web, no SQL)."""
