@@ -1,0 +1,43 @@
+"""One settings object, read from the environment (`EMPATHIC_*`) and injected where needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("empathic", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every user-facing setting; documented in docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="EMPATHIC_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    """Where Empathic keeps trained packs, practice runs and the database."""
+
+    packs_dir: Path | None = None
+    """Where trained model packs live (default: DATA_DIR/packs)."""
+
+    shared_data_dir: Path | None = None
+    """Labelled research data for `empathic train --pack research` (default: ../shared/data)."""
+
+    default_pack: str = "auto"
+    """Pack used when none is named: `auto` prefers a trained pack, else the bundled `rules`."""
+
+    max_input_bytes: int = 20 * 1024 * 1024
+    """Largest transcript file Empathic will read."""
+
+    def resolved_packs_dir(self) -> Path:
+        return self.packs_dir or self.data_dir / "packs"
+
+    def runs_dir(self) -> Path:
+        return self.data_dir / "runs"
+
+    def resolved_shared_data_dir(self) -> Path:
+        return self.shared_data_dir or Path.cwd().parent / "shared" / "data"
