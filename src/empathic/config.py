@@ -39,5 +39,24 @@ class Settings(BaseSettings):
     def runs_dir(self) -> Path:
         return self.data_dir / "runs"
 
+    corpus_dir: Path | None = None
+    """The project's own labelled corpus for `empathic train --pack open` (default: data/corpus)."""
+
     def resolved_shared_data_dir(self) -> Path:
-        return self.shared_data_dir or Path.cwd().parent / "shared" / "data"
+        return self.shared_data_dir or _first_existing(
+            [Path.cwd().parent / "shared" / "data", _repo_root().parent / "shared" / "data"]
+        )
+
+    def resolved_corpus_dir(self) -> Path:
+        return self.corpus_dir or _first_existing(
+            [Path.cwd() / "data" / "corpus", _repo_root() / "data" / "corpus"]
+        )
+
+
+def _repo_root() -> Path:
+    """The checkout this package runs from, when installed in development mode."""
+    return Path(__file__).resolve().parents[2]
+
+
+def _first_existing(candidates: list[Path]) -> Path:
+    return next((p for p in candidates if p.is_dir()), candidates[0])

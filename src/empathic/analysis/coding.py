@@ -89,12 +89,14 @@ def evidence_for(label: str, value: str | None, cues: Sequence[Cue]) -> list[str
     wanted = table.get(value) or table.get("*") or ()
     phrases: dict[str, None] = {}
     for cue in cues:
-        if cue.name in wanted:
+        if cue.name in wanted and len(cue.text) > 1:
             phrases.setdefault(cue.text, None)
     return list(phrases)
 
 
-def _rule_labels(text: str, cues: Sequence[Cue]) -> tuple[dict[str, str | None], dict[str, float]]:
+def _rule_labels(
+    text: str, cues: Sequence[Cue], given_behaviour: str | None = None
+) -> tuple[dict[str, str | None], dict[str, float]]:
     """Deterministic labels from cues; confidences say how sure a rule can be."""
     n = {name: 0 for name in ("question_mark",)}
     for cue in cues:
@@ -114,6 +116,8 @@ def _rule_labels(text: str, cues: Sequence[Cue]) -> tuple[dict[str, str | None],
         behaviour, b_conf = "input", 0.6
     else:
         behaviour, b_conf = "other", 0.5
+    if given_behaviour is not None:
+        behaviour, b_conf = given_behaviour, 1.0
     labels["behaviour"], conf["behaviour"] = behaviour, b_conf
     if behaviour == "question":
         advice_q = has("advice")
@@ -146,7 +150,9 @@ def _rule_labels(text: str, cues: Sequence[Cue]) -> tuple[dict[str, str | None],
     elif has("self_disclosure"):
         strategy = "Self-disclosure"
     elif behaviour == "reflection":
-        strategy = "Reflection of feelings" if has("feeling_word") else "Restatement or Paraphrasing"
+        strategy = (
+            "Reflection of feelings" if has("feeling_word") else "Restatement or Paraphrasing"
+        )
     elif has("advice") or has("options"):
         strategy = "Providing Suggestions"
     elif has("affirmation") or has("warmth") or has("dismissal"):
@@ -167,11 +173,15 @@ class RuleCoder:
     def code(self, text: str, context: str = "") -> CodedUtterance:
         return self.code_many([(text, context)])[0]
 
-    def code_many(self, items: Sequence[tuple[str, str]]) -> list[CodedUtterance]:
+    def code_many(
+        self, items: Sequence[tuple[str, str]], given_behaviour: Sequence[str | None] | None = None
+    ) -> list[CodedUtterance]:
+        """Code each (text, context); `given_behaviour` fixes behaviour to score subtypes."""
         coded = []
-        for text, context in items:
+        for row, (text, context) in enumerate(items):
             cues = find_cues(text)
-            labels, conf = _rule_labels(text, cues)
+            given = given_behaviour[row] if given_behaviour is not None else None
+            labels, conf = _rule_labels(text, cues, given)
             evidence = {label: evidence_for(label, labels[label], cues) for label in LABELS}
             coded.append(CodedUtterance(text, context, labels, conf, evidence, cues))
         return coded

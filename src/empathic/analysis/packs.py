@@ -1,0 +1,246 @@
+"""Model packs: versioned folders holding classifiers and a model card.
+
+A pack folder holds `card.json` (name, version, licence, whether commercial
+use is allowed, training data, cross-validated metrics, date) and, for
+trained packs, `models.skops`. Bundled packs ship inside the package; packs
+a user trains live in the packs directory of the settings. Models load with
+skops and an explicit list of trusted types: never pickle.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from empathic.analysis.coding import CodedUtterance, RuleCoder, evidence_for
+from empathic.analysis.features import FeatureConfig, Featurizer
+from empathic.analysis.labels import LABELS, SUBTYPE_OF
+from empathic.analysis.scoring import decision_matrix, softmax
+from empathic.config import Settings
+
+MODEL_FILE = "models.skops"
+CARD_FILE = "card.json"
+TRUSTED_TYPES = [
+    "sklearn.svm._classes.LinearSVC",
+    "numpy.dtype",
+    "numpy.ndarray",
+    "numpy.core.multiarray._reconstruct",
+]
+_EXPLAIN_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "to",
+        "of",
+        "i",
+        "you",
+        "it",
+        "is",
+        "are",
+        "be",
+        "that",
+        "this",
+        "in",
+        "on",
+    ]
+)
+
+
+class PackError(LookupError):
+    """A pack that cannot be found or loaded; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """What every report shows about the pack that coded it."""
+
+    name: str
+    version: str
+    licence: str
+    commercial_use: bool
+    description: str
+    path: Path
+    trained: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "licence": self.licence,
+            "commercial_use": self.commercial_use,
+            "description": self.description,
+        }
+
+
+def _read_card(folder: Path) -> dict[str, Any]:
+    card_path = folder / CARD_FILE
+    try:
+        card: dict[str, Any] = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise PackError(f"{card_path}: unreadable model card ({err})") from None
+    return card
+
+
+def _info(folder: Path, card: dict[str, Any]) -> PackInfo:
+    return PackInfo(
+        name=str(card.get("name", folder.name)),
+        version=str(card.get("version", "0")),
+        licence=str(card.get("licence", "unknown")),
+        commercial_use=bool(card.get("commercial_use", False)),
+        description=str(card.get("description", "")),
+        path=folder,
+        trained=(folder / MODEL_FILE).exists(),
+    )
+
+
+def bundled_packs_dir() -> Path:
+    return Path(str(resources.files("empathic.analysis") / "packs"))
+
+
+def list_packs(settings: Settings) -> list[PackInfo]:
+    """Bundled packs first, then trained ones; a trained pack shadows a bundled one by name."""
+    found: dict[str, PackInfo] = {}
+    for root in (bundled_packs_dir(), settings.resolved_packs_dir()):
+        if not root.is_dir():
+            continue
+        for folder in sorted(p for p in root.iterdir() if (p / CARD_FILE).is_file()):
+            found[folder.name] = _info(folder, _read_card(folder))
+    return list(found.values())
+
+
+def resolve_pack_name(name: str | None, settings: Settings) -> str:
+    """`auto` (the default) picks the best pack present: open, then research, then rules."""
+    wanted = name or settings.default_pack
+    if wanted != "auto":
+        return wanted
+    trained = {info.name for info in list_packs(settings) if info.trained}
+    for candidate in ("open", "research"):
+        if candidate in trained:
+            return candidate
+    return "rules"
+
+
+class TrainedCoder:
+    """Classifier labels on top of the rule coder's evidence."""
+
+    def __init__(self, info: PackInfo, card: dict[str, Any], models: dict[str, Any]) -> None:
+        self.name = info.name
+        self.info = info
+        self.models = models
+        self.featurizer = Featurizer(FeatureConfig.from_dict(card.get("features", {})))
+        self.temperature: dict[str, float] = dict(card.get("temperature", {}))
+        self._rules = RuleCoder()
+
+    def code(self, text: str, context: str = "") -> CodedUtterance:
+        return self.code_many([(text, context)])[0]
+
+    def code_many(
+        self, items: Sequence[tuple[str, str]], given_behaviour: Sequence[str | None] | None = None
+    ) -> list[CodedUtterance]:
+        """Code each (text, context); `given_behaviour` fixes behaviour to score subtypes."""
+        coded = self._rules.code_many(items, given_behaviour)
+        if not coded:
+            return coded
+        matrix = self.featurizer.transform([t for t, _ in items], [c for _, c in items])
+        predictions: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for task, model in self.models.items():
+            proba = softmax(decision_matrix(model, matrix), self.temperature.get(task, 1.0))
+            best = proba.argmax(axis=1)
+            predictions[task] = (model.classes_[best], proba[np.arange(len(best)), best])
+        for row, utterance in enumerate(coded):
+            given = given_behaviour[row] if given_behaviour is not None else None
+            self._apply(utterance, row, predictions, matrix, given)
+        return coded
+
+    def _apply(
+        self,
+        utterance: CodedUtterance,
+        row: int,
+        predictions: dict[str, tuple[np.ndarray, np.ndarray]],
+        matrix: Any,
+        given_behaviour: str | None = None,
+    ) -> None:
+        labels, conf = utterance.labels, utterance.confidence
+        for task, (values, probs) in predictions.items():
+            labels[task], conf[task] = str(values[row]), round(float(probs[row]), 3)
+        if given_behaviour is not None:
+            labels["behaviour"], conf["behaviour"] = given_behaviour, 1.0
+        behaviour = labels.get("behaviour")
+        for subtype in SUBTYPE_OF:
+            if behaviour != subtype:
+                labels[subtype] = None
+                conf.pop(subtype, None)
+        for label in LABELS:
+            phrases = evidence_for(label, labels.get(label), utterance.cues)
+            if label in self.models and labels.get(label) is not None:
+                for gram in self._top_ngrams(label, str(labels[label]), row, matrix, utterance):
+                    if not any(gram in p.lower() for p in phrases):
+                        phrases.append(gram)
+            utterance.evidence[label] = phrases[:4]
+
+    def _top_ngrams(
+        self, task: str, value: str, row: int, matrix: Any, utterance: CodedUtterance, k: int = 2
+    ) -> list[str]:
+        """Word n-grams of the utterance that pushed hardest towards the predicted value."""
+        model = self.models[task]
+        classes = [str(c) for c in model.classes_]
+        coef = model.coef_
+        if coef.shape[0] == 1:  # binary: one row, positive class is classes[1]
+            weights = coef[0] if value == classes[1] else -coef[0]
+        else:
+            weights = coef[classes.index(value)]
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        present = dict(zip(matrix.indices[start:end], matrix.data[start:end], strict=True))
+        scored = []
+        for gram, column in self.featurizer.word_ngrams(utterance.text):
+            if gram in _EXPLAIN_STOP or gram == "?":
+                continue
+            score = float(weights[column]) * float(present.get(column, 0.0))
+            if score > 0:
+                scored.append((score, gram))
+        scored.sort(reverse=True)
+        return [gram for _, gram in scored[:k]]
+
+
+def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
+    """Return the pack's info and a coder ready to use; `name` None means the default."""
+    from skops.io import load  # deferred: loading skops costs time only when a pack is trained
+
+    resolved = resolve_pack_name(name, settings)
+    packs = {info.name: info for info in list_packs(settings)}
+    if resolved not in packs:
+        known = ", ".join(sorted(packs)) or "none"
+        hint = (
+            f" Train it with `empathic train --pack {resolved}`."
+            if resolved in ("research", "open")
+            else ""
+        )
+        raise PackError(f"no model pack named {resolved!r} (available: {known}).{hint}")
+    info = packs[resolved]
+    if not info.trained:
+        return info, RuleCoder()
+    card = _read_card(info.path)
+    try:
+        models = load(info.path / MODEL_FILE, trusted=TRUSTED_TYPES)
+    except Exception as err:  # skops raises many types; all mean "this file is not a pack"
+        raise PackError(f"{info.path / MODEL_FILE}: cannot load model pack ({err})") from None
+    return info, TrainedCoder(info, card, models)
+
+
+def save_pack(folder: Path, card: dict[str, Any], models: dict[str, Any]) -> None:
+    """Write models then card, so a half-written pack is never listed as trained."""
+    from skops.io import dump
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / (MODEL_FILE + ".tmp")
+    dump(models, tmp)
+    tmp.replace(folder / MODEL_FILE)
+    (folder / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", "utf-8")

@@ -1,0 +1,192 @@
+"""The session report: one transcript coded turn by turn and summarised.
+
+`analyze()` is the public entry point (`empathic.analyze`): give it text or a
+path and get a `Report` that serialises to the JSON the CLI prints and
+renders to the HTML a leader reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from empathic.analysis.coding import AnalysedTurn, Coder, RuleCoder
+from empathic.analysis.feedback import (
+    Finding,
+    Rewrite,
+    missed_opportunities,
+    strengths,
+    suggest_rewrites,
+)
+from empathic.analysis.metrics import dimension_scores, session_metrics
+from empathic.analysis.packs import PackInfo, bundled_packs_dir
+from empathic.config import Settings
+from empathic.conversation import Transcript, TranscriptError, load_transcript
+
+LIMITS_NOTE = (
+    "The labels come from a statistical model and phrase detectors reading words only: they "
+    "cannot hear tone, see faces, or know the relationship and history behind the words. "
+    "Treat them as a prompt for reflection, not a verdict, and correct any that are wrong."
+)
+
+
+class LearnerError(ValueError):
+    """The named learner is not a speaker of the transcript."""
+
+
+@dataclass
+class Report:
+    """Everything the analysis found about one conversation."""
+
+    pack: dict[str, Any]
+    source: str
+    learner: str
+    turns: list[AnalysedTurn]
+    metrics: dict[str, Any]
+    dimensions: dict[str, float]
+    strengths: list[Finding]
+    missed: list[Finding]
+    rewrites: list[Rewrite]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def learner_turns(self) -> list[AnalysedTurn]:
+        return [turn for turn in self.turns if turn.is_learner]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `empathic analyze --format json`."""
+        return {
+            "pack": self.pack,
+            "source": self.source,
+            "learner": self.learner,
+            "notes": self.notes,
+            "limits": LIMITS_NOTE,
+            "turns": [_turn_dict(turn) for turn in self.turns],
+            "summary": {
+                "metrics": self.metrics,
+                "dimensions": self.dimensions,
+                "strengths": [f.to_dict() for f in self.strengths],
+                "missed_opportunities": [f.to_dict() for f in self.missed],
+                "rewrites": [r.to_dict() for r in self.rewrites],
+            },
+        }
+
+
+def _turn_dict(turn: AnalysedTurn) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "index": turn.index,
+        "speaker": turn.speaker,
+        "text": turn.text,
+        "start": turn.start,
+        "end": turn.end,
+        "learner": turn.is_learner,
+    }
+    coded = turn.coded
+    if coded is None:
+        data.update(labels=None, confidence=None, evidence=None)
+    else:
+        data["labels"] = {k: v for k, v in coded.labels.items() if v is not None}
+        data["confidence"] = {k: v for k, v in coded.confidence.items() if k in data["labels"]}
+        data["evidence"] = {k: v for k, v in coded.evidence.items() if k in data["labels"]}
+    return data
+
+
+def choose_learner(transcript: Transcript, learner: str | None) -> tuple[str, list[str]]:
+    """The person being coached, and a note when it was chosen for the user."""
+    speakers = transcript.speakers()
+    if learner is not None:
+        by_fold = {s.casefold(): s for s in speakers}
+        match = by_fold.get(learner.strip().casefold())
+        if match is None:
+            raise LearnerError(
+                f"{transcript.source}: no speaker named {learner!r}; "
+                f"speakers are: {', '.join(speakers)}"
+            )
+        return match, []
+    if len(speakers) == 1:
+        return speakers[0], [f"Only one speaker ({speakers[0]}); coaching them."]
+    chosen = speakers[1]
+    note = (
+        f"No learner named: coaching {chosen!r}, the speaker who is not the first speaker "
+        f"({speakers[0]!r}). Use --learner NAME to choose."
+    )
+    return chosen, [note]
+
+
+def build_report(
+    transcript: Transcript,
+    *,
+    learner: str | None = None,
+    coder: Coder | None = None,
+    pack: PackInfo | dict[str, Any] | None = None,
+) -> Report:
+    """Code every learner turn in its context and summarise the session."""
+    coder = coder or RuleCoder()
+    chosen, notes = choose_learner(transcript, learner)
+    items: list[tuple[str, str]] = []
+    positions: list[int] = []
+    previous = ""
+    for index, turn in enumerate(transcript.turns):
+        if turn.speaker == chosen:
+            items.append((turn.text, previous))
+            positions.append(index)
+        previous = turn.text
+    coded = coder.code_many(items)
+    by_index = dict(zip(positions, coded, strict=True))
+    turns = [
+        AnalysedTurn(i, t.speaker, t.text, t.start, t.end, by_index.get(i))
+        for i, t in enumerate(transcript.turns)
+    ]
+    metrics = session_metrics(turns)
+    return Report(
+        pack=_pack_dict(pack, coder),
+        source=transcript.source,
+        learner=chosen,
+        turns=turns,
+        metrics=metrics,
+        dimensions=dimension_scores(turns),
+        strengths=strengths(turns, metrics),
+        missed=missed_opportunities(turns, metrics),
+        rewrites=suggest_rewrites(turns),
+        notes=[*transcript.notes, *notes],
+    )
+
+
+def _pack_dict(pack: PackInfo | dict[str, Any] | None, coder: Coder) -> dict[str, Any]:
+    if isinstance(pack, PackInfo):
+        return pack.to_dict()
+    if isinstance(pack, dict):
+        return pack
+    if isinstance(coder, RuleCoder):
+        import json
+
+        card = json.loads((bundled_packs_dir() / "rules" / "card.json").read_text("utf-8"))
+        keys = ("name", "version", "licence", "commercial_use", "description")
+        return {k: card[k] for k in keys}
+    return {
+        "name": coder.name,
+        "version": "?",
+        "licence": "unknown",
+        "commercial_use": False,
+        "description": "custom coder",
+    }
+
+
+def analyze(
+    text_or_path: str | Path,
+    *,
+    learner: str | None = None,
+    pack: str | None = None,
+    settings: Settings | None = None,
+) -> Report:
+    """Analyse a conversation given as text or a file path; see README for an example."""
+    from empathic.analysis.packs import load_pack
+
+    settings = settings or Settings()
+    transcript = load_transcript(text_or_path, max_bytes=settings.max_input_bytes)
+    info, coder = load_pack(pack, settings)
+    return build_report(transcript, learner=learner, coder=coder, pack=info)
+
+
+__all__ = ["LIMITS_NOTE", "LearnerError", "Report", "TranscriptError", "analyze", "build_report"]

@@ -1,0 +1,80 @@
+"""Speed and memory figures for the analysis engine (`empathic bench`).
+
+Timing goals live here, never in unit tests: this prints measurements.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import tracemalloc
+from typing import Any
+
+from empathic.config import Settings
+from empathic.conversation import Transcript, Turn
+
+OTHER_LINES = (
+    "I've been feeling completely overwhelmed since the reorganisation.",
+    "Honestly I don't know if this goal is even right for me any more.",
+    "The new tool flagged my numbers again and nobody explained why.",
+    "I made a mistake with the dose yesterday and I can't stop thinking about it.",
+    "It's fine. I'm fine. Just tired, I suppose.",
+)
+LEARNER_LINES = (
+    "What's been the hardest part of it for you?",
+    "It sounds like you've been carrying this on your own for a while.",
+    "Have you tried making a list and blocking time in the mornings?",
+    "Don't worry, it'll be fine, everyone goes through this.",
+    "So part of you wants to keep going and part of you wonders whether it's worth it.",
+    "Did you tell your manager?",
+    "The data shows most people adapt within about six weeks.",
+    "Thank you for telling me that; I know it wasn't easy.",
+)
+
+
+def generated_transcript(turns: int, seed: int = 7) -> Transcript:
+    """A long two-person conversation built from varied lines, reproducible from the seed."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(turns):
+        if i % 2 == 0:
+            out.append(Turn("Alex", rng.choice(OTHER_LINES)))
+        else:
+            out.append(Turn("Sam", rng.choice(LEARNER_LINES) + f" ({i})"))
+    return Transcript(out, source="<generated>", format="text")
+
+
+def run_analysis_bench(
+    *, turns: int = 10_000, pack: str | None = None, settings: Settings | None = None
+) -> dict[str, Any]:
+    """Model load time, end-to-end utterances per second and peak traced memory."""
+    from empathic.analysis.packs import load_pack
+    from empathic.analysis.report import build_report
+
+    settings = settings or Settings()
+    transcript = generated_transcript(turns)
+    tracemalloc.start()
+    started = time.perf_counter()
+    info, coder = load_pack(pack, settings)
+    loaded = time.perf_counter()
+    report = build_report(transcript, learner="Sam", coder=coder, pack=info)
+    serialised = json.dumps(report.to_dict())
+    done = time.perf_counter()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    learner_turns = len(report.learner_turns)
+    seconds = done - loaded
+    return {
+        "pack": info.name,
+        "turns": turns,
+        "learner_utterances": learner_turns,
+        "model_load_s": round(loaded - started, 3),
+        "analyse_s": round(seconds, 3),
+        "utterances_per_s": round(learner_turns / seconds, 1) if seconds else None,
+        "all_turns_per_s": round(turns / seconds, 1) if seconds else None,
+        "peak_traced_memory_mb": round(peak / 1e6, 1),
+        "json_mb": round(len(serialised) / 1e6, 2),
+        "note": "peak traced memory counts Python allocations (numpy included); "
+        "see docs/benchmarks.md for process RSS",
+    }

@@ -1,0 +1,251 @@
+"""The `empathic` command: a thin adapter over the library (docs/cli.md lists every command)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from empathic.config import Settings
+
+app = typer.Typer(
+    help="Empathic: practice and insight for empathic leadership. "
+    "The AI supplies data and practice; people supply the story.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+packs_app = typer.Typer(help="Model packs: list them, compare them.", invoke_without_command=True)
+app.add_typer(packs_app, name="packs")
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _err() -> Console:
+    return Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a clear message (no traceback) and exit."""
+    _err().print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the library's expected errors into one-line messages."""
+    from empathic.analysis.datasets import DataError
+    from empathic.analysis.packs import PackError
+    from empathic.analysis.report import LearnerError
+    from empathic.conversation import TranscriptError
+
+    try:
+        yield
+    except (TranscriptError, LearnerError, PackError, DataError, FileNotFoundError) as err:
+        fail(str(err))
+
+
+def _write(content: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(content if content.endswith("\n") else content + "\n")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(content, encoding="utf-8")
+    _err().print(f"wrote {out}", highlight=False)
+
+
+@app.command()
+def analyze(
+    file: Annotated[Path, typer.Argument(help="Transcript: text, WebVTT, SRT, JSON or CSV.")],
+    learner: Annotated[
+        str | None, typer.Option(help="Speaker to coach (default: the second speaker).")
+    ] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    out: Annotated[Path | None, typer.Option(help="Write the report here, not stdout.")] = None,
+    pack: Annotated[str | None, typer.Option(help="Model pack (see `empathic packs`).")] = None,
+) -> None:
+    """Code every learner turn and report metrics, dimensions, strengths and rewrites."""
+    from empathic.analysis.report import analyze as run_analysis
+
+    with user_errors():
+        report = run_analysis(file, learner=learner, pack=pack, settings=_settings())
+    data = report.to_dict()
+    if format is ReportFormat.json:
+        _write(json.dumps(data, indent=2, ensure_ascii=False), out)
+    elif format is ReportFormat.html:
+        from empathic.analysis.html import render_html
+
+        _write(render_html(data), out)
+    else:
+        from empathic.analysis.textreport import render_text
+
+        _write(render_text(data), out)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_err(),
+        transient=False,
+    )
+
+
+@app.command("eval")
+def evaluate_command(
+    data: Annotated[Path, typer.Argument(help="Labelled canonical CSV.")],
+    pack: Annotated[str | None, typer.Option(help="Model pack to evaluate.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Score a pack on every label column present in a canonical CSV."""
+    from empathic.analysis.datasets import read_labelled_csv
+    from empathic.analysis.evaluation import evaluate, work_size
+    from empathic.analysis.packs import load_pack
+
+    with user_errors():
+        rows = read_labelled_csv(data)
+        info, coder = load_pack(pack, _settings())
+    with _progress() as progress:
+        task = progress.add_task(f"coding with {info.name}", total=work_size(rows))
+        tasks = evaluate(coder, rows, lambda n: progress.advance(task, n))
+    result = {"pack": info.to_dict(), "data": str(data), "tasks": tasks}
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    table = Table(title=f"{data.name} — pack {info.name} ({info.licence})")
+    for column in ("task", "n", "accuracy", "macro-F1"):
+        table.add_column(column, justify="left" if column == "task" else "right")
+    for name, s in tasks.items():
+        table.add_row(name, str(s["n"]), f"{s['accuracy']:.3f}", f"{s['macro_f1']:.3f}")
+    Console().print(table)
+
+
+@app.command()
+def train(
+    pack: Annotated[str, typer.Option(help="Pack to build: `research`.")],
+    data: Annotated[Path | None, typer.Option(help="Folder holding the training CSVs.")] = None,
+    no_cv: Annotated[
+        bool, typer.Option("--no-cv", help="Skip cross-validation (faster; card has no metrics).")
+    ] = False,
+) -> None:
+    """Train a model pack reproducibly (fixed seeds) and write its model card."""
+    from empathic.analysis.training import recipe_for, train_pack
+
+    settings = _settings()
+    with user_errors():
+        recipe = recipe_for(pack, data, settings)
+        out = settings.resolved_packs_dir() / pack
+        with _progress() as progress:
+            task = progress.add_task(f"training {pack}", total=recipe_steps(no_cv))
+            card = train_pack(
+                recipe,
+                out,
+                cross_validate_metrics=not no_cv,
+                progress=lambda msg: progress.update(task, advance=1, description=msg),
+            )
+    _err().print(f"pack [bold]{pack}[/] written to {out}", highlight=False)
+    _metrics_table(card)
+
+
+def recipe_steps(no_cv: bool) -> int:
+    from empathic.analysis.labels import LABELS
+
+    return len(LABELS) * (1 if no_cv else 2)
+
+
+def _metrics_table(card: dict[str, Any]) -> None:
+    table = Table(title=f"{card['name']}: cross-validated metrics ({card.get('metrics_note', '')})")
+    for column in ("task", "n", "accuracy", "macro-F1"):
+        table.add_column(column)
+    for task, m in card.get("metrics", {}).items():
+        if "macro_f1" in m:
+            table.add_row(task, str(m["n"]), f"{m['accuracy']:.3f}", f"{m['macro_f1']:.3f}")
+    Console().print(table)
+
+
+@packs_app.callback()
+def packs(ctx: typer.Context) -> None:
+    """List model packs with their licences."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from empathic.analysis.packs import list_packs, resolve_pack_name
+
+    settings = _settings()
+    default = resolve_pack_name(None, settings)
+    table = Table(title="Model packs")
+    for column in ("name", "version", "trained", "commercial use", "licence", "default"):
+        table.add_column(column)
+    for info in list_packs(settings):
+        table.add_row(
+            info.name,
+            info.version,
+            "yes" if info.trained else "rules only",
+            "yes" if info.commercial_use else "NO",
+            info.licence,
+            "*" if info.name == default else "",
+        )
+    Console().print(table)
+
+
+@app.command()
+def bench(
+    turns: Annotated[int, typer.Option(help="Turns in the generated conversation.")] = 10_000,
+    pack: Annotated[str | None, typer.Option(help="Model pack to measure.")] = None,
+) -> None:
+    """Measure analysis speed and peak memory on a generated conversation."""
+    from empathic.bench import run_analysis_bench
+
+    with user_errors():
+        figures = run_analysis_bench(turns=turns, pack=pack, settings=_settings())
+    print(json.dumps(figures, indent=2))
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Where to write the HTML report.")] = Path(
+        "out/example-report.html"
+    ),
+) -> None:
+    """Analyse the bundled example conversation and write its HTML report."""
+    from empathic.analysis.html import render_html
+    from empathic.analysis.report import analyze as run_analysis
+
+    example = Path(str(resources.files("empathic") / "examples" / "one-to-one.vtt"))
+    with user_errors():
+        report = run_analysis(example, settings=_settings())
+    _write(render_html(report.to_dict()), out)
+    m = report.metrics
+    print(
+        f"Analysed {len(report.turns)} turns of {example.name} with pack {report.pack['name']} "
+        f"({report.pack['licence']}); coached {report.learner}: R:Q {m['r_q_ratio']}, "
+        f"{m['pct_complex_reflections']}% complex reflections, {len(report.rewrites)} rewrites."
+    )
+    print(f"Open the report: {out.resolve()}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
