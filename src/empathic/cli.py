@@ -28,6 +28,17 @@ packs_app = typer.Typer(help="Model packs: list them, compare them.", invoke_wit
 app.add_typer(packs_app, name="packs")
 
 
+def _register_practice() -> None:
+    """Role-play commands live with the engine; the CLI only mounts them."""
+    from empathic.roleplay.cli import practice, scenarios_app
+
+    app.add_typer(scenarios_app, name="scenarios", help="The scenario library: list and check.")
+    app.command("practice")(practice)
+
+
+_register_practice()
+
+
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"
@@ -202,6 +213,50 @@ def packs(ctx: typer.Context) -> None:
             "yes" if info.commercial_use else "NO",
             info.licence,
             "*" if info.name == default else "",
+        )
+    Console().print(table)
+
+
+@packs_app.command("compare")
+def packs_compare(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Labelled CSVs (default: every CSV in the shared research data)."),
+    ] = None,
+    pack: Annotated[
+        list[str] | None, typer.Option("--pack", help="Packs to compare (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Macro-F1 of packs side by side, each on data it never saw (else its CV metric)."""
+    from empathic.analysis.compare import compare_packs, comparison_table
+
+    settings = _settings()
+    names = pack or ["open", "research"]
+    chosen = files or sorted(settings.resolved_shared_data_dir().glob("*.csv"))
+    if not chosen:
+        fail(f"no labelled CSV files given or found in {settings.resolved_shared_data_dir()}")
+    with user_errors():
+        result = compare_packs(names, chosen, settings, say=lambda m: _err().print(m))
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    base, other = names[0], names[min(1, len(names) - 1)]
+    table = Table(title=f"macro-F1: {' vs '.join(names)} (cv = cross-validated, pack saw the data)")
+    for column in ("data", "task", "n", *names, f"{base} − {other}"):
+        table.add_column(column)
+    for line in comparison_table(result, base, other):
+        cells = [
+            f"{line[n]:.3f}{' (cv)' if line.get(n + '_how') == 'cv' else ''}" if n in line else "-"
+            for n in names
+        ]
+        diff = line.get("difference")
+        table.add_row(
+            line["data"],
+            line["task"],
+            str(line["n"]),
+            *cells,
+            f"{diff:+.3f}" if diff is not None else "-",
         )
     Console().print(table)
 

@@ -93,7 +93,8 @@ EMPATHIC_MSL = [
 
 def test_advice_before_exploration() -> None:
     poor = missed(POOR_MANAGER)["advice_before_exploration"]
-    assert poor.turns == [1, 3]
+    # turn 3 ("Don't worry, it'll be fine...") dismisses but advises nothing
+    assert poor.turns == [1]
     assert "You should" in poor.evidence
     assert "advice_before_exploration" not in missed(EMPATHIC_MANAGER)
 
@@ -244,8 +245,9 @@ def test_rewrites_are_deterministic_and_limited() -> None:
     turns = conversation(POOR_MANAGER, "Alex")
     assert suggest_rewrites(turns) == suggest_rewrites(turns)
     assert len(suggest_rewrites(turns, limit=1)) == 1
-    # turn 3 dismisses, gives advice first and skips a feeling: the weakest of all
-    assert suggest_rewrites(turns, limit=1)[0].turn == 3
+    # turns 1 (advice before exploring) and 3 (dismissal) are equally severe and both skip
+    # a feeling; the tie goes to the earlier turn
+    assert suggest_rewrites(turns, limit=1)[0].turn == 1
     assert suggest_rewrites(turns, limit=0) == []
 
 
@@ -271,7 +273,7 @@ def test_a_question_is_quoted_rather_than_reflected() -> None:
 
 def test_rewrite_serialises() -> None:
     (r,) = suggest_rewrites(conversation(POOR_MANAGER, "Alex"), limit=1)
-    assert r.turn == 3
+    assert r.turn == 1
     assert isinstance(r, Rewrite)
     assert set(r.to_dict()) == {"turn", "original", "rewrite", "why", "uses"}
 

@@ -177,11 +177,11 @@ def test_dimension_formulas_on_a_crafted_session() -> None:
         ("Priya", "Right."),
         ("Alex", "What has been the hardest part?"),  # open question, exploration 1
         ("Priya", "The evenings."),
-        ("Alex", "Don't worry, at least the launch is close."),  # dismissal (and advice)
+        ("Alex", "Don't worry, at least the launch is close."),  # dismissal, not advice
     ]
     scores = dimension_scores(conversation(lines, "Alex"))
-    # 2 of 4 turns are advice -> rate 0.5 -> 5.0; 1 of 4 self-disclosure -> 0.25 -> 3.0.
-    assert scores["advice_giving"] == 5.0
+    # 1 of 4 turns is advice -> rate 0.25 -> 3.0; 1 of 4 self-disclosure -> 0.25 -> 3.0.
+    assert scores["advice_giving"] == 3.0
     assert scores["self_oriented"] == 3.0
     # unacknowledged feeling (turn 1) + dismissal (turn 7) -> 0.5 -> 5.0
     assert scores["dismissing_emotions"] == 5.0

@@ -7,6 +7,7 @@ but keep its evidence, so every label can always be explained.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -16,15 +17,17 @@ from empathic.analysis.rules import Cue, find_cues
 
 EVIDENCE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "emotional_reaction": {"*": ("warmth", "affirmation")},
-    "interpretation": {"*": ("understanding", "reflection_stem", "self_disclosure")},
+    "interpretation": {
+        "*": ("understanding", "reflection_stem", "complex_reflection", "self_disclosure")
+    },
     "exploration": {"*": ("exploration", "open_opener")},
     "behaviour": {
         "question": ("open_opener", "closed_opener", "question_mark"),
         "reflection": ("reflection_stem", "complex_reflection"),
         "input": ("advice", "information", "negotiation", "options"),
-        "other": ("greeting", "affirmation", "warmth"),
+        "other": ("greeting", "affirmation", "warmth", "dismissal", "self_disclosure"),
     },
-    "question": {"open": ("open_opener",), "closed": ("closed_opener", "question_mark")},
+    "question": {"open": ("open_opener",), "closed": ("closed_opener", "advice", "question_mark")},
     "reflection": {
         "simple": ("reflection_stem",),
         "complex": ("complex_reflection", "feeling_word", "reflection_stem"),
@@ -37,17 +40,56 @@ EVIDENCE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "strategy": {
         "Questions": ("open_opener", "closed_opener", "question_mark"),
-        "Restatement or Paraphrasing": ("reflection_stem",),
+        "Restatement or Paraphrasing": ("reflection_stem", "complex_reflection"),
         "Reflection of feelings": ("reflection_stem", "feeling_word"),
         "Self-disclosure": ("self_disclosure",),
         "Affirmation and Reassurance": ("affirmation", "warmth", "dismissal"),
         "Providing Suggestions": ("advice", "options"),
         "Information": ("information",),
-        "Other": ("greeting",),
+        "Other": ("greeting", "negotiation"),
     },
 }
+"""Which detectors count as evidence for each value of each label."""
 
 SUBTYPE_LABELS = ("question", "reflection", "input")
+
+ADVICE_QUESTION_OPENERS = (
+    "have you",
+    "why don",
+    "why not",
+    "what if",
+    "how about",
+    "could you",
+    "can you",
+)
+"""Advice cues that are put as a question ("Have you tried...?"): MI codes them as
+closed questions, helping-skills as Providing Suggestions, and they explore nothing."""
+
+CHECK_QUESTIONS = (
+    "is that",
+    "isn't that",
+    "is it",
+    "isn't it",
+    "does that",
+    "have i",
+    "did i",
+    "am i",
+    "right",
+    "okay",
+    "ok",
+    "yeah",
+    "correct",
+    "true",
+    "fair",
+    "or not",
+)
+"""Openers of a question that only checks a reflection ("..., is that right?"):
+the utterance stays a reflection. Any other question after a reflection makes it a
+question, as MI codes "It sounds like X. Who else knows?"."""
+
+INPUT_ORDER = ("options", "advice", "negotiation", "information")
+"""Which input subtype wins when several fire: a menu of choices is options even
+when each choice is phrased as advice; information is what is left."""
 
 
 @dataclass
@@ -82,7 +124,11 @@ class Coder(Protocol):
 
 
 def evidence_for(label: str, value: str | None, cues: Sequence[Cue]) -> list[str]:
-    """The phrases that support value for label, in reading order, without repeats."""
+    """The phrases that support value for label, in reading order, without repeats.
+
+    Single characters (a lone "?") are left out: they are true but tell a learner
+    nothing, and the question mark is obvious in the highlighted text anyway.
+    """
     if value is None:
         return []
     table = EVIDENCE_CUES.get(label, {})
@@ -94,69 +140,140 @@ def evidence_for(label: str, value: str | None, cues: Sequence[Cue]) -> list[str
     return list(phrases)
 
 
+def _is_advice_question(cue: Cue) -> bool:
+    return cue.name == "advice" and cue.text.lower().startswith(ADVICE_QUESTION_OPENERS)
+
+
+def _feeling_beyond(cues: Sequence[Cue], name: str) -> bool:
+    """A feeling word outside every cue called name."""
+    spans = [(c.start, c.end) for c in cues if c.name == name]
+    return any(
+        c.name == "feeling_word" and not any(s <= c.start < e for s, e in spans) for c in cues
+    )
+
+
+def _is_check(opener: str) -> bool:
+    """True for "Is that", "..., does that" or "right?": a question that checks a reflection.
+
+    The opener cue is the auxiliary and one word, after any introduction, so a check
+    is the whole cue or its last words ("Okay, so, is that", but not "Right, did you").
+    """
+    words = " ".join(opener.lower().rstrip(" ?").replace(",", " ").split())
+    return words in CHECK_QUESTIONS or words.endswith(tuple(f" {c}" for c in CHECK_QUESTIONS))
+
+
+def _asks_about_feelings(cues: Sequence[Cue]) -> bool:
+    """A feeling word inside a closed question ("Are you worried about your role?"),
+    not in a reflection before it ("That sounds frustrating. Is there anyone...?")."""
+    openers = [c.start for c in cues if c.name == "closed_opener"]
+    marks = [c.start for c in cues if c.name == "question_mark"]
+    return any(
+        c.name == "feeling_word" and any(o <= c.start < m for o in openers for m in marks)
+        for c in cues
+    )
+
+
+def _behaviour(n: Counter[str], cues: Sequence[Cue]) -> tuple[str, float]:
+    """MI behaviour from the cues, most telling form first.
+
+    A question (or an open invitation such as "Tell me more") wins, except a
+    reflection that only checks itself at the end ("It sounds like X, is that
+    right?"). A reflection stem beats input, because reflecting is what the
+    utterance does first; a statement built only from complex-reflection markers
+    ("Part of you wants..., at the same time...") is a reflection when it is about
+    the other person and carries no input, blame or dismissal. A bare "So ..."
+    summary that leads into advice or options is input: the summary only sets it
+    up. Self-disclosure is its own move (behaviour other) even when it ends in
+    advice.
+    """
+    has = n.__contains__
+    asks = has("question_mark") or has("open_opener")
+    stem_first = any(c.name == "reflection_stem" and c.start < 12 for c in cues)
+    only_checks = not has("open_opener") and all(
+        _is_check(c.text) for c in cues if c.name == "closed_opener"
+    )
+    if asks and not (stem_first and only_checks):
+        return "question", 0.85 if has("question_mark") else 0.7
+    inputs = [k for k in INPUT_ORDER if has(k)]
+    only_so_gist = all(c.text.lower().startswith("so") for c in cues if c.name == "reflection_stem")
+    if has("reflection_stem") and not (only_so_gist and (has("advice") or has("options"))):
+        return "reflection", 0.7
+    strong_complex = any(
+        c.name == "complex_reflection" and not c.text.lower().startswith("because") for c in cues
+    )
+    risky = has("blame") or has("dismissal") or has("self_disclosure")
+    if strong_complex and has("second_person") and not inputs and not risky:
+        return "reflection", 0.6
+    if has("self_disclosure"):
+        return "other", 0.55
+    if inputs:
+        return "input", 0.6
+    return "other", 0.5
+
+
 def _rule_labels(
     text: str, cues: Sequence[Cue], given_behaviour: str | None = None
 ) -> tuple[dict[str, str | None], dict[str, float]]:
     """Deterministic labels from cues; confidences say how sure a rule can be."""
-    n = {name: 0 for name in ("question_mark",)}
-    for cue in cues:
-        n[cue.name] = n.get(cue.name, 0) + 1
-    has = lambda name: n.get(name, 0) > 0  # noqa: E731
+    n = Counter(cue.name for cue in cues)
+    has = n.__contains__
     words = len(text.split())
     labels: dict[str, str | None] = dict.fromkeys(LABELS)
     conf: dict[str, float] = {}
 
-    stem_first = any(c.name == "reflection_stem" and c.start < 12 for c in cues)
-    inputs = [k for k in ("advice", "options", "negotiation", "information") if has(k)]
-    if has("question_mark") and not (stem_first and not has("open_opener")):
-        behaviour, b_conf = "question", 0.85
-    elif has("reflection_stem"):
-        behaviour, b_conf = "reflection", 0.7
-    elif inputs:
-        behaviour, b_conf = "input", 0.6
-    else:
-        behaviour, b_conf = "other", 0.5
+    behaviour, b_conf = _behaviour(n, cues)
     if given_behaviour is not None:
         behaviour, b_conf = given_behaviour, 1.0
     labels["behaviour"], conf["behaviour"] = behaviour, b_conf
+    advice_q = any(_is_advice_question(c) for c in cues)
+    complex_ = has("complex_reflection") or (has("feeling_word") and words > 12)
     if behaviour == "question":
-        advice_q = has("advice")
         is_open = has("open_opener") and not advice_q
         labels["question"], conf["question"] = ("open", 0.8) if is_open else ("closed", 0.75)
     elif behaviour == "reflection":
-        deep = has("complex_reflection") or (has("feeling_word") and words > 12)
-        labels["reflection"], conf["reflection"] = ("complex", 0.6) if deep else ("simple", 0.6)
+        labels["reflection"], conf["reflection"] = ("complex" if complex_ else "simple"), 0.6
     elif behaviour == "input":
-        labels["input"], conf["input"] = inputs[0], 0.6
+        inputs = [k for k in INPUT_ORDER if has(k)]
+        # asked to code a subtype with no input cue: information is what is left
+        labels["input"], conf["input"] = (inputs[0], 0.6) if inputs else ("information", 0.3)
 
     er = 0
     if has("warmth"):
-        er = 2 if (has("feeling_word") or n.get("warmth", 0) > 1) else 1
+        # strong when it names their feeling beyond the warm phrase itself ("I'm sorry, you
+        # sound exhausted") or piles up warmth; "That sounds exhausting" alone is weak
+        er = 2 if (_feeling_beyond(cues, "warmth") or n["warmth"] > 1) else 1
     elif has("affirmation"):
         er = 1
     ip = 0
+    reflective = has("reflection_stem") or behaviour == "reflection"
     if has("understanding") or has("self_disclosure"):
-        ip = 2 if (has("reflection_stem") or has("self_disclosure")) else 1
-    elif has("reflection_stem"):
-        ip = 2 if has("feeling_word") else 1
+        ip = 2 if (reflective or has("self_disclosure")) else 1
+    elif reflective:
+        ip = 2 if (has("complex_reflection") or has("feeling_word")) else 1
     ex = 0
-    if has("exploration") or (behaviour == "question" and has("open_opener")):
+    if advice_q or has("blame"):
+        ex = 0  # advice put as a question or a blaming "why" explores nothing
+    elif has("exploration") or (behaviour == "question" and labels["question"] == "open"):
         ex = 2 if words > 6 else 1
+    elif behaviour == "question" and not has("dismissal") and _asks_about_feelings(cues):
+        ex = 1  # a closed question about how they feel still explores a little
     for name, level in (("emotional_reaction", er), ("interpretation", ip), ("exploration", ex)):
         labels[name], conf[name] = str(level), 0.55 if level else 0.6
 
     if behaviour == "question":
-        strategy = "Questions"
+        strategy = "Providing Suggestions" if advice_q else "Questions"
     elif has("self_disclosure"):
         strategy = "Self-disclosure"
     elif behaviour == "reflection":
         strategy = (
             "Reflection of feelings" if has("feeling_word") else "Restatement or Paraphrasing"
         )
-    elif has("advice") or has("options"):
+    elif behaviour == "input" and labels["input"] in ("advice", "options"):
         strategy = "Providing Suggestions"
     elif has("affirmation") or has("warmth") or has("dismissal"):
         strategy = "Affirmation and Reassurance"
+    elif has("advice") or has("options"):
+        strategy = "Providing Suggestions"
     elif has("information"):
         strategy = "Information"
     else:

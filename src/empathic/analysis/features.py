@@ -2,76 +2,41 @@
 
 Hashing keeps packs small and free of any training text: a pack stores
 weights for hashed n-grams, never a vocabulary copied from its data. The
-detectors of `rules` add transparent, dense features on top.
+hashing is CRC-32 from the standard library, so coding needs only numpy and
+scipy at run time (fast start, no scikit-learn import). The detectors of
+`rules` add transparent, dense features on top.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.utils import murmurhash3_32
 
-from empathic.analysis.rules import CUES, cue_counts
+from empathic.analysis.rules import CUES, Cue, find_cues
 
+_TOKEN = re.compile(r"\w[\w']*|\?")
 _WORD = re.compile(r"(?u)\b\w[\w']*\b")
 _SPEAKER_PREFIX = re.compile(r"^\s*[A-Za-z][\w .()-]{0,40}:\s+")
 _STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "i",
-        "if",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "so",
-        "that",
-        "the",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "with",
-        "you",
-        "your",
-        "yes",
-        "no",
-        "not",
-        "do",
-        "did",
-        "just",
-        "like",
-        "um",
-        "uh",
-        "okay",
-        "ok",
-    ]
+    "a an and are as at be but by for from had has have i if in is it its me my of on or so "
+    "that the this to was we were with you your yes no not do did just like um uh okay ok".split()
+)
+DENSE_NAMES = (
+    *CUES,
+    "log_words",
+    "context_overlap",
+    "ends_question",
+    "empty",
+    "n_questions",
+    "has_context",
 )
 
 
@@ -84,17 +49,23 @@ class FeatureConfig:
     context_bits: int = 16
     word_ngrams: tuple[int, int] = (1, 3)
     char_ngrams: tuple[int, int] = (2, 5)
+    char_weight: float = 0.7
+    context_weight: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureConfig:
-        fields = dict(data)
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         for key in ("word_ngrams", "char_ngrams"):
-            if key in fields:
-                fields[key] = tuple(fields[key])
-        return cls(**fields)
+            if key in known:
+                known[key] = tuple(known[key])
+        return cls(**known)
+
+    @property
+    def width(self) -> int:
+        return 2**self.word_bits + 2**self.char_bits + 2**self.context_bits + len(DENSE_NAMES)
 
 
 def last_utterance(context: str) -> str:
@@ -109,9 +80,11 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
-def dense_features(text: str, context: str) -> list[float]:
+def dense_features(text: str, context: str, cues: Sequence[Cue] | None = None) -> list[float]:
     """Detector counts plus shape features: length, overlap with what the other person said."""
-    counts = cue_counts(text)
+    counts = dict.fromkeys(CUES, 0)
+    for cue in cues if cues is not None else find_cues(text):
+        counts[cue.name] += 1
     values = [math.log1p(counts[name]) for name in CUES]
     words = _WORD.findall(text)
     said = _content_words(context)
@@ -129,15 +102,46 @@ def dense_features(text: str, context: str) -> list[float]:
     return values
 
 
-DENSE_NAMES = (
-    *CUES,
-    "log_words",
-    "context_overlap",
-    "ends_question",
-    "empty",
-    "n_questions",
-    "has_context",
-)
+def _bucket(gram: str, mask: int) -> int:
+    return zlib.crc32(gram.encode("utf-8")) & mask
+
+
+def word_grams(text: str, lo: int, hi: int) -> list[str]:
+    tokens = _TOKEN.findall(text.lower())
+    grams: list[str] = []
+    for n in range(lo, hi + 1):
+        if n == 1:
+            grams.extend(tokens)
+        else:
+            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def char_grams(text: str, lo: int, hi: int) -> list[str]:
+    """Character n-grams of the lower-cased tokens joined by single spaces, padded."""
+    padded = " " + " ".join(_TOKEN.findall(text.lower())) + " "
+    grams: list[str] = []
+    for n in range(lo, hi + 1):
+        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+def hashed_block(gram_lists: Sequence[list[str]], bits: int, weight: float) -> sparse.csr_matrix:
+    """Count hashed n-grams per row, L2-normalise each row, scale by the block weight.
+
+    Hashing and counting run in C (map/crc32, numpy, scipy) over the whole batch.
+    """
+    flat = list(chain.from_iterable(gram_lists))
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, flat)), dtype=np.int64, count=len(flat))
+    columns = hashes & (2**bits - 1)
+    rows = np.repeat(np.arange(len(gram_lists)), [len(g) for g in gram_lists])
+    block = sparse.csr_matrix(
+        (np.ones(len(flat)), (rows, columns)), shape=(len(gram_lists), 2**bits)
+    )
+    block.sum_duplicates()
+    norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(weight / norms) @ block)
 
 
 class Featurizer:
@@ -145,52 +149,35 @@ class Featurizer:
 
     def __init__(self, config: FeatureConfig | None = None) -> None:
         self.config = config or FeatureConfig()
+        self._word_mask = 2**self.config.word_bits - 1
+
+    def transform(
+        self,
+        texts: Sequence[str],
+        contexts: Sequence[str],
+        cues: Sequence[Sequence[Cue]] | None = None,
+    ) -> sparse.csr_matrix:
+        """One row per utterance; pass the cues already found to avoid a second regex pass."""
         cfg = self.config
-        self._word = HashingVectorizer(
-            n_features=2**cfg.word_bits,
-            ngram_range=cfg.word_ngrams,
-            alternate_sign=False,
-            token_pattern=r"(?u)\b\w[\w']*\b|\?",
-            norm="l2",
-            lowercase=True,
-        )
-        self._char = HashingVectorizer(
-            n_features=2**cfg.char_bits,
-            analyzer="char_wb",
-            ngram_range=cfg.char_ngrams,
-            alternate_sign=False,
-            norm="l2",
-            lowercase=True,
-        )
-        self._context = HashingVectorizer(
-            n_features=2**cfg.context_bits,
-            ngram_range=(1, 1),
-            alternate_sign=False,
-            norm="l2",
-            lowercase=True,
-        )
-        self._word_analyzer = self._word.build_analyzer()
-
-    @property
-    def word_offset(self) -> int:
-        """Column where the word block starts (it comes first)."""
-        return 0
-
-    def transform(self, texts: Sequence[str], contexts: Sequence[str]) -> sparse.csr_matrix:
         last = [last_utterance(c) for c in contexts]
-        dense = np.asarray([dense_features(t, c) for t, c in zip(texts, last, strict=True)])
+        dense = np.asarray(
+            [
+                dense_features(t, c, cues[i] if cues is not None else None)
+                for i, (t, c) in enumerate(zip(texts, last, strict=True))
+            ],
+            dtype=np.float64,
+        ).reshape(len(texts), len(DENSE_NAMES))
         blocks = [
-            self._word.transform(texts),
-            self._char.transform(texts) * 0.7,
-            self._context.transform(last) * 0.5,
+            hashed_block([word_grams(t, *cfg.word_ngrams) for t in texts], cfg.word_bits, 1.0),
+            hashed_block(
+                [char_grams(t, *cfg.char_ngrams) for t in texts], cfg.char_bits, cfg.char_weight
+            ),
+            hashed_block([word_grams(c, 1, 1) for c in last], cfg.context_bits, cfg.context_weight),
             sparse.csr_matrix(dense),
         ]
-        return sparse.hstack(blocks, format="csr")
+        return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
 
-    def word_ngrams(self, text: str) -> list[tuple[str, int]]:
+    def word_columns(self, text: str) -> list[tuple[str, int]]:
         """Each word n-gram of text with its column, for explaining a prediction."""
-        size = 2**self.config.word_bits
-        return [
-            (gram, abs(int(murmurhash3_32(gram, seed=0))) % size)
-            for gram in dict.fromkeys(self._word_analyzer(text))
-        ]
+        grams = dict.fromkeys(word_grams(text, *self.config.word_ngrams))
+        return [(gram, _bucket(gram, self._word_mask)) for gram in grams]

@@ -2,9 +2,9 @@
 
 A pack folder holds `card.json` (name, version, licence, whether commercial
 use is allowed, training data, cross-validated metrics, date) and, for
-trained packs, `models.skops`. Bundled packs ship inside the package; packs
-a user trains live in the packs directory of the settings. Models load with
-skops and an explicit list of trusted types: never pickle.
+trained packs, `models.npz` (see `linear`: plain arrays, never pickle).
+Bundled packs ship inside the package; packs a user trains live in the packs
+directory of the settings and shadow bundled ones of the same name.
 """
 
 from __future__ import annotations
@@ -21,37 +21,13 @@ import numpy as np
 from empathic.analysis.coding import CodedUtterance, RuleCoder, evidence_for
 from empathic.analysis.features import FeatureConfig, Featurizer
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
-from empathic.analysis.scoring import decision_matrix, softmax
+from empathic.analysis.linear import LinearModel, load_models, save_models
+from empathic.analysis.scoring import softmax
 from empathic.config import Settings
 
-MODEL_FILE = "models.skops"
+MODEL_FILE = "models.npz"
 CARD_FILE = "card.json"
-TRUSTED_TYPES = [
-    "sklearn.svm._classes.LinearSVC",
-    "numpy.dtype",
-    "numpy.ndarray",
-    "numpy.core.multiarray._reconstruct",
-]
-_EXPLAIN_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "to",
-        "of",
-        "i",
-        "you",
-        "it",
-        "is",
-        "are",
-        "be",
-        "that",
-        "this",
-        "in",
-        "on",
-    ]
-)
+_EXPLAIN_STOP = frozenset("a an and the to of i you it is are be that this in on".split())
 
 
 class PackError(LookupError):
@@ -131,13 +107,16 @@ def resolve_pack_name(name: str | None, settings: Settings) -> str:
 class TrainedCoder:
     """Classifier labels on top of the rule coder's evidence."""
 
-    def __init__(self, info: PackInfo, card: dict[str, Any], models: dict[str, Any]) -> None:
+    def __init__(
+        self, info: PackInfo, card: dict[str, Any], models: dict[str, LinearModel]
+    ) -> None:
         self.name = info.name
         self.info = info
         self.models = models
         self.featurizer = Featurizer(FeatureConfig.from_dict(card.get("features", {})))
         self.temperature: dict[str, float] = dict(card.get("temperature", {}))
         self._rules = RuleCoder()
+        self._explain: dict[tuple[str, str], np.ndarray] = {}
 
     def code(self, text: str, context: str = "") -> CodedUtterance:
         return self.code_many([(text, context)])[0]
@@ -149,15 +128,17 @@ class TrainedCoder:
         coded = self._rules.code_many(items, given_behaviour)
         if not coded:
             return coded
-        matrix = self.featurizer.transform([t for t, _ in items], [c for _, c in items])
+        matrix = self.featurizer.transform(
+            [t for t, _ in items], [c for _, c in items], [u.cues for u in coded]
+        )
         predictions: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for task, model in self.models.items():
-            proba = softmax(decision_matrix(model, matrix), self.temperature.get(task, 1.0))
+            proba = softmax(model.decision(matrix), self.temperature.get(task, 1.0))
             best = proba.argmax(axis=1)
-            predictions[task] = (model.classes_[best], proba[np.arange(len(best)), best])
+            predictions[task] = (model.classes[best], proba[np.arange(len(best)), best])
         for row, utterance in enumerate(coded):
             given = given_behaviour[row] if given_behaviour is not None else None
-            self._apply(utterance, row, predictions, matrix, given)
+            self._apply(utterance, row, predictions, given)
         return coded
 
     def _apply(
@@ -165,7 +146,6 @@ class TrainedCoder:
         utterance: CodedUtterance,
         row: int,
         predictions: dict[str, tuple[np.ndarray, np.ndarray]],
-        matrix: Any,
         given_behaviour: str | None = None,
     ) -> None:
         labels, conf = utterance.labels, utterance.confidence
@@ -173,47 +153,42 @@ class TrainedCoder:
             labels[task], conf[task] = str(values[row]), round(float(probs[row]), 3)
         if given_behaviour is not None:
             labels["behaviour"], conf["behaviour"] = given_behaviour, 1.0
-        behaviour = labels.get("behaviour")
         for subtype in SUBTYPE_OF:
-            if behaviour != subtype:
+            if labels.get("behaviour") != subtype:
                 labels[subtype] = None
                 conf.pop(subtype, None)
+        pairs = [
+            (g, c)
+            for g, c in self.featurizer.word_columns(utterance.text)
+            if g not in _EXPLAIN_STOP and g != "?"
+        ]
+        grams = [g for g, _ in pairs]
+        columns = np.fromiter((c for _, c in pairs), dtype=np.int64, count=len(pairs))
         for label in LABELS:
-            phrases = evidence_for(label, labels.get(label), utterance.cues)
-            if label in self.models and labels.get(label) is not None:
-                for gram in self._top_ngrams(label, str(labels[label]), row, matrix, utterance):
-                    if not any(gram in p.lower() for p in phrases):
+            value = labels.get(label)
+            phrases = evidence_for(label, value, utterance.cues)
+            if label in self.models and value is not None and len(columns):
+                lowered = " ".join(phrases).lower()
+                for gram in self._top_ngrams(label, str(value), grams, columns):
+                    if gram not in lowered:
                         phrases.append(gram)
             utterance.evidence[label] = phrases[:4]
 
     def _top_ngrams(
-        self, task: str, value: str, row: int, matrix: Any, utterance: CodedUtterance, k: int = 2
+        self, task: str, value: str, grams: list[str], columns: np.ndarray, k: int = 2
     ) -> list[str]:
-        """Word n-grams of the utterance that pushed hardest towards the predicted value."""
-        model = self.models[task]
-        classes = [str(c) for c in model.classes_]
-        coef = model.coef_
-        if coef.shape[0] == 1:  # binary: one row, positive class is classes[1]
-            weights = coef[0] if value == classes[1] else -coef[0]
-        else:
-            weights = coef[classes.index(value)]
-        start, end = matrix.indptr[row], matrix.indptr[row + 1]
-        present = dict(zip(matrix.indices[start:end], matrix.data[start:end], strict=True))
-        scored = []
-        for gram, column in self.featurizer.word_ngrams(utterance.text):
-            if gram in _EXPLAIN_STOP or gram == "?":
-                continue
-            score = float(weights[column]) * float(present.get(column, 0.0))
-            if score > 0:
-                scored.append((score, gram))
-        scored.sort(reverse=True)
-        return [gram for _, gram in scored[:k]]
+        """Word n-grams of the utterance whose weights pushed hardest towards the value."""
+        key = (task, value)
+        weights = self._explain.get(key)
+        if weights is None:
+            weights = self._explain[key] = self.models[task].class_weights(value)
+        scores = weights[columns]
+        order = np.argsort(-scores)[:k]
+        return [grams[i] for i in order if scores[i] > 0]
 
 
 def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
     """Return the pack's info and a coder ready to use; `name` None means the default."""
-    from skops.io import load  # deferred: loading skops costs time only when a pack is trained
-
     resolved = resolve_pack_name(name, settings)
     packs = {info.name: info for info in list_packs(settings)}
     if resolved not in packs:
@@ -229,18 +204,16 @@ def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
         return info, RuleCoder()
     card = _read_card(info.path)
     try:
-        models = load(info.path / MODEL_FILE, trusted=TRUSTED_TYPES)
-    except Exception as err:  # skops raises many types; all mean "this file is not a pack"
+        models = load_models(info.path / MODEL_FILE)
+    except (OSError, ValueError, KeyError) as err:
         raise PackError(f"{info.path / MODEL_FILE}: cannot load model pack ({err})") from None
     return info, TrainedCoder(info, card, models)
 
 
-def save_pack(folder: Path, card: dict[str, Any], models: dict[str, Any]) -> None:
+def save_pack(folder: Path, card: dict[str, Any], models: dict[str, LinearModel]) -> None:
     """Write models then card, so a half-written pack is never listed as trained."""
-    from skops.io import dump
-
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / (MODEL_FILE + ".tmp")
-    dump(models, tmp)
+    save_models(tmp, models)
     tmp.replace(folder / MODEL_FILE)
-    (folder / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", "utf-8")
+    (folder / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", "utf-8")

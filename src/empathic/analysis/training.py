@@ -23,6 +23,7 @@ from sklearn.svm import LinearSVC
 from empathic.analysis.datasets import LabelledRow, conversation_groups, read_labelled_csv
 from empathic.analysis.features import FeatureConfig, Featurizer
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
+from empathic.analysis.linear import LinearModel
 from empathic.analysis.scoring import decision_matrix, softmax
 from empathic.config import Settings
 
@@ -255,5 +256,5 @@ def train_pack(
         "metrics": metrics,
         "metrics_note": "5-fold cross-validation grouped by conversation on the training data",
     }
-    save_pack(out_dir, card, models)
+    save_pack(out_dir, card, {t: LinearModel.from_estimator(m) for t, m in models.items()})
     return card

@@ -1,0 +1,77 @@
+"""Linear models as plain arrays: fast to load, safe to open, no scikit-learn at run time.
+
+A trained pack keeps, per label, the class names, a sparse weight matrix
+(features × classes) and intercepts in one `.npz` file read with
+`allow_pickle=False`, so opening a pack can never execute code. (skops was
+the first choice; importing it alone takes ~2 s here, over the 1 s
+model-load goal.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+PRUNE_BELOW = 1e-4
+"""Weights smaller than this are dropped: they never change a prediction in practice."""
+
+
+@dataclass
+class LinearModel:
+    """Scores = X @ weights + intercept; one column per class."""
+
+    classes: np.ndarray
+    weights: sparse.csc_matrix
+    intercept: np.ndarray
+
+    def decision(self, x: sparse.csr_matrix) -> np.ndarray:
+        return np.asarray((x @ self.weights).toarray() + self.intercept)
+
+    def class_weights(self, value: str) -> np.ndarray:
+        """Dense weight column for one class (for explanations)."""
+        column = list(self.classes).index(value)
+        return np.asarray(self.weights[:, column].toarray()).ravel()
+
+    @classmethod
+    def from_estimator(cls, model: Any) -> LinearModel:
+        """Convert a fitted scikit-learn linear classifier (binary or multi-class)."""
+        coef = np.asarray(model.coef_, dtype=np.float64)
+        intercept = np.asarray(model.intercept_, dtype=np.float64)
+        if coef.shape[0] == 1:  # binary: same scores as scoring.decision_matrix
+            coef = np.vstack([-coef[0], coef[0]]) / 2.0
+            intercept = np.asarray([-intercept[0], intercept[0]]) / 2.0
+        coef[np.abs(coef) < PRUNE_BELOW] = 0.0
+        weights = sparse.csc_matrix(coef.T.astype(np.float32))
+        return cls(np.asarray([str(c) for c in model.classes_]), weights, intercept)
+
+
+def save_models(path: Path, models: dict[str, LinearModel]) -> None:
+    arrays: dict[str, np.ndarray] = {"tasks": np.asarray(sorted(models))}
+    for task, model in models.items():
+        w = model.weights.tocsc()
+        arrays |= {
+            f"{task}.classes": model.classes,
+            f"{task}.data": w.data.astype(np.float32),
+            f"{task}.indices": w.indices.astype(np.int32),
+            f"{task}.indptr": w.indptr.astype(np.int64),
+            f"{task}.shape": np.asarray(w.shape, dtype=np.int64),
+            f"{task}.intercept": model.intercept,
+        }
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)  # type: ignore[arg-type]
+
+
+def load_models(path: Path) -> dict[str, LinearModel]:
+    with np.load(path, allow_pickle=False) as npz:
+        models = {}
+        for task in [str(t) for t in npz["tasks"]]:
+            shape = tuple(int(v) for v in npz[f"{task}.shape"])
+            weights = sparse.csc_matrix(
+                (npz[f"{task}.data"], npz[f"{task}.indices"], npz[f"{task}.indptr"]), shape=shape
+            )
+            models[task] = LinearModel(npz[f"{task}.classes"], weights, npz[f"{task}.intercept"])
+    return models

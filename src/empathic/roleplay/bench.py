@@ -1,0 +1,56 @@
+"""How fast is one engine step (coding + state + scripted voice)? Measured, not asserted.
+
+The goal is under 20 ms at p95 on a laptop (DESIGN §2.8: speed is measured by a
+benchmark). `run_bench()` plays every reference playthrough of the library
+several times and times each `Simulation.step`.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import time
+from typing import Any
+
+from empathic.analysis.coding import Coder, RuleCoder
+from empathic.roleplay.engine import Simulation
+from empathic.roleplay.loading import load_library
+
+
+def run_bench(repeats: int = 5, coder: Coder | None = None) -> dict[str, Any]:
+    """Step-time percentiles in milliseconds, with what was measured."""
+    coder = coder if coder is not None else RuleCoder()
+    scenarios = load_library()
+    times: list[float] = []
+    for _ in range(repeats):
+        for scenario in scenarios:
+            for playthrough in (scenario.playthroughs.empathic, scenario.playthroughs.poor):
+                sim = Simulation(scenario, seed=len(times), coder=coder)
+                for line in playthrough.lines:
+                    if sim.finished:
+                        break
+                    start = time.perf_counter()
+                    sim.step(line)
+                    times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+
+    def pct(p: float) -> float:
+        return round(times[min(len(times) - 1, int(p * len(times)))], 3)
+
+    return {
+        "steps": len(times),
+        "scenarios": len(scenarios),
+        "coder": coder.name,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "max_ms": round(times[-1], 3),
+        "mean_ms": round(statistics.fmean(times), 3),
+        "goal_p95_ms": 20.0,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for key, value in run_bench().items():
+        print(f"{key:>12}: {value}")

@@ -1,0 +1,267 @@
+"""Command-line adapter for role-play: `scenarios list|check` and `practice`.
+
+Thin by design (DESIGN §2.1): parsing options and printing; the engine,
+debrief and runs modules do the work. The main CLI registers these with
+`app.add_typer(scenarios_app, name="scenarios")` and
+`app.command("practice")(practice)`. Settings come from `ctx.obj` when the main
+app provides a `Settings` there, otherwise they are read from the environment
+when the command runs (never at import).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape as esc
+from rich.table import Table
+
+from empathic.config import Settings
+from empathic.roleplay.check import check_paths
+from empathic.roleplay.debrief import build_debrief
+from empathic.roleplay.engine import run_lines
+from empathic.roleplay.interactive import run_session
+from empathic.roleplay.loading import ScenarioError, find_scenario, library_paths, load_scenario
+from empathic.roleplay.render import payload, render_html, render_text
+from empathic.roleplay.result import RunResult
+from empathic.roleplay.runs import RunError, load_run, replay_run, save_run
+from empathic.roleplay.scenario import Scenario
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class PracticeFormat(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+class Level(StrEnum):
+    easy = "easy"
+    medium = "medium"
+    hard = "hard"
+
+
+scenarios_app = typer.Typer(
+    help="Role-play scenarios: list the library and check scenario files.",
+    no_args_is_help=True,
+)
+
+
+def _settings(ctx: typer.Context | None) -> Settings:
+    obj = ctx.obj if ctx is not None else None
+    if isinstance(obj, Settings):
+        return obj
+    if isinstance(obj, dict) and isinstance(obj.get("settings"), Settings):
+        return obj["settings"]
+    return Settings()
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    Console(stderr=True).print(f"[red]error:[/] {esc(message)}")
+    return typer.Exit(code)
+
+
+@scenarios_app.command("list")
+def list_scenarios(
+    format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table for people, json for tools.")
+    ] = ListFormat.table,
+) -> None:
+    """List the shipped scenarios."""
+    rows: list[dict[str, Any]] = []
+    for path in library_paths():
+        s = load_scenario(path)
+        rows.append(
+            {
+                "id": s.id,
+                "title": s.title,
+                "summary": s.summary,
+                "learner_role": s.learner.role,
+                "counterpart": f"{s.counterpart.name}, {s.counterpart.role}",
+                "minutes": s.counterpart.time_budget.minutes,
+                "facts": len(s.facts),
+                "difficulties": ["easy", "medium", "hard"],
+                "competencies": list(s.competencies),
+                "tags": list(s.tags),
+            }
+        )
+    if format is ListFormat.json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(title="Role-play scenarios")
+    for col in ("id", "title", "you play", "with", "min"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            str(r["title"]),
+            str(r["learner_role"]),
+            str(r["counterpart"]),
+            str(r["minutes"]),
+        )
+    Console().print(table)
+
+
+@scenarios_app.command("check")
+def check_scenarios(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Scenario YAML files (default: the whole shipped library)."),
+    ] = None,
+    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """Verify scenarios: schema, every fact reachable, every intent voiced, both playthroughs."""
+    results = check_paths(paths or None)
+    if format is ListFormat.json:
+        typer.echo(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
+    else:
+        console = Console()
+        for r in results:
+            mark = "[green]ok[/]" if r.ok else "[red]FAIL[/]"
+            console.print(f"{mark}  {esc(r.scenario)}  [dim]{esc(r.source)}[/]")
+            for problem in r.problems:
+                console.print(f"      {esc(problem)}")
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
+def practice(
+    ctx: typer.Context,
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="Scenario id (see `empathic scenarios list`) or a YAML file."),
+    ] = None,
+    difficulty: Annotated[Level, typer.Option("--difficulty", "-d")] = Level.medium,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Replayable randomness (default: random).")
+    ] = None,
+    script: Annotated[
+        Path | None,
+        typer.Option("--script", help="Play learner lines from a file ('-' for stdin)."),
+    ] = None,
+    format: Annotated[PracticeFormat, typer.Option("--format", "-f")] = PracticeFormat.text,
+    coach: Annotated[bool, typer.Option("--coach", help="Show the trust meter.")] = False,
+    replay: Annotated[
+        str | None, typer.Option("--replay", help="Replay a saved run (path, id or 'latest').")
+    ] = None,
+    save: Annotated[bool, typer.Option("--save/--no-save", help="Save the run.")] = True,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the debrief here.")
+    ] = None,
+) -> None:
+    """Practise a hard conversation against a simulated counterpart, then debrief."""
+    settings = _settings(ctx)
+    if replay:
+        _replay(replay, settings, format, output)
+        return
+    if not scenario:
+        raise _fail("name a scenario (see `empathic scenarios list`) or use --replay RUN")
+    try:
+        chosen = find_scenario(scenario)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from exc
+    run_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
+    if script is not None:
+        lines, intention, reflection = _read_script(script)
+        result = run_lines(chosen, lines, difficulty=difficulty.value, seed=run_seed)
+    else:
+        session = run_session(
+            chosen, difficulty=difficulty.value, seed=run_seed, coach=coach, console=Console()
+        )
+        result, intention, reflection = session.result, session.intention, session.reflection
+    saved = None
+    if save and result.steps:
+        custom = scenario if Path(scenario).suffix in (".yaml", ".yml") else None
+        saved = save_run(
+            result,
+            settings.runs_dir(),
+            intention=intention,
+            reflection=reflection,
+            scenario_path=str(Path(custom).resolve()) if custom else None,
+        )
+    _show(result, chosen, intention, reflection, format, output, saved)
+
+
+def _replay(ref: str, settings: Settings, format: PracticeFormat, output: Path | None) -> None:
+    try:
+        saved = load_run(ref, settings.runs_dir())
+        scenario = saved.scenario()
+    except (RunError, ScenarioError) as exc:
+        raise _fail(str(exc)) from exc
+    replayed = replay_run(saved)
+    if not replayed.identical:
+        for diff in replayed.differences:
+            Console(stderr=True).print(f"[yellow]replay differs:[/] {esc(diff)}")
+    else:
+        Console(stderr=True).print(f"[dim]Replayed {esc(saved.path.name)}: identical.[/]")
+    _show(replayed.result, scenario, saved.intention, saved.reflection, format, output, None)
+    if not replayed.identical:
+        raise typer.Exit(1)
+
+
+def _show(
+    result: RunResult,
+    scenario: Scenario,
+    intention: str,
+    reflection: str,
+    format: PracticeFormat,
+    output: Path | None,
+    saved: Path | None,
+) -> None:
+    debrief = build_debrief(result, scenario, intention=intention, reflection=reflection)
+    data: dict[str, Any] = payload(result, debrief)
+    data["run_file"] = str(saved) if saved else None
+    if format is PracticeFormat.json:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    elif format is PracticeFormat.html:
+        text = render_html(data)
+    else:
+        if output:
+            with output.open("w", encoding="utf-8") as fh:
+                render_text(data, Console(file=fh, width=110))
+        else:
+            render_text(data, Console())
+        if saved:
+            Console(stderr=True).print(
+                f"[dim]Saved as {esc(str(saved))}; replay with "
+                f"`empathic practice --replay {esc(saved.stem)}`.[/]"
+            )
+        return
+    if output:
+        output.write_text(text, encoding="utf-8")
+        Console(stderr=True).print(f"[dim]Debrief written to {esc(str(output))}[/]")
+    else:
+        typer.echo(text)
+
+
+def _read_script(path: Path) -> tuple[list[str], str, str]:
+    """Learner lines, one per line; `#` comments; `intention:` and `reflection:` lines."""
+    try:
+        raw = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"{path}: cannot read script: {exc}") from exc
+    lines, intention, reflection = [], "", ""
+    for line in raw.splitlines():
+        text = line.strip()
+        lowered = text.lower()
+        if not text or text.startswith("#"):
+            continue
+        if lowered.startswith("intention:"):
+            intention = text.split(":", 1)[1].strip()
+        elif lowered.startswith("reflection:"):
+            reflection = text.split(":", 1)[1].strip()
+        else:
+            lines.append(text)
+    if not lines:
+        raise _fail(f"{path}: no learner lines found (expected one line per turn)")
+    return lines, intention, reflection

@@ -1,0 +1,361 @@
+"""The debrief that ends every practice run (DESIGN §2.2: practice never without feedback).
+
+It reveals the story behind the data (facts uncovered out of the total, and the
+ones missed), the trust/emotion/patience timeline with the turns that moved it
+and why, the rubric, the session report from the analysis engine, two or three
+concrete rewrites, the learner's own intention and reflection, and how it was
+scored and what the AI cannot know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from empathic.analysis.coding import Coder, RuleCoder
+from empathic.conversation import Transcript
+from empathic.roleplay.moves import MOVES
+from empathic.roleplay.result import LEARNER, RunResult, StepRecord
+from empathic.roleplay.scenario import Scenario
+from empathic.roleplay.state import summarise
+
+CANNOT_KNOW = (
+    "Your tone of voice, pauses, face and intention: only your written words were coded.",
+    "Whether a real person would react like this persona: it is a simplified model written "
+    "for practice, and real people differ from each other and from day to day.",
+    "Whether each label is right: the coder is automatic and makes mistakes (for example, a "
+    "reflection phrased without a usual stem can be missed). Check the evidence shown for "
+    "every turn and correct it where it is wrong.",
+    "The relationship: trust, emotion and patience here are model numbers computed from your "
+    "coded moves, not measurements of how anyone feels.",
+    "The rest of the story: in a real conversation there is always more than the facts this "
+    "scenario's author wrote down.",
+)
+
+OUTCOME_TEXT = {
+    "good": "You heard the core story and the counterpart ended with enough trust.",
+    "mixed": "You heard part of the story, but not all of the core or not with enough trust.",
+    "poor": "The counterpart left, or trust ended lower than it started, or no story was heard.",
+}
+
+
+@dataclass
+class Debrief:
+    """Everything shown after a run; `to_dict()` is the JSON `debrief` object."""
+
+    scenario: dict[str, Any]
+    outcome: str
+    ended_by: str
+    facts: dict[str, Any]
+    timeline: list[dict[str, Any]]
+    moments: list[dict[str, Any]]
+    rubric: list[dict[str, Any]]
+    report: dict[str, Any]
+    rewrites: list[dict[str, Any]]
+    intention: str = ""
+    reflection: str = ""
+    scoring: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "outcome": self.outcome,
+            "outcome_text": OUTCOME_TEXT.get(self.outcome, ""),
+            "ended_by": self.ended_by,
+            "facts": self.facts,
+            "timeline": self.timeline,
+            "moments": self.moments,
+            "rubric": self.rubric,
+            "report": self.report,
+            "rewrites": self.rewrites,
+            "intention": self.intention,
+            "reflection": self.reflection,
+            "scoring": self.scoring,
+        }
+
+
+def build_debrief(
+    result: RunResult,
+    scenario: Scenario,
+    *,
+    coder: Coder | None = None,
+    intention: str = "",
+    reflection: str = "",
+) -> Debrief:
+    """Assemble the debrief of a run; the session report comes from the analysis engine."""
+    coder = coder if coder is not None else RuleCoder()
+    report = session_report(result.transcript(), coder=coder)
+    return Debrief(
+        scenario={
+            "id": scenario.id,
+            "title": scenario.title,
+            "difficulty": result.difficulty,
+            "persona": scenario.counterpart.name,
+            "learner_role": scenario.learner.role,
+            "goal": scenario.learner.goal,
+        },
+        outcome=result.outcome,
+        ended_by=result.ended_by,
+        facts=_facts(result, scenario),
+        timeline=_timeline(result),
+        moments=_moments(result),
+        rubric=_rubric(result, scenario),
+        report=report,
+        rewrites=rewrites(result, scenario, report),
+        intention=intention.strip(),
+        reflection=reflection.strip(),
+        scoring=_scoring(result, scenario, coder),
+    )
+
+
+def session_report(transcript: Transcript, *, coder: Coder) -> dict[str, Any]:
+    """The analysis engine's session report for the learner's turns (one isolated call)."""
+    try:
+        from empathic.analysis.report import build_report
+    except ImportError as exc:  # the analysis report is built in another issue
+        return _fallback_report(transcript, coder, f"session report unavailable: {exc}")
+    report: dict[str, Any] = build_report(transcript, learner=LEARNER, coder=coder).to_dict()
+    return report
+
+
+def _fallback_report(transcript: Transcript, coder: Coder, note: str) -> dict[str, Any]:
+    """Per-turn coding only, in the report's shape, when the full report is not available."""
+    items, context = [], ""
+    for turn in transcript.turns:
+        if turn.speaker == LEARNER:
+            items.append((turn.text, context))
+        context = turn.text
+    coded = coder.code_many(items)
+    return {
+        "pack": coder.name,
+        "source": transcript.source,
+        "learner": LEARNER,
+        "notes": [note],
+        "turns": [
+            {"text": c.text, "labels": c.labels, "evidence": c.evidence, "confidence": c.confidence}
+            for c in coded
+        ],
+        "summary": {
+            "metrics": {},
+            "dimensions": {},
+            "strengths": [],
+            "missed_opportunities": [],
+            "rewrites": [],
+        },
+    }
+
+
+def _facts(result: RunResult, scenario: Scenario) -> dict[str, Any]:
+    turn_of = {s.fact: s.index for s in result.steps if s.fact}
+    items = [
+        {
+            "id": f.id,
+            "summary": f.summary,
+            "core": f.core,
+            "uncovered": f.id in result.uncovered,
+            "turn": turn_of.get(f.id),
+            "example": f.example,
+        }
+        for f in scenario.facts
+    ]
+    return {
+        "uncovered": list(result.uncovered),
+        "total": len(scenario.facts),
+        "core_total": len(result.core),
+        "core_uncovered": sum(1 for f in result.core if f in result.uncovered),
+        "items": items,
+    }
+
+
+def _timeline(result: RunResult) -> list[dict[str, Any]]:
+    points: list[dict[str, Any]] = [
+        {"turn": 0, **_state(result.initial.as_dict()), "why": ["starting state"], "intent": ""}
+    ]
+    for s in result.steps:
+        points.append(
+            {
+                "turn": s.index,
+                **_state(s.after.as_dict()),
+                "delta": s.delta(),
+                "learner": s.learner,
+                "counterpart": s.reply,
+                "intent": s.intent,
+                "fact": s.fact,
+                "moves": s.move_names,
+                "why": summarise(s.effects, MOVES),
+            }
+        )
+    return points
+
+
+def _state(values: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 3) for k, v in values.items()}
+
+
+def _moments(result: RunResult, limit: int = 3) -> list[dict[str, Any]]:
+    """The turns that moved trust most, either way."""
+    ranked = sorted(result.steps, key=lambda s: -abs(s.delta()["trust"]))
+    return [
+        {
+            "turn": s.index,
+            "learner": s.learner,
+            "delta": s.delta(),
+            "why": summarise(s.effects, MOVES)[:2],
+        }
+        for s in sorted(ranked[:limit], key=lambda s: s.index)
+        if s.delta()["trust"] != 0
+    ]
+
+
+def _rubric(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]:
+    rows = []
+    for item in scenario.rubric:
+        hits = [s.index for s in result.steps if set(item.look_for) & set(s.move_names)]
+        bad = [s.index for s in result.steps if set(item.avoid) & set(s.move_names)]
+        missing = [f for f in item.facts if f not in result.uncovered]
+        met = bool(result.steps) and not bad and not missing
+        if item.look_for:
+            met = met and len(hits) >= item.at_least
+        rows.append(
+            {
+                "id": item.id,
+                "competency": item.competency,
+                "description": item.description,
+                "met": met,
+                "turns": hits,
+                "against": bad,
+                "facts_missing": missing,
+            }
+        )
+    return rows
+
+
+def rewrites(
+    result: RunResult, scenario: Scenario, report: dict[str, Any], limit: int = 3
+) -> list[dict[str, Any]]:
+    """Two or three concrete rewrites.
+
+    First the worst turns: the session report's rewrites (built from the
+    counterpart's own words) or, where it has none, the scenario rubric's model
+    line; then one line that could have opened a fact that stayed hidden; then
+    the weakest remaining turns until there are at least two.
+    """
+    repairs = _report_rewrites(result, report)
+    covered = {r["turn"] for r in repairs}
+    harmful = sorted(
+        (s for s in result.steps if s.delta()["trust"] < 0), key=lambda s: s.delta()["trust"]
+    )
+    repairs += [_repair(s, scenario) for s in harmful if s.index not in covered]
+    repairs.sort(key=lambda r: _trust_delta(result, r["turn"]))
+    out = repairs[:2]
+    used = {r["turn"] for r in out}
+    missed = next((f for f in scenario.facts if f.id not in result.uncovered), None)
+    if missed is not None:
+        after = _after_hint(result, missed.id, used)
+        out.append(
+            {
+                "turn": after.index if after else None,
+                "original": after.learner if after else "",
+                "rewrite": missed.example,
+                "why": "A line like this could have opened part of the story you did not hear: "
+                f"{missed.summary}",
+                "source": "scenario",
+            }
+        )
+        if after:
+            used.add(after.index)
+    for extra in repairs[2:]:
+        if len(out) >= 2:
+            break
+        out.append(extra)
+        used.add(extra["turn"])
+    for step in sorted(result.steps, key=lambda s: s.delta()["trust"]):
+        if len(out) >= min(2, limit):
+            break
+        if step.index not in used:
+            out.append(_repair(step, scenario))
+            used.add(step.index)
+    return out[:limit]
+
+
+def _report_rewrites(result: RunResult, report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The session report's rewrites, renumbered from transcript turns to learner turns.
+
+    The transcript starts with the persona's opening, so learner turn n is transcript turn 2n-1.
+    """
+    out = []
+    steps = {s.index: s for s in result.steps}
+    for item in (report.get("summary") or {}).get("rewrites") or []:
+        if not isinstance(item, dict) or not item.get("rewrite"):
+            continue
+        turn = item.get("turn")
+        index = (int(turn) + 1) // 2 if isinstance(turn, int) else None
+        step = steps.get(index) if index is not None else None
+        if step is None or (item.get("original") and item["original"] != step.learner):
+            continue
+        out.append({**item, "turn": index, "original": step.learner, "source": "session report"})
+    return out
+
+
+def _trust_delta(result: RunResult, turn: int | None) -> float:
+    for step in result.steps:
+        if step.index == turn:
+            return step.delta()["trust"]
+    return 0.0
+
+
+def _repair(step: StepRecord, scenario: Scenario) -> dict[str, Any]:
+    """A better line for a weak turn, from the rubric item that names what went wrong."""
+    names = set(step.move_names)
+    example, why = None, ""
+    for item in scenario.rubric:
+        if names & set(item.avoid):
+            example = item.example
+            bad = sorted(names & set(item.avoid))
+            what = MOVES.get(bad[0], bad[0]).capitalize()
+            why = f"{what} cost trust here. The rubric looks for this: {item.description}"
+            break
+    if example is None:
+        for item in scenario.rubric:
+            if item.look_for and not names & set(item.look_for):
+                example = item.example
+                why = f"This turn earned little. The rubric looks for this: {item.description}"
+                break
+    return {
+        "turn": step.index,
+        "original": step.learner,
+        "rewrite": example or scenario.rubric[0].example,
+        "why": why or "A reflection or an open question would have earned more here.",
+        "source": "scenario rubric",
+    }
+
+
+def _after_hint(result: RunResult, fact_id: str, used: set[int]) -> StepRecord | None:
+    """The learner turn right after the persona hinted at a fact (the missed cue)."""
+    for prev, nxt in zip(result.steps, result.steps[1:], strict=False):
+        if prev.hinted == fact_id and nxt.index not in used:
+            return nxt
+    return None
+
+
+def _scoring(result: RunResult, scenario: Scenario, coder: Coder) -> dict[str, Any]:
+    return {
+        "coder": coder.name,
+        "seed": result.seed,
+        "difficulty": result.difficulty,
+        "how": [
+            f"Each of your turns was coded by the '{coder.name}' coder; the labels and the words "
+            "behind them are shown per turn.",
+            "The coded moves (reflections, open questions, warmth, advice, blame...) moved "
+            "trust, emotion and patience by a fixed table: defaults, this scenario's overrides "
+            f"and the '{result.difficulty}' difficulty multipliers. Every change is listed with "
+            "its reason.",
+            "A fact was disclosed when your turn reached one of its topics (synonyms and "
+            "inflections count, and following up a hint counts), trust met its need and the "
+            "facts it depends on were already uncovered.",
+            f"A good ending needs the core story uncovered and final trust of at least "
+            f"{scenario.end.success_trust:.2f}. The seed ({result.seed}) only chooses wording, "
+            "never what the persona does.",
+        ],
+        "cannot_know": list(CANNOT_KNOW),
+    }

@@ -1,0 +1,335 @@
+"""The simulation: code the learner's turn, update the state, choose an intent, voice it.
+
+Decisions (state, intent, disclosure) are deterministic functions of the
+learner's words; the seeded `random.Random` only chooses wording, so a seed
+replays a run exactly and different seeds never change what the persona does.
+Hidden facts stay in the engine: the voice gets a `VoiceView` holding facts
+already unlocked and public hints, never a locked fact or the rubric.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+
+from empathic.analysis.coding import Coder, RuleCoder
+from empathic.conversation import Turn
+from empathic.roleplay.moves import (
+    EMPATHIC,
+    EXPLORATORY,
+    PUSH_BACK_MOVES,
+    Move,
+    TurnContext,
+    classify,
+)
+from empathic.roleplay.result import LEARNER, RunResult, StepRecord
+from empathic.roleplay.scenario import Fact, Scenario
+from empathic.roleplay.state import (
+    UPSET_EMOTION,
+    UPSET_EXTRA,
+    Dynamics,
+    PersonaState,
+    difficulty_for,
+)
+from empathic.roleplay.topics import TopicMatcher, content_overlap, tokens
+from empathic.roleplay.voices import FactView, ScriptedVoice, Voice, VoiceView
+
+UNDERSTOOD_FRACTION = 0.6
+"""Share of the core story uncovered before advice counts as informed rather than premature."""
+HINT_MARGIN = 0.15
+"""The persona drops a hint about a fact once trust is within this margin of its need."""
+
+
+class SimulationOver(RuntimeError):
+    """Raised when a step is attempted after the conversation ended."""
+
+
+class Simulation:
+    """One role-play run against one scenario, difficulty and seed."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        difficulty: str = "medium",
+        seed: int = 0,
+        coder: Coder | None = None,
+        voice: Voice | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.difficulty = difficulty
+        self.seed = seed
+        self.coder: Coder = coder if coder is not None else RuleCoder()
+        self.voice: Voice = voice if voice is not None else ScriptedVoice()
+        self._rng = random.Random(seed)
+        self._level = difficulty_for(scenario, difficulty)
+        self._dynamics = Dynamics(scenario, self._level)
+        self._topics = TopicMatcher(scenario.topics, scenario.synonyms)
+        self._markers = TopicMatcher(scenario.markers, shared=False, exact=True)
+        self._closing = TopicMatcher({"closing": scenario.end.closing}, shared=False, exact=True)
+        self.initial = self._dynamics.initial(scenario.counterpart.emotion)
+        self.state = self.initial
+        self.unlocked: list[str] = []
+        self.steps: list[StepRecord] = []
+        self.history: list[Turn] = []
+        self.ended_by: str | None = None
+        self._pending: str | None = None
+        self.opening = self._say("opening", "default", tuple(scenario.opening))
+
+    @property
+    def finished(self) -> bool:
+        return self.ended_by is not None
+
+    @property
+    def max_turns(self) -> int:
+        return self.scenario.counterpart.time_budget.turns
+
+    def step(self, learner_text: str) -> StepRecord:
+        """Play one learner turn and return what happened, reply included."""
+        if self.finished:
+            raise SimulationOver(f"the conversation has ended ({self.ended_by})")
+        text = " ".join(learner_text.split())
+        if not text:
+            raise ValueError("a learner turn needs some words")
+        context = self.history[-1].text if self.history else ""
+        coded = self.coder.code_many([(text, context)])[0]
+        hits = self._topics.match(text)
+        topics = list(dict.fromkeys(hit.topic for hit in hits))
+        ctx = TurnContext(
+            relevant=bool(topics)
+            or self._pending is not None
+            or len(content_overlap(text, context)) >= 2,
+            understood=self._understood(),
+            permission_before=bool(self.steps) and "permission" in self.steps[-1].move_names,
+            repeated=_norm(text) in {_norm(s.learner) for s in self.steps},
+        )
+        moves = classify(coded, ctx)
+        moves += [Move(hit.topic, hit.words) for hit in self._markers.match(text)]
+        recent = [s.move_names for s in self.steps[-2:]]
+        before = self.state
+        after, effects = self._dynamics.apply(before, moves, recent)
+        self.state = after
+        self.history.append(Turn(LEARNER, text))
+        names = [m.name for m in moves]
+
+        intent, reason, fact, hint, lines = self._decide(text, names, topics, after)
+        if fact is not None and intent == "disclose":
+            self.unlocked.append(fact.id)
+            if self._pending == fact.id:
+                self._pending = None
+        if hint is not None:
+            self._pending = hint.id
+        also: list[str] = []
+        reply = self._say(intent, reason, lines, fact=fact, hint=hint, learner=text)
+        if intent in ("leave",):
+            self.ended_by = "counterpart_left"
+        elif intent == "wrap_up":
+            self.ended_by = "wrapped_up"
+        elif len(self.steps) + 1 >= self.max_turns:
+            also.append("wrap_up")
+            extra = self._say("wrap_up", "time_up", self._voice_lines("wrap_up", "time_up"))
+            reply = f"{reply} {extra}"
+            self.ended_by = "time_up"
+        self.history.append(Turn(self.scenario.counterpart.name, reply))
+        record = StepRecord(
+            index=len(self.steps) + 1,
+            learner=text,
+            reply=reply,
+            intent=intent,
+            reason=reason,
+            also=tuple(also),
+            fact=fact.id if fact is not None and intent == "disclose" else None,
+            hinted=hint.id if hint is not None else None,
+            topics=tuple(topics),
+            moves=tuple(moves),
+            effects=tuple(effects),
+            labels=dict(coded.labels),
+            before=before,
+            after=after,
+            ended_by=self.ended_by,
+        )
+        self.steps.append(record)
+        return record
+
+    def end(self, reason: str = "learner_ended") -> None:
+        """The learner stops (end of script, EOF, Ctrl-C); a no-op once ended."""
+        if self.ended_by is None:
+            self.ended_by = reason
+
+    def result(self) -> RunResult:
+        """Everything the debrief, the JSON output and the saved run need."""
+        s = self.scenario
+        return RunResult(
+            scenario=s.id,
+            title=s.title,
+            persona=s.counterpart.name,
+            difficulty=self.difficulty,
+            seed=self.seed,
+            coder=self.coder.name,
+            voice=self.voice.name,
+            opening=self.opening,
+            steps=list(self.steps),
+            ended_by=self.ended_by or "in_progress",
+            uncovered=list(self.unlocked),
+            facts=s.fact_ids,
+            core=[f.id for f in s.facts if f.core],
+            initial=self.initial,
+            success_trust=s.end.success_trust,
+        )
+
+    # -- decisions -------------------------------------------------------------
+
+    def _decide(
+        self, text: str, names: list[str], topics: list[str], state: PersonaState
+    ) -> tuple[str, str, Fact | None, Fact | None, tuple[str, ...]]:
+        """(intent, reason, fact, hint, candidate lines) from the state and the moves."""
+        end = self.scenario.end
+        harmful = [n for n in names if self._dynamics.is_harmful(n)]
+        serious = self._push_back_reasons(names, harmful)
+        if state.patience <= end.leave_below_patience or (
+            state.trust <= end.leave_below_trust and state.emotion <= end.leave_below_emotion
+        ):
+            reason = serious[0] if serious else "default"
+            return "leave", reason, None, None, self._voice_lines("leave", reason)
+        if serious:
+            return "push_back", serious[0], None, None, self._voice_lines("push_back", serious[0])
+        if self._closing.match(text) and not harmful:
+            reason = "success" if self._core_done() else "early"
+            return "wrap_up", reason, None, None, self._voice_lines("wrap_up", reason)
+
+        locked = [f for f in self.scenario.facts if f.id not in self.unlocked]
+        targets = [f for f in locked if set(f.topics) & set(topics)]
+        if not targets and self._pending is not None and EXPLORATORY & set(names):
+            pending = self.scenario.fact(self._pending)
+            open_topics = {t for f in self._unlocked_facts() for t in f.topics}
+            if not set(topics) - open_topics or not topics:
+                targets = [pending]
+        for fact in targets:
+            if self._prerequisites_met(fact) and state.trust >= self._need(fact, state):
+                return "disclose", "default", fact, None, tuple(fact.lines)
+        if targets:
+            hint = self._blocking(targets[0])
+            return "deflect", "guarded", None, hint, self._voice_lines("deflect", "guarded")
+        answered = [f for f in self._unlocked_facts() if set(f.topics) & set(topics)]
+        if answered and ({"open_question", "closed_question", "invitation"} & set(names)):
+            known = answered[0]
+            lines = tuple(known.more) or self._voice_lines("answer", "default")
+            return "answer", "default", known, None, lines
+        lead = self._next_hint(state)
+        if EMPATHIC & set(names):
+            return "appreciate", "default", None, lead, self._voice_lines("appreciate", "default")
+        if {"open_question", "open_question_generic", "invitation"} & set(names):
+            return "answer", "default", None, lead, self._voice_lines("answer", "default")
+        return "deflect", "default", None, lead, self._voice_lines("deflect", "default")
+
+    def _push_back_reasons(self, names: list[str], harmful: list[str]) -> list[str]:
+        """Moves worth pushing back on: authored reasons first, then the most harmful."""
+        found: list[str] = [n for n in PUSH_BACK_MOVES if n in names]
+        found += [n for n in harmful if n in self.scenario.markers]
+        authored = self.scenario.voice.push_back
+
+        def rank(name: str) -> tuple[int, float]:
+            return (0 if name in authored else 1, self._dynamics.table[name][0])
+
+        return sorted(found, key=rank)
+
+    def _need(self, fact: Fact, state: PersonaState) -> float:
+        need = fact.trust + self._level.threshold_shift
+        return need + (UPSET_EXTRA if state.emotion <= UPSET_EMOTION else 0.0)
+
+    def _prerequisites_met(self, fact: Fact) -> bool:
+        return all(req in self.unlocked for req in fact.requires)
+
+    def _blocking(self, fact: Fact) -> Fact:
+        """The locked fact to hint at: the first missing prerequisite, recursively."""
+        for req in fact.requires:
+            if req not in self.unlocked:
+                return self._blocking(self.scenario.fact(req))
+        return fact
+
+    def _next_hint(self, state: PersonaState) -> Fact | None:
+        for fact in self.scenario.facts:
+            if fact.id in self.unlocked or not self._prerequisites_met(fact):
+                continue
+            if state.trust >= self._need(fact, state) - HINT_MARGIN:
+                return fact
+            return None
+        return None
+
+    def _understood(self) -> bool:
+        core = [f.id for f in self.scenario.facts if f.core]
+        done = sum(1 for f in core if f in self.unlocked)
+        return bool(core) and done / len(core) >= UNDERSTOOD_FRACTION
+
+    def _core_done(self) -> bool:
+        return all(f.id in self.unlocked for f in self.scenario.facts if f.core)
+
+    def _unlocked_facts(self) -> list[Fact]:
+        return [self.scenario.fact(i) for i in self.unlocked]
+
+    def _voice_lines(self, intent: str, reason: str) -> tuple[str, ...]:
+        return tuple(self.scenario.voice.lines(intent, reason))
+
+    # -- voicing ---------------------------------------------------------------
+
+    def _say(
+        self,
+        intent: str,
+        reason: str,
+        lines: tuple[str, ...],
+        *,
+        fact: Fact | None = None,
+        hint: Fact | None = None,
+        learner: str = "",
+    ) -> str:
+        """Build the public view and let the voice phrase it."""
+        persona = self.scenario.counterpart
+        view = VoiceView(
+            persona=persona.name,
+            persona_role=persona.role,
+            style=persona.style,
+            setting=self.scenario.setting,
+            intent=intent,
+            reason=reason,
+            mood=self.state.mood(),
+            lines=lines,
+            hint=tuple(hint.hint) if hint is not None else (),
+            fact=_view(fact) if fact is not None else None,
+            unlocked=tuple(_view(f) for f in self._unlocked_facts()),
+            learner_text=learner,
+            history=tuple(self.history),
+            recent=tuple(t.text for t in self.history if t.speaker != LEARNER),
+        )
+        return self.voice.render(intent, view, self._rng)
+
+
+def _view(fact: Fact) -> FactView:
+    return FactView(id=fact.id, summary=fact.summary, lines=tuple(fact.lines) + tuple(fact.more))
+
+
+def _norm(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+def run_lines(
+    scenario: Scenario,
+    lines: Iterable[str],
+    *,
+    difficulty: str = "medium",
+    seed: int = 0,
+    coder: Coder | None = None,
+    voice: Voice | None = None,
+) -> RunResult:
+    """Play learner lines until they run out or the conversation ends."""
+    sim = Simulation(scenario, difficulty=difficulty, seed=seed, coder=coder, voice=voice)
+    played = 0
+    pending: Sequence[str] = [line for line in lines if line.strip()]
+    for line in pending:
+        if sim.finished:
+            break
+        sim.step(line)
+        played += 1
+    sim.end()
+    result = sim.result()
+    result.unplayed = len(pending) - played
+    return result

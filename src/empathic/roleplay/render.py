@@ -1,0 +1,205 @@
+"""Showing a run and its debrief: the JSON payload, Rich text for the terminal, and HTML.
+
+The HTML file is self-contained (inline CSS, server-drawn SVG timeline, no
+network) so it can be attached to an e-mail. All user text reaches it through
+Jinja2 autoescaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from rich.console import Console
+from rich.markup import escape as esc
+from rich.panel import Panel
+from rich.table import Table
+
+from empathic.roleplay.debrief import Debrief
+from empathic.roleplay.result import RunResult
+
+SERIES = (("trust", "#1f5fa8"), ("emotion", "#b3261e"), ("patience", "#1b6e3a"))
+CHART_W, CHART_H, PAD = 640, 220, 36
+
+
+def payload(result: RunResult, debrief: Debrief) -> dict[str, Any]:
+    """The `--format json` document: the run (turns, facts, state, ended_by) plus its debrief."""
+    return {**result.to_dict(), "debrief": debrief.to_dict()}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    """Built on first use, not at import."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("empathic.roleplay", "library/templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render_html(data: Mapping[str, Any]) -> str:
+    """One self-contained HTML debrief page."""
+    debrief = data["debrief"]
+    report = debrief.get("report") or {}
+    summary = report.get("summary") or {}
+    metrics = {
+        k: v for k, v in (summary.get("metrics") or {}).items() if isinstance(v, int | float | str)
+    }
+    return (
+        _environment()
+        .get_template("debrief.html.j2")
+        .render(
+            run=data,
+            d=debrief,
+            chart=timeline_chart(debrief["timeline"]),
+            metrics=metrics,
+            dimensions=summary.get("dimensions") or {},
+            strengths=[_title(x) for x in summary.get("strengths") or []],
+            missed=[_title(x) for x in summary.get("missed_opportunities") or []],
+            report_notes=report.get("notes") or [],
+        )
+    )
+
+
+def _title(item: Any) -> str:
+    if isinstance(item, Mapping):
+        return str(item.get("title") or item.get("detail") or "")
+    return str(item)
+
+
+def timeline_chart(timeline: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Polyline points for trust and patience (0..1) and emotion (-1..1) per turn."""
+    n = max(len(timeline) - 1, 1)
+    width, height = CHART_W - 2 * PAD, CHART_H - 2 * PAD
+
+    def xy(i: int, value: float, signed: bool) -> tuple[float, float]:
+        level = (value + 1) / 2 if signed else value
+        return round(PAD + width * i / n, 1), round(PAD + height * (1 - level), 1)
+
+    series = []
+    for name, colour in SERIES:
+        pts = [xy(i, float(p[name]), name == "emotion") for i, p in enumerate(timeline)]
+        series.append(
+            {
+                "name": name,
+                "colour": colour,
+                "points": " ".join(f"{x},{y}" for x, y in pts),
+                "dots": [
+                    {"x": x, "y": y, "turn": p["turn"], "value": p[name]}
+                    for (x, y), p in zip(pts, timeline, strict=True)
+                ],
+            }
+        )
+    ticks = [{"x": xy(i, 0, False)[0], "turn": p["turn"]} for i, p in enumerate(timeline)]
+    facts = [
+        {"x": xy(i, 0, False)[0], "fact": p["fact"]}
+        for i, p in enumerate(timeline)
+        if p.get("fact")
+    ]
+    return {
+        "width": CHART_W,
+        "height": CHART_H,
+        "pad": PAD,
+        "top": PAD,
+        "bottom": CHART_H - PAD,
+        "right": CHART_W - PAD,
+        "series": series,
+        "ticks": ticks,
+        "facts": facts,
+    }
+
+
+def bar(value: float, width: int = 20, signed: bool = False) -> str:
+    """A text meter: trust and patience 0..1, emotion -1..1."""
+    level = (value + 1) / 2 if signed else value
+    filled = max(0, min(width, round(level * width)))
+    return "█" * filled + "░" * (width - filled)
+
+
+def render_text(data: Mapping[str, Any], console: Console) -> None:
+    """The debrief in the terminal."""
+    d = data["debrief"]
+    facts = d["facts"]
+    console.print(
+        Panel(
+            f"[bold]{d['outcome'].upper()}[/] - {esc(d['outcome_text'])}\n"
+            f"Ended by: {d['ended_by'].replace('_', ' ')}.  Facts uncovered: "
+            f"{len(facts['uncovered'])} of {facts['total']} "
+            f"(core {facts['core_uncovered']} of {facts['core_total']}).",
+            title=esc(f"Debrief: {d['scenario']['title']} ({d['scenario']['difficulty']})"),
+        )
+    )
+    persona = esc(d["scenario"]["persona"])
+    console.print("[bold]The conversation[/]")
+    console.print(f"  [cyan]{persona}:[/] {esc(str(data.get('opening', '')))}")
+    for p in d["timeline"][1:]:
+        console.print(f"  [bold]{p['turn']}. You:[/] {esc(p['learner'])}")
+        what = p["intent"].replace("_", " ") + (f": {p['fact']}" if p.get("fact") else "")
+        console.print(f"     [cyan]{persona}[/] [dim]({esc(what)})[/]: {esc(p['counterpart'])}")
+    table = Table(title="The story behind the data", show_lines=False)
+    for col in ("", "fact", "turn"):
+        table.add_column(col)
+    for item in facts["items"]:
+        mark = "[green]✓[/]" if item["uncovered"] else "[red]✗[/]"
+        core = "" if item["core"] else " [dim](extra)[/]"
+        table.add_row(mark, f"{esc(item['summary'])}{core}", str(item["turn"] or "-"))
+    console.print(table)
+
+    tl = Table(title="Trust, emotion and patience, turn by turn")
+    for col in ("turn", "trust", "emotion", "patience", "reply", "why"):
+        tl.add_column(col, overflow="fold")
+    for p in d["timeline"]:
+        delta = p.get("delta", {})
+        tl.add_row(
+            str(p["turn"]),
+            f"{p['trust']:.2f} {_signed(delta.get('trust'))}",
+            f"{p['emotion']:+.2f} {_signed(delta.get('emotion'))}",
+            f"{p['patience']:.2f} {_signed(delta.get('patience'))}",
+            p.get("intent", "") + (f" ({p['fact']})" if p.get("fact") else ""),
+            esc("\n".join(p.get("why", [])[:3])),
+        )
+    console.print(tl)
+
+    console.print("[bold]Rubric[/]")
+    for row in d["rubric"]:
+        mark = "[green]met[/]" if row["met"] else "[yellow]not yet[/]"
+        console.print(f"  {mark}  {esc(row['competency'])}: {esc(row['description'])}")
+    console.print("[bold]Try these rewrites[/]")
+    for rw in d["rewrites"]:
+        where = f"turn {rw['turn']}: " if rw.get("turn") else ""
+        if rw.get("original"):
+            console.print(f"  {where}[dim]you said[/] “{esc(rw['original'])}”")
+        console.print(
+            f"    [green]try[/] “{esc(rw['rewrite'])}”\n    [dim]{esc(rw.get('why', ''))}[/]"
+        )
+    summary = (d.get("report") or {}).get("summary") or {}
+    for heading, key in (
+        ("Strengths", "strengths"),
+        ("Missed opportunities", "missed_opportunities"),
+    ):
+        items = [_title(x) for x in summary.get(key) or []]
+        if items:
+            console.print(f"[bold]{heading} (session report)[/]")
+            for item in items[:4]:
+                console.print(f"  - {esc(item)}")
+    if d.get("intention") or d.get("reflection"):
+        console.print("[bold]Your intention and reflection[/]")
+        console.print(f"  Intention: {esc(d.get('intention') or '-')}")
+        console.print(f"  Reflection: {esc(d.get('reflection') or '-')}")
+    console.print("[bold]How this was scored[/]")
+    for line in d["scoring"]["how"]:
+        console.print(f"  - {esc(line)}")
+    console.print("[bold]What the AI cannot know[/]")
+    for line in d["scoring"]["cannot_know"]:
+        console.print(f"  - {esc(line)}")
+
+
+def _signed(value: float | None) -> str:
+    if not value:
+        return ""
+    colour = "green" if value > 0 else "red"
+    return f"[{colour}]{value:+.2f}[/]"
