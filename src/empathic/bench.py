@@ -34,12 +34,12 @@ LEARNER_LINES = (
 
 
 def generated_transcript(turns: int, seed: int = 7) -> Transcript:
-    """A long two-person conversation built from varied lines, reproducible from the seed."""
+    """A long two-person conversation, reproducible from the seed; every turn is unique."""
     rng = random.Random(seed)
     out = []
     for i in range(turns):
         if i % 2 == 0:
-            out.append(Turn("Alex", rng.choice(OTHER_LINES)))
+            out.append(Turn("Alex", rng.choice(OTHER_LINES) + f" ({i})"))
         else:
             out.append(Turn("Sam", rng.choice(LEARNER_LINES) + f" ({i})"))
     return Transcript(out, source="<generated>", format="text")

@@ -13,6 +13,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -55,7 +56,7 @@ def _err() -> Console:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a clear message (no traceback) and exit."""
-    _err().print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    _err().print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

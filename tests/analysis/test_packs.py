@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,7 @@ from empathic.analysis.linear import LinearModel, load_models, save_models
 from empathic.analysis.packs import (
     PackError,
     TrainedCoder,
+    bundled_packs_dir,
     list_packs,
     load_pack,
     resolve_pack_name,
@@ -60,7 +63,7 @@ def test_linear_model_predicts_like_the_estimator(n_classes):
         assert difference == pytest.approx(estimator.decision_function(x), abs=1e-3)
 
 
-def test_linear_models_round_trip_exactly_without_pickle(tmp_path):
+def test_linear_models_round_trip_without_pickle(tmp_path):
     models = {}
     for task, n in (("binary", 2), ("multi", 4)):
         x, y = _blobs(n, seed=n)
@@ -75,45 +78,81 @@ def test_linear_models_round_trip_exactly_without_pickle(tmp_path):
     for task, model in models.items():
         again = loaded[task]
         assert list(again.classes) == list(model.classes)
-        assert np.array_equal(again.decision(probe), model.decision(probe)), task
-        assert np.array_equal(again.class_weights("class-1"), model.class_weights("class-1"))
+        before, after = model.decision(probe), again.decision(probe)
+        # the file may store weights at reduced precision: same decisions, scores within 1e-3
+        assert np.array_equal(before.argmax(axis=1), after.argmax(axis=1)), task
+        assert after == pytest.approx(before, abs=1e-3), task
+    # what was loaded is what is saved: a second round trip is exact
+    save_models(tmp_path / "again.npz", loaded)
+    twice = load_models(tmp_path / "again.npz")
+    for task, model in loaded.items():
+        assert np.array_equal(twice[task].decision(probe), model.decision(probe)), task
+        assert np.array_equal(twice[task].intercept, model.intercept), task
 
 
 # ----------------------------------------------------------------------------- listing packs
 
 
-def test_only_the_bundled_rules_pack_on_a_fresh_machine(settings):
-    packs = list_packs(settings)
-    assert [p.name for p in packs] == ["rules"]
-    rules = packs[0]
+def _bundled_default() -> str:
+    """What `auto` must pick on a fresh machine, from the bundled folders alone."""
+    bundled = bundled_packs_dir()
+    trained = {p.name for p in bundled.iterdir() if (p / "models.npz").is_file()}
+    return next((n for n in ("open", "research") if n in trained), "rules")
+
+
+def test_a_fresh_machine_has_the_bundled_packs_only(settings):
+    packs = {p.name: p for p in list_packs(settings)}
+    bundled = {p.name for p in bundled_packs_dir().iterdir() if (p / "card.json").is_file()}
+    assert set(packs) == bundled and "rules" in packs
+    assert all(p.path.parent == bundled_packs_dir() for p in packs.values())
+    rules = packs["rules"]
     assert rules.trained is False and rules.commercial_use is True
     assert rules.licence == "Apache-2.0"
     assert set(rules.to_dict()) == {"name", "version", "licence", "commercial_use", "description"}
-    assert resolve_pack_name(None, settings) == "rules"
-    info, coder = load_pack(None, settings)
+    default = _bundled_default()
+    assert resolve_pack_name(None, settings) == default
+    assert packs[default].commercial_use is True  # the default is free for commercial use
+    info, coder = load_pack("rules", settings)
     assert info.name == "rules" and isinstance(coder, RuleCoder)
 
 
+def _hide(settings: Settings, name: str) -> None:
+    """Shadow a bundled pack with an untrained one of the same name (card only)."""
+    folder = settings.resolved_packs_dir() / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "card.json").write_text(f'{{"name": "{name}", "licence": "x"}}', "utf-8")
+
+
 def test_auto_prefers_open_then_research_then_rules(settings, install):
+    _hide(settings, "open")
+    _hide(settings, "research")
+    assert resolve_pack_name(None, settings) == "rules"
+    assert resolve_pack_name("auto", settings) == "rules"
+    shutil.rmtree(settings.resolved_packs_dir() / "research")
     install("research")
     assert resolve_pack_name(None, settings) == "research"
-    assert resolve_pack_name("auto", settings) == "research"
+    shutil.rmtree(settings.resolved_packs_dir() / "open")
     install("open")
     assert resolve_pack_name(None, settings) == "open"
-    names = {p.name: p for p in list_packs(settings)}
-    assert set(names) == {"rules", "research", "open"}
-    assert names["open"].trained and names["research"].trained
-    assert names["research"].commercial_use is False
+    packs = {p.name: p for p in list_packs(settings)}
+    assert packs["open"].trained and packs["research"].trained
+    assert packs["open"].path == settings.resolved_packs_dir() / "open"
+    assert packs["research"].commercial_use is False
     # a name is taken as given; the default pack setting is honoured
     assert resolve_pack_name("rules", settings) == "rules"
     assert resolve_pack_name(None, Settings(default_pack="research")) == "research"
+    info, _ = load_pack(None, Settings(default_pack="rules"))
+    assert info.name == "rules"
 
 
 def test_auto_ignores_packs_that_are_not_trained(settings, install):
-    folder = install("open")
+    _hide(settings, "open")
+    folder = install("research")
     (folder / "models.npz").unlink()
-    assert [p.trained for p in list_packs(settings) if p.name == "open"] == [False]
+    assert [p.trained for p in list_packs(settings) if p.name == "research"] == [False]
     assert resolve_pack_name(None, settings) == "rules"
+    info, coder = load_pack("research", settings)  # an untrained pack codes with the rules
+    assert info.name == "research" and isinstance(coder, RuleCoder)
 
 
 def test_trained_pack_shadows_a_bundled_pack_of_the_same_name(settings, install):
@@ -124,9 +163,11 @@ def test_trained_pack_shadows_a_bundled_pack_of_the_same_name(settings, install)
 
 
 def test_unknown_pack_is_a_helpful_pack_error(settings):
+    available = ", ".join(sorted(p.name for p in list_packs(settings)))
+    assert "rules" in available
     with pytest.raises(PackError) as err:
         load_pack("fancy", settings)
-    assert str(err.value) == "no model pack named 'fancy' (available: rules)."
+    assert str(err.value) == f"no model pack named 'fancy' (available: {available})."
     with pytest.raises(PackError, match=r"Train it with `empathic train --pack research`"):
         load_pack("research", settings)
 
@@ -138,6 +179,7 @@ def test_packs_dir_setting_is_used(tmp_path, monkeypatch, trained_pack):
     assert settings.resolved_packs_dir() == elsewhere
     shutil.copytree(trained_pack, elsewhere / "open")
     assert resolve_pack_name(None, settings) == "open"
+    assert load_pack(None, settings)[0].path == elsewhere / "open"
 
 
 def _garbage(path: Path) -> None:
@@ -271,15 +313,39 @@ def test_trained_coder_learns_from_its_data(open_coder, corpus):
     )
 
 
-def test_trained_coder_evidence_is_quoted_from_the_text(open_coder, corpus):
-    coded = open_coder.code_many(_items(corpus))
-    assert any(phrases for c in coded for phrases in c.evidence.values())
-    for c in coded:
+def _tokens(text: str) -> set[str]:
+    return set(re.findall(r"\w[\w']*|\?", text.lower()))
+
+
+def test_trained_coder_evidence_comes_from_the_utterance(open_coder, corpus):
+    """Coded one at a time, every evidence phrase is made of the utterance's own words."""
+    found = 0
+    for text, context in _items(corpus):
+        (c,) = open_coder.code_many([(text, context)])
         assert set(c.evidence) == set(LABELS)
         for label, phrases in c.evidence.items():
             if c.labels.get(label) is None:
                 assert phrases == [], (c.text, label)
-            assert len(phrases) <= 4
+            assert len(phrases) <= 4 and len(set(phrases)) == len(phrases)
+            for phrase in phrases:
+                found += 1
+                assert phrase.strip() and _tokens(phrase) <= _tokens(c.text), (c.text, phrase)
+    assert found >= len(corpus.utterances)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="BUG packs.TrainedCoder adds word n-grams rebuilt from tokens (' '.join of "
+    "lower-cased tokens), which are not in the text: 'on friday ?' for 'on Friday?', "
+    "'are you' for 'How, are, you' or 'How  are  you'",
+)
+def test_trained_coder_evidence_is_quoted_verbatim(open_coder, corpus):
+    texts = [u[0] for u in corpus.utterances]
+    texts += [t.replace(" ", ", ") for t in texts] + [t.replace(" ", "  ") for t in texts]
+    for text in texts:
+        (c,) = open_coder.code_many([(text, "")])
+        for label, phrases in c.evidence.items():
             for phrase in phrases:
                 assert phrase.lower() in c.text.lower(), (c.text, label, phrase)
 
@@ -287,17 +353,25 @@ def test_trained_coder_evidence_is_quoted_from_the_text(open_coder, corpus):
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="BUG packs.TrainedCoder._apply adds word n-grams rebuilt from tokens "
-    "(' '.join of lower-cased tokens), which are not in the text when words are separated "
-    "by punctuation or several spaces, e.g. 'are you' for 'How, are, you, ...'",
+    reason="BUG packs.TrainedCoder.code_many/features.hashed_block: one column -> n-gram map "
+    "is shared by the whole batch, so where hashes collide an utterance's evidence quotes "
+    "words of another utterance",
 )
-def test_trained_coder_evidence_is_quoted_even_with_punctuation_between_words(open_coder, corpus):
-    texts = [u[0].replace(" ", ", ") for u in corpus.utterances]
-    texts += [u[0].replace(" ", "  ") for u in corpus.utterances]
-    for c in open_coder.code_many([(t, "") for t in texts]):
+def test_trained_coder_evidence_never_quotes_another_utterance(open_coder, corpus):
+    mask = 2**open_coder.featurizer.config.word_bits - 1
+    colliders: dict[int, str] = {}
+    for i in range(300_000):
+        word = f"zq{i}"
+        colliders.setdefault(zlib.crc32(word.encode()) & mask, word)
+    texts = [u[0] for u in corpus.utterances]
+    columns = {c for t in texts for _, c in open_coder.featurizer.word_columns(t)}
+    others = sorted({colliders[c] for c in columns if c in colliders})
+    assert len(others) > len(columns) / 3
+    coded = open_coder.code_many([(t, "") for t in texts + others])
+    for c in coded[: len(texts)]:
         for label, phrases in c.evidence.items():
             for phrase in phrases:
-                assert phrase.lower() in c.text.lower(), (c.text, label, phrase)
+                assert _tokens(phrase) <= _tokens(c.text), (c.text, label, phrase)
 
 
 def test_trained_coder_given_behaviour_scores_the_subtype(open_coder):

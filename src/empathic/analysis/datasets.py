@@ -44,7 +44,10 @@ def read_labelled_csv(path: Path, *, strict: bool = True) -> list[LabelledRow]:
     rows: list[LabelledRow] = []
     with handle:
         reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
+        try:
+            header = reader.fieldnames or []
+        except (csv.Error, UnicodeDecodeError) as err:
+            raise DataError(f"{path}:1: unreadable CSV header ({err}); save it as UTF-8") from None
         missing = [c for c in REQUIRED if c not in header]
         if missing:
             raise DataError(

@@ -121,19 +121,28 @@ def char_grams(text: str, lo: int, hi: int) -> list[str]:
     """Character n-grams of the lower-cased tokens joined by single spaces, padded."""
     padded = " " + " ".join(_TOKEN.findall(text.lower())) + " "
     grams: list[str] = []
+    size = len(padded)
     for n in range(lo, hi + 1):
-        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        grams += [padded[i : i + n] for i in range(size - n + 1)]
     return grams
 
 
-def hashed_block(gram_lists: Sequence[list[str]], bits: int, weight: float) -> sparse.csr_matrix:
+def hashed_block(
+    gram_lists: Sequence[list[str]],
+    bits: int,
+    weight: float,
+    names: dict[int, str] | None = None,
+) -> sparse.csr_matrix:
     """Count hashed n-grams per row, L2-normalise each row, scale by the block weight.
 
     Hashing and counting run in C (map/crc32, numpy, scipy) over the whole batch.
+    When `names` is given it receives column -> n-gram, for explaining predictions.
     """
     flat = list(chain.from_iterable(gram_lists))
     hashes = np.fromiter(map(zlib.crc32, map(str.encode, flat)), dtype=np.int64, count=len(flat))
     columns = hashes & (2**bits - 1)
+    if names is not None:
+        names.update(zip(columns.tolist(), flat, strict=True))
     rows = np.repeat(np.arange(len(gram_lists)), [len(g) for g in gram_lists])
     block = sparse.csr_matrix(
         (np.ones(len(flat)), (rows, columns)), shape=(len(gram_lists), 2**bits)
@@ -156,8 +165,12 @@ class Featurizer:
         texts: Sequence[str],
         contexts: Sequence[str],
         cues: Sequence[Sequence[Cue]] | None = None,
+        word_names: dict[int, str] | None = None,
     ) -> sparse.csr_matrix:
-        """One row per utterance; pass the cues already found to avoid a second regex pass."""
+        """One row per utterance; pass the cues already found to avoid a second regex pass.
+
+        `word_names`, when given, is filled with word-block column -> n-gram.
+        """
         cfg = self.config
         last = [last_utterance(c) for c in contexts]
         dense = np.asarray(
@@ -168,7 +181,9 @@ class Featurizer:
             dtype=np.float64,
         ).reshape(len(texts), len(DENSE_NAMES))
         blocks = [
-            hashed_block([word_grams(t, *cfg.word_ngrams) for t in texts], cfg.word_bits, 1.0),
+            hashed_block(
+                [word_grams(t, *cfg.word_ngrams) for t in texts], cfg.word_bits, 1.0, word_names
+            ),
             hashed_block(
                 [char_grams(t, *cfg.char_ngrams) for t in texts], cfg.char_bits, cfg.char_weight
             ),

@@ -360,11 +360,11 @@ def suggest_rewrites(turns: Sequence[AnalysedTurn], limit: int = 3) -> list[Rewr
     """
     pairs = exchanges(turns)
     early = {ex.turn.index for ex in _advice_before_exploration(pairs)}
-    history: dict[int, str] = {}
+    said_before: dict[int, int] = {}  # learner turn -> how many other-person turns precede it
     said: list[str] = []
     for turn in turns:
         if turn.is_learner:
-            history[turn.index] = " ".join(said)
+            said_before[turn.index] = len(said)
         else:
             said.append(turn.text)
     ranked: list[tuple[tuple[int, int, int, int], str, Exchange]] = []
@@ -381,7 +381,8 @@ def suggest_rewrites(turns: Sequence[AnalysedTurn], limit: int = 3) -> list[Rewr
     for _, kind, ex in ranked:
         if len(chosen) >= limit:
             break
-        rewrite = _build(kind, ex, history.get(ex.turn.index, ""))
+        history = " ".join(said[: said_before.get(ex.turn.index, 0)])
+        rewrite = _build(kind, ex, history)
         if rewrite is not None:
             chosen.append(rewrite)
     return sorted(chosen, key=lambda r: r.turn)

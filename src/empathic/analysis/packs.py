@@ -128,9 +128,11 @@ class TrainedCoder:
         coded = self._rules.code_many(items, given_behaviour)
         if not coded:
             return coded
+        word_names: dict[int, str] = {}
         matrix = self.featurizer.transform(
-            [t for t, _ in items], [c for _, c in items], [u.cues for u in coded]
+            [t for t, _ in items], [c for _, c in items], [u.cues for u in coded], word_names
         )
+        word_limit = 2**self.featurizer.config.word_bits
         predictions: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for task, model in self.models.items():
             proba = softmax(model.decision(matrix), self.temperature.get(task, 1.0))
@@ -138,7 +140,10 @@ class TrainedCoder:
             predictions[task] = (model.classes[best], proba[np.arange(len(best)), best])
         for row, utterance in enumerate(coded):
             given = given_behaviour[row] if given_behaviour is not None else None
-            self._apply(utterance, row, predictions, given)
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            columns = matrix.indices[start:end]
+            columns = columns[columns < word_limit]
+            self._apply(utterance, row, predictions, given, columns, word_names)
         return coded
 
     def _apply(
@@ -146,7 +151,9 @@ class TrainedCoder:
         utterance: CodedUtterance,
         row: int,
         predictions: dict[str, tuple[np.ndarray, np.ndarray]],
-        given_behaviour: str | None = None,
+        given_behaviour: str | None,
+        columns: np.ndarray,
+        word_names: dict[int, str],
     ) -> None:
         labels, conf = utterance.labels, utterance.confidence
         for task, (values, probs) in predictions.items():
@@ -157,25 +164,18 @@ class TrainedCoder:
             if labels.get("behaviour") != subtype:
                 labels[subtype] = None
                 conf.pop(subtype, None)
-        pairs = [
-            (g, c)
-            for g, c in self.featurizer.word_columns(utterance.text)
-            if g not in _EXPLAIN_STOP and g != "?"
-        ]
-        grams = [g for g, _ in pairs]
-        columns = np.fromiter((c for _, c in pairs), dtype=np.int64, count=len(pairs))
         for label in LABELS:
             value = labels.get(label)
             phrases = evidence_for(label, value, utterance.cues)
-            if label in self.models and value is not None and len(columns):
+            if label in self.models and value is not None and len(phrases) < 2 and len(columns):
                 lowered = " ".join(phrases).lower()
-                for gram in self._top_ngrams(label, str(value), grams, columns):
+                for gram in self._top_ngrams(label, str(value), columns, word_names):
                     if gram not in lowered:
                         phrases.append(gram)
             utterance.evidence[label] = phrases[:4]
 
     def _top_ngrams(
-        self, task: str, value: str, grams: list[str], columns: np.ndarray, k: int = 2
+        self, task: str, value: str, columns: np.ndarray, names: dict[int, str], k: int = 2
     ) -> list[str]:
         """Word n-grams of the utterance whose weights pushed hardest towards the value."""
         key = (task, value)
@@ -183,8 +183,14 @@ class TrainedCoder:
         if weights is None:
             weights = self._explain[key] = self.models[task].class_weights(value)
         scores = weights[columns]
-        order = np.argsort(-scores)[:k]
-        return [grams[i] for i in order if scores[i] > 0]
+        best: list[str] = []
+        for i in np.argsort(-scores)[: k + 4]:
+            gram = names.get(int(columns[i]), "")
+            if scores[i] <= 0 or len(best) == k:
+                break
+            if gram and gram not in _EXPLAIN_STOP and gram != "?":
+                best.append(gram)
+        return best
 
 
 def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:

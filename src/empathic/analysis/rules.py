@@ -599,7 +599,18 @@ def find_cues(text: str, names: Iterable[str] | None = None) -> list[Cue]:
 
     Spans index the original text; the cue's words are the matched slice with
     surrounding white space trimmed, so evidence can be highlighted in place.
+    Results are memoised: reports ask about the same turn several times.
     """
+    return list(_scan_cached(text, tuple(names) if names is not None else None))
+
+
+@lru_cache(maxsize=32768)
+def _scan_cached(text: str, names: tuple[str, ...] | None) -> tuple[Cue, ...]:
+    return _scan(text, names)
+
+
+def _scan(text: str, names: tuple[str, ...] | None) -> tuple[Cue, ...]:
+    """The uncached work of `find_cues`."""
     compiled = _compiled()
     folded = _prepared(text)
     found: list[Cue] = []
@@ -612,7 +623,7 @@ def find_cues(text: str, names: Iterable[str] | None = None) -> list[Cue]:
                 start += len(raw) - len(raw.lstrip())
                 found.append(Cue(name, stripped, start, start + len(stripped)))
     found.sort(key=lambda cue: (cue.start, cue.name))
-    return found
+    return tuple(found)
 
 
 def cue_counts(text: str) -> dict[str, int]:

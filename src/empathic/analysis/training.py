@@ -170,6 +170,9 @@ def cross_validate(
     if len(train_all) < folds * 4:
         return {"n": len(train_all), "note": "too few rows to cross-validate"}
     groups = conversation_groups(train_all)
+    folds = min(folds, len(set(groups)))
+    if folds < 2:
+        return {"n": len(train_all), "note": "one conversation only: cannot cross-validate"}
     y = np.asarray([r.labels[task] for r in train_all])
     x = featurizer.transform([r.text for r in train_all], [r.context for r in train_all])
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=SEED)
@@ -223,7 +226,9 @@ def train_pack(
     metrics: dict[str, Any] = {}
     for task in LABELS:
         selected = task_rows(rows, task)
-        if not selected:
+        if len({r.labels[task] for r in selected}) < 2:
+            if selected:
+                say(f"skipping {task}: its rows hold a single class")
             continue
         if cross_validate_metrics:
             say(f"cross-validating {task} on {len(selected)} rows")
