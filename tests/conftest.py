@@ -307,6 +307,19 @@ def trained_pack(tmp_path_factory: pytest.TempPathFactory, synthetic_dir: Path) 
     yield folder
 
 
+def bundled_default() -> str:
+    """The pack `auto` must pick on a fresh machine, judged from the bundled folders alone."""
+    from empathic.analysis.packs import bundled_packs_dir
+
+    trained = {p.name for p in bundled_packs_dir().iterdir() if (p / "models.npz").is_file()}
+    return next((name for name in ("open", "research") if name in trained), "rules")
+
+
+@pytest.fixture(scope="session")
+def default_pack() -> str:
+    return bundled_default()
+
+
 def install_pack(trained: Path, settings: Settings, name: str) -> Path:
     """Copy a trained pack into the settings' packs dir as `name` (card renamed to match)."""
     import json

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from empathic.analysis.labels import DIMENSIONS, LABELS, SUBTYPE_OF
+from empathic.analysis.packs import list_packs
 from empathic.cli import app
 
 CONVERSATION = """\
@@ -60,7 +61,7 @@ def _user_error(result, *, after_progress: bool = False) -> str:
 
 
 def test_analyze_text_report(runner, chat):
-    result = _ok(runner.invoke(app, ["analyze", str(chat)]))
+    result = _ok(runner.invoke(app, ["analyze", str(chat), "--pack", "rules"]))
     out = result.stdout
     assert f"Empathic report — {chat}" in out
     assert "Coached speaker: Alex" in out and "Model pack: rules v1" in out
@@ -69,9 +70,8 @@ def test_analyze_text_report(runner, chat):
 
 
 def test_analyze_json_report(runner, chat):
-    result = _ok(
-        runner.invoke(app, ["analyze", str(chat), "--format", "json", "--learner", "alex"])
-    )
+    args = ["analyze", str(chat), "--format", "json", "--learner", "alex", "--pack", "rules"]
+    result = _ok(runner.invoke(app, args))
     data = json.loads(result.stdout)
     assert {"pack", "turns", "summary"} <= set(data)
     assert set(data["pack"]) == {"name", "version", "licence", "commercial_use", "description"}
@@ -85,11 +85,11 @@ def test_analyze_json_report(runner, chat):
     assert data["summary"]["metrics"]["r_q_ratio"] == 1.0
 
 
-def test_analyze_html_report_is_self_contained(runner, chat):
+def test_analyze_html_report_is_self_contained(runner, chat, default_pack):
     result = _ok(runner.invoke(app, ["analyze", str(chat), "-f", "html"]))
     page = result.stdout
     assert page.lstrip().lower().startswith("<!doctype html>")
-    assert "invisible" in page and "Apache-2.0" in page
+    assert "invisible" in page and "Apache-2.0" in page and default_pack in page
     external = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
     assert external == []
     assert "<script src" not in page.lower() and "@import" not in page
@@ -132,9 +132,10 @@ def test_analyze_unknown_learner_lists_speakers(runner, chat):
     assert line == f"error: {chat}: no speaker named 'Zed'; speakers are: Priya, Alex"
 
 
-def test_analyze_unknown_pack(runner, chat):
+def test_analyze_unknown_pack(runner, chat, settings):
+    available = ", ".join(sorted(p.name for p in list_packs(settings)))
     line = _user_error(runner.invoke(app, ["analyze", str(chat), "--pack", "fancy"]))
-    assert line == "error: no model pack named 'fancy' (available: rules)."
+    assert line == f"error: no model pack named 'fancy' (available: {available})."
 
 
 def test_analyze_with_a_corrupt_trained_pack(runner, chat, install):
@@ -144,16 +145,17 @@ def test_analyze_with_a_corrupt_trained_pack(runner, chat, install):
     assert f"{folder / 'models.npz'}: cannot load model pack" in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG cli.fail prints the message as Rich markup without escaping it: "
-    "'[draft]' in a file name disappears and '[/draft]' crashes with MarkupError",
-)
 @pytest.mark.parametrize("name", ["[draft] notes.txt", "[/draft] notes.txt"])
 def test_error_messages_show_file_names_verbatim(runner, tmp_path, name):
     line = _user_error(runner.invoke(app, ["analyze", str(tmp_path / name)]))
     assert name in line
+
+
+def test_out_path_is_shown_verbatim(runner, chat, tmp_path):
+    target = tmp_path / "[/x] report.json"
+    result = runner.invoke(app, ["analyze", str(chat), "-f", "json", "--out", str(target)])
+    assert result.exit_code == 0, result.exception
+    assert target.is_file() and "[/x] report.json" in " ".join(result.stderr.split())
 
 
 # ----------------------------------------------------------------------------- eval
@@ -173,7 +175,7 @@ def test_eval_json(runner, synthetic_csv, corpus):
 
 
 def test_eval_table(runner, synthetic_csv):
-    result = _ok(runner.invoke(app, ["eval", str(synthetic_csv)], env=WIDE))
+    result = _ok(runner.invoke(app, ["eval", str(synthetic_csv), "--pack", "rules"], env=WIDE))
     assert "synthetic.csv — pack rules (Apache-2.0)" in result.stdout
     rows = [line for line in result.stdout.splitlines() if "reflection" in line]
     assert rows and "24" in rows[0]
@@ -227,10 +229,16 @@ def test_train_open_pack_then_list_and_use_it(runner, synthetic_dir, settings, c
     assert report["pack"]["name"] == "open"
 
 
-def test_packs_on_a_fresh_machine(runner):
+def test_packs_on_a_fresh_machine(runner, default_pack):
     listing = _ok(runner.invoke(app, ["packs"], env=WIDE)).stdout
-    rows = [line for line in listing.splitlines() if re.search(r"\b(rules|open|research)\b", line)]
-    assert len(rows) == 1 and "rules" in rows[0] and "*" in rows[0]
+    rows = {
+        m.group(1): line
+        for line in listing.splitlines()
+        if (m := re.search(r"\b(rules|open|research)\b", line))
+    }
+    assert "rules" in rows and "research" not in rows  # research is never bundled
+    assert "*" in rows[default_pack]
+    assert [name for name, line in rows.items() if "*" in line] == [default_pack]
 
 
 def test_train_errors_are_one_line(runner, tmp_path):
@@ -249,19 +257,20 @@ def test_train_errors_are_one_line(runner, tmp_path):
 
 
 def test_bench_prints_measurements(runner):
-    figures = json.loads(_ok(runner.invoke(app, ["bench", "--turns", "200"])).stdout)
+    result = _ok(runner.invoke(app, ["bench", "--turns", "200", "--pack", "rules"]))
+    figures = json.loads(result.stdout)
     assert figures["pack"] == "rules" and figures["turns"] == 200
     assert figures["learner_utterances"] == 100
     assert figures["utterances_per_s"] > 0 and figures["model_load_s"] >= 0
     assert figures["peak_rss_mb"] > 0
 
 
-def test_demo_writes_the_report(runner, tmp_path):
+def test_demo_writes_the_report(runner, tmp_path, default_pack):
     target = tmp_path / "out" / "example.html"
     result = _ok(runner.invoke(app, ["demo", "--out", str(target)]))
     page = target.read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith("<!doctype html>") and "Apache-2.0" in page
-    assert "of one-to-one.vtt with pack rules (Apache-2.0)" in result.stdout
+    assert f"of one-to-one.vtt with pack {default_pack} (Apache-2.0" in result.stdout
     assert f"Open the report: {target.resolve()}" in result.stdout
 
 

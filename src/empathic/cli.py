@@ -80,7 +80,7 @@ def _write(content: str, out: Path | None) -> None:
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(content, encoding="utf-8")
-    _err().print(f"wrote {out}", highlight=False)
+    _err().print(f"wrote {escape(str(out))}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -153,7 +153,9 @@ def evaluate_command(
 
 @app.command()
 def train(
-    pack: Annotated[str, typer.Option(help="Pack to build: `research`.")],
+    pack: Annotated[
+        str, typer.Option(help="Pack to build: `open` (own corpus) or `research` (non-commercial).")
+    ],
     data: Annotated[Path | None, typer.Option(help="Folder holding the training CSVs.")] = None,
     no_cv: Annotated[
         bool, typer.Option("--no-cv", help="Skip cross-validation (faster; card has no metrics).")
@@ -174,7 +176,11 @@ def train(
                 cross_validate_metrics=not no_cv,
                 progress=lambda msg: progress.update(task, advance=1, description=msg),
             )
-    _err().print(f"pack [bold]{pack}[/] written to {out}", highlight=False)
+    _err().print(
+        f"pack [bold]{escape(pack)}[/] written to {escape(str(out))}",
+        highlight=False,
+        soft_wrap=True,
+    )
     _metrics_table(card)
 
 

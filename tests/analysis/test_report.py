@@ -121,28 +121,23 @@ def test_text_report_shows_the_coding_and_its_evidence(transcript):
     assert "What the AI cannot know" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG textreport.render_text promises an 80-column terminal but prints the `Note:` "
-    "lines and the session-metrics line unwrapped (e.g. 92 and 122 characters)",
-)
 def test_text_report_fits_an_80_column_terminal(transcript):
     text = render_text(build_report(transcript).to_dict())
     too_wide = [line for line in text.splitlines() if len(line) > 80]
     assert too_wide == []
 
 
-def test_analyze_accepts_text_and_paths(tmp_path):
-    from_text = empathic.analyze(CONVERSATION, learner="alex")
+def test_analyze_accepts_text_and_paths(tmp_path, default_pack):
+    from_text = empathic.analyze(CONVERSATION, learner="alex", pack="rules")
     assert from_text.source == "<text>" and from_text.learner == "Alex"
     assert from_text.pack["name"] == "rules"
     path = tmp_path / "chat.txt"
     path.write_text(CONVERSATION, encoding="utf-8")
     for given in (path, str(path)):
-        report = empathic.analyze(given, learner="Alex")
+        report = empathic.analyze(given, learner="Alex", pack="rules")
         assert report.source == str(path)
         assert report.to_dict()["turns"] == from_text.to_dict()["turns"]
+    assert empathic.analyze(path).pack["name"] == default_pack
 
 
 def test_analyze_uses_the_trained_pack_when_there_is_one(install):

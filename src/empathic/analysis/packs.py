@@ -10,6 +10,8 @@ directory of the settings and shadow bundled ones of the same name.
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -81,15 +83,26 @@ def bundled_packs_dir() -> Path:
     return Path(str(resources.files("empathic.analysis") / "packs"))
 
 
-def list_packs(settings: Settings) -> list[PackInfo]:
-    """Bundled packs first, then trained ones; a trained pack shadows a bundled one by name."""
+def _scan_packs(settings: Settings) -> tuple[dict[str, PackInfo], dict[str, PackError]]:
+    """Packs by name, and the folders whose card could not be read (with why)."""
     found: dict[str, PackInfo] = {}
+    broken: dict[str, PackError] = {}
     for root in (bundled_packs_dir(), settings.resolved_packs_dir()):
         if not root.is_dir():
             continue
         for folder in sorted(p for p in root.iterdir() if (p / CARD_FILE).is_file()):
-            found[folder.name] = _info(folder, _read_card(folder))
-    return list(found.values())
+            try:
+                found[folder.name] = _info(folder, _read_card(folder))
+                broken.pop(folder.name, None)
+            except PackError as err:  # a broken folder must not hide the packs that work
+                found.pop(folder.name, None)
+                broken[folder.name] = err
+    return found, broken
+
+
+def list_packs(settings: Settings) -> list[PackInfo]:
+    """Bundled packs first, then trained ones; a trained pack shadows a bundled one by name."""
+    return list(_scan_packs(settings)[0].values())
 
 
 def resolve_pack_name(name: str | None, settings: Settings) -> str:
@@ -169,13 +182,21 @@ class TrainedCoder:
             phrases = evidence_for(label, value, utterance.cues)
             if label in self.models and value is not None and len(phrases) < 2 and len(columns):
                 lowered = " ".join(phrases).lower()
-                for gram in self._top_ngrams(label, str(value), columns, word_names):
-                    if gram not in lowered:
+                grams = self._top_ngrams(label, str(value), columns, word_names, utterance.text)
+                for gram in grams:
+                    if gram.lower() not in lowered:
                         phrases.append(gram)
+                        lowered += " " + gram.lower()
             utterance.evidence[label] = phrases[:4]
 
     def _top_ngrams(
-        self, task: str, value: str, columns: np.ndarray, names: dict[int, str], k: int = 2
+        self,
+        task: str,
+        value: str,
+        columns: np.ndarray,
+        names: dict[int, str],
+        text: str,
+        k: int = 2,
     ) -> list[str]:
         """Word n-grams of the utterance whose weights pushed hardest towards the value."""
         key = (task, value)
@@ -189,14 +210,30 @@ class TrainedCoder:
             if scores[i] <= 0 or len(best) == k:
                 break
             if gram and gram not in _EXPLAIN_STOP and gram != "?":
-                best.append(gram)
+                verbatim = _verbatim(gram, text)
+                if verbatim:
+                    best.append(verbatim)
         return best
+
+
+def _verbatim(gram: str, text: str) -> str | None:
+    """The words of a hashed n-gram as they stand in text, or None if they are not there.
+
+    Hash columns can collide across a batch, so an n-gram is shown only when this
+    utterance really contains it; the text's own spelling and punctuation are kept.
+    """
+    tokens = gram.split(" ")
+    pattern = r"[\s,;:.!-]*".join(re.escape(t) for t in tokens)
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
+    return match.group(0) if match else None
 
 
 def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
     """Return the pack's info and a coder ready to use; `name` None means the default."""
     resolved = resolve_pack_name(name, settings)
-    packs = {info.name: info for info in list_packs(settings)}
+    packs, broken = _scan_packs(settings)
+    if resolved in broken:
+        raise broken[resolved]
     if resolved not in packs:
         known = ", ".join(sorted(packs)) or "none"
         hint = (
@@ -211,7 +248,7 @@ def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
     card = _read_card(info.path)
     try:
         models = load_models(info.path / MODEL_FILE)
-    except (OSError, ValueError, KeyError) as err:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise PackError(f"{info.path / MODEL_FILE}: cannot load model pack ({err})") from None
     return info, TrainedCoder(info, card, models)
 

@@ -29,7 +29,10 @@ def render_text(report: Mapping[str, Any]) -> str:
         f"Coached speaker: {report.get('learner')}",
         f"Model pack: {pack.get('name')} v{pack.get('version')} — licence: {pack.get('licence')}",
     ]
-    out += [f"Note: {note}" for note in report.get("notes", [])]
+    out += [
+        textwrap.fill(f"Note: {note}", width=78, subsequent_indent="  ")
+        for note in report.get("notes", [])
+    ]
     out.append("")
     for turn in report.get("turns", []):
         head = f"{turn['index']:>3} {turn['speaker']}: "
@@ -46,8 +49,9 @@ def render_text(report: Mapping[str, Any]) -> str:
         "",
         "Session metrics",
         f"  talk share {metrics.get('talk_share')}, R:Q {metrics.get('r_q_ratio')} "
-        f"({miti.get('r_q')}), complex reflections {metrics.get('pct_complex_reflections')}% "
-        f"({miti.get('pct_cr')}), open questions {metrics.get('pct_open_questions')}%",
+        f"({miti.get('r_q')}),",
+        f"  complex reflections {metrics.get('pct_complex_reflections')}% ({miti.get('pct_cr')}), "
+        f"open questions {metrics.get('pct_open_questions')}%",
         "Dimensions (1–5)",
     ]
     out += [f"  {name:<28} {value}" for name, value in summary.get("dimensions", {}).items()]

@@ -180,6 +180,11 @@ def cross_validate(
     classes = sorted(set(y))
     scores = np.zeros((len(train_all), len(classes)))
     for train_idx, test_idx in splitter.split(x, y, groups):
+        if len(set(y[train_idx])) < 2:  # a class held by one conversation only
+            only = classes.index(y[train_idx][0])
+            scores[test_idx, only] = 1.0
+            predicted[test_idx] = y[train_idx][0]
+            continue
         model = new_model(task).fit(x[train_idx], y[train_idx])
         fold_scores = decision_matrix(model, x[test_idx])
         columns = [classes.index(c) for c in model.classes_]
@@ -217,7 +222,11 @@ def train_pack(
         raise FileNotFoundError(
             "training data not found: "
             + ", ".join(str(p) for p in missing)
-            + " (set EMPATHIC_SHARED_DATA_DIR or pass --data DIR)"
+            + (
+                " (set EMPATHIC_SHARED_DATA_DIR or pass --data DIR)"
+                if recipe.name == "research"
+                else " (pass --data DIR)"
+            )
         )
     rows, counts = load_rows(recipe)
     config = FeatureConfig()
