@@ -40,6 +40,16 @@ def _register_practice() -> None:
 _register_practice()
 
 
+def _register_llm() -> None:
+    """The optional language-model endpoint (docs/llm.md)."""
+    from empathic.llm_cli import llm_app
+
+    app.add_typer(llm_app, name="llm", help="The optional LLM endpoint: check that it answers.")
+
+
+_register_llm()
+
+
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"

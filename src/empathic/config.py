@@ -33,6 +33,18 @@ class Settings(BaseSettings):
     max_input_bytes: int = 20 * 1024 * 1024
     """Largest transcript file Empathic will read."""
 
+    llm_base_url: str | None = None
+    """OpenAI-compatible API root (e.g. http://localhost:8000/v1); unset means no LLM at all."""
+
+    llm_model: str = "default"
+    """Model name sent with every request to the LLM endpoint."""
+
+    llm_api_key: str | None = None
+    """Bearer token for the LLM endpoint, if it needs one."""
+
+    llm_timeout_s: float = 20.0
+    """Seconds to wait for the LLM before a persona falls back to its scripted line."""
+
     def resolved_packs_dir(self) -> Path:
         return self.packs_dir or self.data_dir / "packs"
 

@@ -51,6 +51,11 @@ class FeatureConfig:
     char_ngrams: tuple[int, int] = (2, 5)
     char_weight: float = 0.7
     context_weight: float = 0.5
+    question_bits: int = 16
+    """Block of n-grams from the utterance's questions (0 = off, as in packs made before it)."""
+    shared_bits: int = 0
+    """Block of n-grams the utterance shares with the other person's last words (0 = off)."""
+    extra_weight: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,6 +63,9 @@ class FeatureConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureConfig:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if data:  # a card written before a block existed was trained without it
+            known.setdefault("question_bits", 0)
+            known.setdefault("shared_bits", 0)
         for key in ("word_ngrams", "char_ngrams"):
             if key in known:
                 known[key] = tuple(known[key])
@@ -65,7 +73,10 @@ class FeatureConfig:
 
     @property
     def width(self) -> int:
-        return 2**self.word_bits + 2**self.char_bits + 2**self.context_bits + len(DENSE_NAMES)
+        extra = sum(2**b for b in (self.question_bits, self.shared_bits) if b)
+        return (
+            2**self.word_bits + 2**self.char_bits + 2**self.context_bits + extra + len(DENSE_NAMES)
+        )
 
 
 def last_utterance(context: str) -> str:
@@ -153,6 +164,28 @@ def hashed_block(
     return sparse.csr_matrix(sparse.diags(weight / norms) @ block)
 
 
+_SENTENCE = re.compile(r"[^.?!\n]*\?")
+
+
+def question_grams(text: str) -> list[str]:
+    """Openers and n-grams of each question sentence: what kind of question was asked."""
+    grams: list[str] = []
+    for sentence in _SENTENCE.findall(text):
+        tokens = _TOKEN.findall(sentence.lower())
+        if not tokens:
+            continue
+        grams += ["^" + " ".join(tokens[:k]) for k in (1, 2, 3) if len(tokens) >= k]
+        grams += tokens
+        grams += [" ".join(tokens[i : i + 2]) for i in range(len(tokens) - 1)]
+    return grams
+
+
+def shared_grams(text: str, context: str) -> list[str]:
+    """Words and bigrams the learner repeated from the other person (reflections do)."""
+    mine = set(word_grams(text, 1, 2))
+    return [g for g in dict.fromkeys(word_grams(context, 1, 2)) if g in mine and g not in _STOP]
+
+
 class Featurizer:
     """Stateless feature builder: the same config always gives the same columns."""
 
@@ -188,8 +221,14 @@ class Featurizer:
                 [char_grams(t, *cfg.char_ngrams) for t in texts], cfg.char_bits, cfg.char_weight
             ),
             hashed_block([word_grams(c, 1, 1) for c in last], cfg.context_bits, cfg.context_weight),
-            sparse.csr_matrix(dense),
         ]
+        if cfg.question_bits:
+            grams = [question_grams(t) for t in texts]
+            blocks.append(hashed_block(grams, cfg.question_bits, cfg.extra_weight))
+        if cfg.shared_bits:
+            grams = [shared_grams(t, c) for t, c in zip(texts, last, strict=True)]
+            blocks.append(hashed_block(grams, cfg.shared_bits, cfg.extra_weight))
+        blocks.append(sparse.csr_matrix(dense))
         return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
 
     def word_columns(self, text: str) -> list[tuple[str, int]]:

@@ -45,6 +45,11 @@ class PracticeFormat(StrEnum):
     html = "html"
 
 
+class VoiceKind(StrEnum):
+    scripted = "scripted"
+    llm = "llm"
+
+
 class Level(StrEnum):
     easy = "easy"
     medium = "medium"
@@ -158,6 +163,12 @@ def practice(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the debrief here.")
     ] = None,
+    voice: Annotated[
+        VoiceKind,
+        typer.Option(
+            "--voice", help="llm: phrase replies with EMPATHIC_LLM_BASE_URL (needs --script)."
+        ),
+    ] = VoiceKind.scripted,
 ) -> None:
     """Practise a hard conversation against a simulated counterpart, then debrief."""
     settings = _settings(ctx)
@@ -173,7 +184,12 @@ def practice(
     run_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
     if script is not None:
         lines, intention, reflection = _read_script(script)
-        result = run_lines(chosen, lines, difficulty=difficulty.value, seed=run_seed)
+        if voice is VoiceKind.llm:
+            result = _run_llm(chosen, lines, difficulty.value, run_seed, settings)
+        else:
+            result = run_lines(chosen, lines, difficulty=difficulty.value, seed=run_seed)
+    elif voice is VoiceKind.llm:
+        raise _fail("--voice llm needs --script for now; interactive sessions use scripted lines")
     else:
         session = run_session(
             chosen, difficulty=difficulty.value, seed=run_seed, coach=coach, console=Console()
@@ -190,6 +206,33 @@ def practice(
             scenario_path=str(Path(custom).resolve()) if custom else None,
         )
     _show(result, chosen, intention, reflection, format, output, saved)
+
+
+def _run_llm(
+    scenario: Scenario, lines: list[str], difficulty: str, seed: int, settings: Settings
+) -> RunResult:
+    """A scripted run voiced by the LLM; falls back per reply and says how often."""
+    from empathic.llm import LLMError, client_from_settings
+    from empathic.roleplay.llm_voice import LLMVoice
+
+    try:
+        client = client_from_settings(settings)
+    except LLMError as exc:
+        raise _fail(str(exc)) from exc
+    if client is None:
+        raise _fail("--voice llm needs EMPATHIC_LLM_BASE_URL (see docs/llm.md)")
+    voice = LLMVoice(client)
+    with client:
+        result = run_lines(scenario, lines, difficulty=difficulty, seed=seed, voice=voice)
+    if voice.fallbacks:
+        err = Console(stderr=True)
+        err.print(
+            f"[yellow]LLM voice:[/] {len(voice.fallbacks)} of {len(voice.sources)} replies "
+            "used the scripted line instead:"
+        )
+        for index, reason in voice.fallbacks[:5]:
+            err.print(f"  reply {index}: {esc(reason)}", soft_wrap=True)
+    return result
 
 
 def _replay(ref: str, settings: Settings, format: PracticeFormat, output: Path | None) -> None:
