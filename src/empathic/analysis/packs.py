@@ -222,6 +222,16 @@ def _verbatim(gram: str, text: str) -> str | None:
     Hash columns can collide across a batch, so an n-gram is shown only when this
     utterance really contains it; the text's own spelling and punctuation are kept.
     """
+    lowered = text.lower()
+    if len(lowered) == len(text):  # fast path: the n-gram stands as written
+        at = lowered.find(gram)
+        while at >= 0:
+            end = at + len(gram)
+            before = lowered[at - 1] if at else " "
+            after = lowered[end] if end < len(lowered) else " "
+            if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+                return text[at:end]
+            at = lowered.find(gram, at + 1)
     tokens = gram.split(" ")
     pattern = r"[\s,;:.!-]*".join(re.escape(t) for t in tokens)
     match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
