@@ -213,15 +213,16 @@ def test_train_open_pack_then_list_and_use_it(runner, synthetic_dir, settings, c
     assert f"pack open written to {folder}" in result.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["card.json", "models.npz"]
     card = json.loads((folder / "card.json").read_text("utf-8"))
-    assert card["commercial_use"] is True
-    assert card["licence"] == "Apache-2.0 (models); training corpus CC BY 4.0"
+    # trained on the user's own files: their licence is not assumed
+    assert card["commercial_use"] is False
+    assert card["licence"] == "depends on the training data (user-supplied; not checked)"
     assert [d["rows"] for d in card["training_data"]] == [96]
     assert "behaviour" in result.stdout  # the cross-validated metrics table
 
     listing = _ok(runner.invoke(app, ["packs"], env=WIDE)).stdout
     open_row = next(line for line in listing.splitlines() if re.search(r"\bopen\b", line))
-    assert "Apache-2.0 (models); training corpus CC BY 4.0" in open_row
-    assert "yes" in open_row and "*" in open_row  # trained, commercial use, the default now
+    assert "user-supplied" in open_row
+    assert "NO" in open_row and "*" in open_row  # trained, not marked commercial, the default
     rules_row = next(line for line in listing.splitlines() if re.search(r"\brules\b", line))
     assert "Apache-2.0" in rules_row and "rules only" in rules_row and "*" not in rules_row
 

@@ -57,7 +57,17 @@ class ReportFormat(StrEnum):
 
 
 def _settings() -> Settings:
-    return Settings()
+    """Settings from the environment; a malformed EMPATHIC_* variable is a user error."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as err:
+        problems = "; ".join(
+            f"EMPATHIC_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in err.errors()
+        )
+        fail(problems)
 
 
 def _err() -> Console:
@@ -88,8 +98,11 @@ def _write(content: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(content if content.endswith("\n") else content + "\n")
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(content, encoding="utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(content, encoding="utf-8")
+    except OSError as err:
+        fail(f"{out}: cannot write ({err.strerror})")
     _err().print(f"wrote {escape(str(out))}", highlight=False, soft_wrap=True)
 
 
@@ -102,12 +115,17 @@ def analyze(
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
     out: Annotated[Path | None, typer.Option(help="Write the report here, not stdout.")] = None,
     pack: Annotated[str | None, typer.Option(help="Model pack (see `empathic packs`).")] = None,
+    conversation_id: Annotated[
+        str | None, typer.Option(help="Which conversation of a multi-conversation CSV.")
+    ] = None,
 ) -> None:
     """Code every learner turn and report metrics, dimensions, strengths and rewrites."""
     from empathic.analysis.report import analyze as run_analysis
 
     with user_errors():
-        report = run_analysis(file, learner=learner, pack=pack, settings=_settings())
+        report = run_analysis(
+            file, learner=learner, pack=pack, settings=_settings(), conversation_id=conversation_id
+        )
     data = report.to_dict()
     if format is ReportFormat.json:
         _write(json.dumps(data, indent=2, ensure_ascii=False), out)
@@ -249,7 +267,13 @@ def packs_compare(
     from empathic.analysis.compare import compare_packs, comparison_table
 
     settings = _settings()
-    names = pack or ["open", "research"]
+    if pack:
+        names = pack
+    else:
+        from empathic.analysis.packs import list_packs
+
+        trained = {p.name for p in list_packs(settings) if p.trained}
+        names = ["open", "research" if "research" in trained else "rules"]
     chosen = files or sorted(settings.resolved_shared_data_dir().glob("*.csv"))
     if not chosen:
         fail(f"no labelled CSV files given or found in {settings.resolved_shared_data_dir()}")

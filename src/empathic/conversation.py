@@ -294,7 +294,10 @@ def _parse_csv(text: str, out: Transcript, cid: str | None) -> list[Turn]:
         raise TranscriptError("no rows below the header", src, None, "one row per turn")
     shown = ", ".join(i or "(blank)" for i in ids[:5]) + (" ..." if len(ids) > 5 else "")
     if cid is None and len(ids) > 1:
-        msg = f"{len(ids)} conversations in this file ({shown}); choose one with conversation_id"
+        msg = (
+            f"{len(ids)} conversations in this file ({shown}); choose one with "
+            "--conversation-id (conversation_id= in Python)"
+        )
         raise TranscriptError(msg, src, None, f"e.g. conversation_id={ids[0]!r}")
     chosen = ids[0] if cid is None else cid
     if chosen not in groups:

@@ -321,10 +321,12 @@ def test_missing_training_data_is_a_clear_error(tmp_path):
 
 def test_recipes(tmp_path, synthetic_dir):
     settings = Settings(data_dir=tmp_path)
+    # your own data: its licence is not assumed, so the pack is not marked commercial
     recipe = recipe_for("open", synthetic_dir, settings)
-    assert recipe.commercial_use is True and [f.path.name for f in recipe.files] == [
-        "synthetic.csv"
-    ]
+    assert recipe.commercial_use is False and "user-supplied" in recipe.licence
+    assert [f.path.name for f in recipe.files] == ["synthetic.csv"]
+    corpus_recipe = recipe_for("open", None, Settings(data_dir=tmp_path, corpus_dir=synthetic_dir))
+    assert corpus_recipe.commercial_use is True and corpus_recipe.licence.startswith("Apache")
     research = recipe_for("research", tmp_path, settings)
     assert research.commercial_use is False
     assert "non-commercial" in research.licence

@@ -82,7 +82,8 @@ def comparison_table(result: dict[str, Any], base: str, other: str) -> list[dict
         )
         entry[row["pack"]] = row["macro_f1"]
         entry[f"{row['pack']}_how"] = row["how"]
-        entry["n"] = row["n"]
+        entry[f"{row['pack']}_n"] = row["n"]
+        entry.setdefault("n", row["n"])
     lines = list(by_key.values())
     for line in lines:
         if base in line and other in line:

@@ -35,7 +35,9 @@ class LabelledRow:
     line: int = 0
 
 
-def read_labelled_csv(path: Path, *, strict: bool = True) -> list[LabelledRow]:
+def read_labelled_csv(
+    path: Path, *, strict: bool = True, require_labels: bool = True
+) -> list[LabelledRow]:
     """Rows of a canonical CSV; unknown label values are errors when strict."""
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -55,6 +57,10 @@ def read_labelled_csv(path: Path, *, strict: bool = True) -> list[LabelledRow]:
                 f"expected the canonical columns {', '.join(CANONICAL_COLUMNS)}"
             )
         present = [label for label in LABELS if label in header]
+        if require_labels and not present:
+            raise DataError(
+                f"{path}:1: no label columns; expected at least one of {', '.join(LABELS)}"
+            )
         try:
             for raw in reader:
                 line = reader.line_num

@@ -178,6 +178,8 @@ def session_metrics(turns: Sequence[AnalysedTurn]) -> dict[str, Any]:
     pct_cr = 100 * complex_ / reflections if reflections else None
     th = MITI_THRESHOLDS
     rq_band = band(r_q, th["r_q"]["fair"], th["r_q"]["good"])
+    if questions == 0 and reflections > 0:  # only reflections: MITI's best case, not missing
+        rq_band = "good"
     cr_band = band(pct_cr, th["pct_cr"]["fair"], th["pct_cr"]["good"])
     return {
         "learner_turns": len(learner_words),

@@ -180,7 +180,8 @@ class TrainedCoder:
         for label in LABELS:
             value = labels.get(label)
             phrases = evidence_for(label, value, utterance.cues)
-            if label in self.models and value is not None and len(phrases) < 2 and len(columns):
+            explain = value not in (None, "0", "other", "Other")
+            if label in self.models and explain and len(phrases) < 2 and len(columns):
                 lowered = " ".join(phrases).lower()
                 grams = self._top_ngrams(label, str(value), columns, word_names, utterance.text)
                 for gram in grams:

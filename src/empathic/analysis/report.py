@@ -179,12 +179,15 @@ def analyze(
     learner: str | None = None,
     pack: str | None = None,
     settings: Settings | None = None,
+    conversation_id: str | None = None,
 ) -> Report:
     """Analyse a conversation given as text or a file path; see README for an example."""
     from empathic.analysis.packs import load_pack
 
     settings = settings or Settings()
-    transcript = load_transcript(text_or_path, max_bytes=settings.max_input_bytes)
+    transcript = load_transcript(
+        text_or_path, max_bytes=settings.max_input_bytes, conversation_id=conversation_id
+    )
     info, coder = load_pack(pack, settings)
     return build_report(transcript, learner=learner, coder=coder, pack=info)
 

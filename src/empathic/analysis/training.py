@@ -87,6 +87,19 @@ def open_recipe(corpus_dir: Path) -> Recipe:
     )
 
 
+def user_recipe(data_dir: Path) -> Recipe:
+    """A pack trained on your own files: their licence is yours to check, not assumed."""
+    return Recipe(
+        name="open",
+        description=f"Trained on user-supplied data in {data_dir}.",
+        licence="depends on the training data (user-supplied; not checked)",
+        commercial_use=False,
+        files=tuple(
+            DataFile(p.stem, p, "unknown (user-supplied)") for p in sorted(data_dir.glob("*.csv"))
+        ),
+    )
+
+
 def recipe_for(name: str, data_dir: Path | None, settings: Settings) -> Recipe:
     """The recipe for a named pack; `data_dir` overrides where its data is read."""
     if name == "research":
@@ -94,6 +107,8 @@ def recipe_for(name: str, data_dir: Path | None, settings: Settings) -> Recipe:
     if name == "open":
         corpus = data_dir or settings.resolved_corpus_dir()
         recipe = open_recipe(corpus)
+        if data_dir is not None and data_dir.resolve() != settings.resolved_corpus_dir().resolve():
+            recipe = user_recipe(data_dir)
         if not recipe.files:
             raise FileNotFoundError(f"no corpus CSV files in {corpus} (pass --data DIR)")
         return recipe
@@ -268,7 +283,11 @@ def train_pack(
         "tasks": sorted(models),
         "temperature": {t: m.get("temperature", 1.0) for t, m in metrics.items()},
         "metrics": metrics,
-        "metrics_note": "5-fold cross-validation grouped by conversation on the training data",
+        "metrics_note": (
+            "5-fold cross-validation grouped by conversation on the training data"
+            if cross_validate_metrics
+            else "no metrics: trained with --no-cv"
+        ),
     }
     save_pack(out_dir, card, {t: LinearModel.from_estimator(m) for t, m in models.items()})
     return card

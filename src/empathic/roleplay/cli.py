@@ -72,7 +72,7 @@ def _settings(ctx: typer.Context | None) -> Settings:
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    Console(stderr=True).print(f"[red]error:[/] {esc(message)}")
+    Console(stderr=True).print(f"[red]error:[/] {esc(message)}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
 
 
@@ -262,6 +262,11 @@ def _show(
     saved: Path | None,
 ) -> None:
     debrief = build_debrief(result, scenario, intention=intention, reflection=reflection)
+    if output:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _fail(f"{output}: cannot create the folder ({exc.strerror})") from None
     data: dict[str, Any] = payload(result, debrief)
     data["run_file"] = str(saved) if saved else None
     if format is PracticeFormat.json:
@@ -281,7 +286,10 @@ def _show(
             )
         return
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"{output}: cannot write ({exc.strerror})") from None
         Console(stderr=True).print(f"[dim]Debrief written to {esc(str(output))}[/]")
     else:
         typer.echo(text)

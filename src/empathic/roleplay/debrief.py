@@ -114,6 +114,8 @@ def session_report(transcript: Transcript, *, coder: Coder) -> dict[str, Any]:
         from empathic.analysis.report import build_report
     except ImportError as exc:  # the analysis report is built in another issue
         return _fallback_report(transcript, coder, f"session report unavailable: {exc}")
+    if not any(turn.speaker == LEARNER for turn in transcript.turns):
+        return _fallback_report(transcript, coder, "no learner replies: nothing to analyse")
     report: dict[str, Any] = build_report(transcript, learner=LEARNER, coder=coder).to_dict()
     return report
 

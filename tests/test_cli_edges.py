@@ -1,0 +1,74 @@
+"""Edge cases found in review: one clear line (exit 2) or success, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from empathic.analysis.coding import AnalysedTurn, RuleCoder
+from empathic.analysis.metrics import session_metrics
+from empathic.cli import app
+
+HEADER = "source,conversation_id,turn,speaker,context,text\n"
+
+
+def _run(args: list[str], **kw: object) -> object:
+    return CliRunner().invoke(app, args, **kw)  # type: ignore[arg-type]
+
+
+def test_multi_conversation_csv_needs_and_accepts_conversation_id(tmp_path: Path) -> None:
+    csv_file = tmp_path / "two.csv"
+    csv_file.write_text(
+        HEADER
+        + "x,c1,0,Ana,,I feel swamped.\nx,c1,1,Ben,,It sounds like a lot.\n"
+        + "x,c2,0,Cat,,Hello.\nx,c2,1,Dan,,What is on your mind?\n",
+        "utf-8",
+    )
+    refused = _run(["analyze", str(csv_file)])
+    assert refused.exit_code == 2 and "--conversation-id" in refused.stderr
+    chosen = _run(["analyze", str(csv_file), "--conversation-id", "c2", "-f", "json"])
+    assert chosen.exit_code == 0, chosen.stderr
+    report = json.loads(chosen.stdout)
+    assert [t["speaker"] for t in report["turns"]] == ["Cat", "Dan"]
+
+
+def test_out_to_a_directory_is_a_clear_error(tmp_path: Path) -> None:
+    chat = tmp_path / "chat.txt"
+    chat.write_text("Ana: I'm tired.\nBen: That sounds hard.\n", "utf-8")
+    result = _run(["analyze", str(chat), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_eval_without_label_columns_is_an_error(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_text(HEADER + "s,1,1,A,,hi\n", "utf-8")
+    result = _run(["eval", str(plain)])
+    assert result.exit_code == 2 and "no label columns" in result.stderr
+
+
+def test_malformed_setting_is_named(tmp_path: Path) -> None:
+    chat = tmp_path / "chat.txt"
+    chat.write_text("Ana: hi\nBen: hello\n", "utf-8")
+    result = _run(["analyze", str(chat)], env={"EMPATHIC_LLM_TIMEOUT_S": "abc"})
+    assert result.exit_code == 2
+    assert "EMPATHIC_LLM_TIMEOUT_S" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_interactive_practice_with_no_replies_ends_cleanly() -> None:
+    result = _run(["practice", "mentor-milestones"], input="")
+    assert result.exit_code in (0, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_reflections_without_questions_rate_good() -> None:
+    coder = RuleCoder()
+    turns = [
+        AnalysedTurn(0, "Ana", "I'm exhausted and nobody notices."),
+        AnalysedTurn(1, "Ben", "You feel invisible.", coded=coder.code("You feel invisible.")),
+    ]
+    metrics = session_metrics(turns)
+    assert metrics["questions"] == 0 and metrics["reflections"] == 1
+    assert metrics["miti"]["r_q"] == "good"
