@@ -304,7 +304,9 @@ def packs_compare(
 
 @app.command()
 def bench(
-    turns: Annotated[int, typer.Option(help="Turns in the generated conversation.")] = 10_000,
+    turns: Annotated[
+        int, typer.Option(min=2, help="Turns in the generated conversation (at least 2).")
+    ] = 10_000,
     pack: Annotated[str | None, typer.Option(help="Model pack to measure.")] = None,
 ) -> None:
     """Measure analysis speed and peak memory on a generated conversation."""
