@@ -267,5 +267,11 @@ def test_practice_voice_llm_runs_a_script(stub, library, tmp_path):
     assert stub.requests
     result = CliRunner().invoke(app, [*args, "--no-save"])
     assert result.exit_code == 2 and "EMPATHIC_LLM_BASE_URL" in result.output
-    result = CliRunner().invoke(app, ["practice", "mentor-milestones", "--voice", "llm"], env=env)
-    assert result.exit_code == 2 and "--script" in result.output
+    # interactive: the person types two replies and ends; the model phrases the persona
+    stub.requests.clear()
+    typed = "How are things going for you?\nWhat has been hardest lately?\n/end\n\n"
+    result = CliRunner().invoke(
+        app, ["practice", "mentor-milestones", "--voice", "llm", "--no-save"], env=env, input=typed
+    )
+    assert result.exit_code == 0, result.output
+    assert "I hear you." in result.stdout and len(stub.requests) >= 2

@@ -166,7 +166,7 @@ def practice(
     voice: Annotated[
         VoiceKind,
         typer.Option(
-            "--voice", help="llm: phrase replies with EMPATHIC_LLM_BASE_URL (needs --script)."
+            "--voice", help="llm: phrase replies with the model at EMPATHIC_LLM_BASE_URL."
         ),
     ] = VoiceKind.scripted,
 ) -> None:
@@ -188,12 +188,22 @@ def practice(
             result = _run_llm(chosen, lines, difficulty.value, run_seed, settings)
         else:
             result = run_lines(chosen, lines, difficulty=difficulty.value, seed=run_seed)
-    elif voice is VoiceKind.llm:
-        raise _fail("--voice llm needs --script for now; interactive sessions use scripted lines")
     else:
-        session = run_session(
-            chosen, difficulty=difficulty.value, seed=run_seed, coach=coach, console=Console()
-        )
+        llm = _llm_voice(settings) if voice is VoiceKind.llm else None
+        try:
+            session = run_session(
+                chosen,
+                difficulty=difficulty.value,
+                seed=run_seed,
+                coach=coach,
+                console=Console(),
+                voice=llm[0] if llm else None,
+            )
+        finally:
+            if llm:
+                llm[1].close()
+        if llm:
+            _report_fallbacks(llm[0])
         result, intention, reflection = session.result, session.intention, session.reflection
     saved = None
     if save and result.steps:
@@ -212,6 +222,15 @@ def _run_llm(
     scenario: Scenario, lines: list[str], difficulty: str, seed: int, settings: Settings
 ) -> RunResult:
     """A scripted run voiced by the LLM; falls back per reply and says how often."""
+    voice, client = _llm_voice(settings)
+    with client:
+        result = run_lines(scenario, lines, difficulty=difficulty, seed=seed, voice=voice)
+    _report_fallbacks(voice)
+    return result
+
+
+def _llm_voice(settings: Settings) -> tuple[Any, Any]:
+    """The LLM voice and its client, or a clear error when no endpoint is configured."""
     from empathic.llm import LLMError, client_from_settings
     from empathic.roleplay.llm_voice import LLMVoice
 
@@ -221,9 +240,11 @@ def _run_llm(
         raise _fail(str(exc)) from exc
     if client is None:
         raise _fail("--voice llm needs EMPATHIC_LLM_BASE_URL (see docs/llm.md)")
-    voice = LLMVoice(client)
-    with client:
-        result = run_lines(scenario, lines, difficulty=difficulty, seed=seed, voice=voice)
+    return LLMVoice(client), client
+
+
+def _report_fallbacks(voice: Any) -> None:
+    """Say on stderr how many replies used the scripted line, and why."""
     if voice.fallbacks:
         err = Console(stderr=True)
         err.print(
@@ -232,7 +253,6 @@ def _run_llm(
         )
         for index, reason in voice.fallbacks[:5]:
             err.print(f"  reply {index}: {esc(reason)}", soft_wrap=True)
-    return result
 
 
 def _replay(ref: str, settings: Settings, format: PracticeFormat, output: Path | None) -> None:

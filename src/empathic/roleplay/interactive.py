@@ -21,6 +21,7 @@ from empathic.roleplay.render import bar
 from empathic.roleplay.result import RunResult, StepRecord
 from empathic.roleplay.scenario import Scenario
 from empathic.roleplay.state import summarise
+from empathic.roleplay.voices import Voice
 
 HELP = "Type your reply. Commands: /coach toggles the trust meter, /end finishes, /help."
 
@@ -49,12 +50,13 @@ def run_session(
     console: Console,
     coder: Coder | None = None,
     ask: Ask | None = None,
+    voice: Voice | None = None,
 ) -> Session:
     """Play one scenario with a person at the keyboard."""
     prompt: Ask = ask if ask is not None else (lambda text: _ask(console, text))
     _prebrief(scenario, difficulty, seed, console)
     intention = _safe(prompt, "[bold]Your intention for this conversation[/] (one line): ") or ""
-    sim = Simulation(scenario, difficulty=difficulty, seed=seed, coder=coder)
+    sim = Simulation(scenario, difficulty=difficulty, seed=seed, coder=coder, voice=voice)
     persona = scenario.counterpart.name
     console.print(f"\n[bold cyan]{esc(persona)}:[/] {esc(sim.opening)}")
     console.print(f"[dim]{HELP}[/]")
