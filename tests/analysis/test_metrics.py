@@ -16,17 +16,15 @@ from empathic.analysis.metrics import (
     exchanges,
     session_metrics,
 )
+from empathic.analysis.report import code_turns
+from empathic.conversation import Turn
 
 CODER = RuleCoder()
 
 
 def conversation(lines: list[tuple[str, str]], learner: str) -> list[AnalysedTurn]:
-    """Turns with the learner's lines coded by the rule coder, like the real pipeline."""
-    turns = []
-    for i, (speaker, text) in enumerate(lines):
-        coded = CODER.code(text, lines[i - 1][1] if i else "") if speaker == learner else None
-        turns.append(AnalysedTurn(i, speaker, text, coded=coded))
-    return turns
+    """Turns with the learner's lines coded by the rule coder, as the real pipeline does."""
+    return code_turns([Turn(speaker, text) for speaker, text in lines], learner, CODER)
 
 
 def coded_turns(*labels: dict[str, str]) -> list[AnalysedTurn]:

@@ -327,7 +327,9 @@ def test_trained_coder_evidence_never_quotes_another_utterance(open_coder, corpu
         word = f"zq{i}"
         colliders.setdefault(zlib.crc32(word.encode()) & mask, word)
     texts = [u[0] for u in corpus.utterances]
-    columns = {c for t in texts for _, c in open_coder.featurizer.word_columns(t)}
+    names: dict[int, str] = {}
+    open_coder.featurizer.transform(texts, [""] * len(texts), word_names=names)
+    columns = set(names)
     others = sorted({colliders[c] for c in columns if c in colliders})
     assert len(others) > len(columns) / 3
     coded = open_coder.code_many([(t, "") for t in texts + others])

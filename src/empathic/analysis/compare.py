@@ -7,7 +7,6 @@ shown instead (marked "cv"), so every number is on data the model never saw.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,13 +14,10 @@ from typing import Any
 from empathic.analysis.datasets import read_labelled_csv
 from empathic.analysis.evaluation import evaluate
 from empathic.analysis.packs import load_pack
+from empathic.analysis.training import file_sha256
 from empathic.config import Settings
 
 Say = Callable[[str], None]
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def compare_packs(
@@ -33,21 +29,15 @@ def compare_packs(
     """Macro-F1 and accuracy per (file, task, pack), held-out or cross-validated."""
     say = say or (lambda _m: None)
     loaded = {name: load_pack(name, settings) for name in pack_names}
-    cards: dict[str, dict[str, Any]] = {}
-    for name, (info, _coder) in loaded.items():
-        import json
-
-        card_path = info.path / "card.json"
-        cards[name] = json.loads(card_path.read_text("utf-8")) if card_path.exists() else {}
     rows_out: list[dict[str, Any]] = []
     for path in files:
         rows = read_labelled_csv(path)
-        digest = _sha256(path)
+        digest = file_sha256(path)
         for name, (info, coder) in loaded.items():
-            trained_on = {d.get("sha256") for d in cards[name].get("training_data", [])}
+            trained_on = {d.get("sha256") for d in info.card.get("training_data", [])}
             if digest in trained_on:
                 say(f"{path.name}: {name} was trained on it; using its cross-validated metrics")
-                metrics = cards[name].get("metrics", {})
+                metrics = info.card.get("metrics", {})
                 present = {t for r in rows for t in r.labels}
                 scores = {t: m for t, m in metrics.items() if t in present and "macro_f1" in m}
                 how = "cv"

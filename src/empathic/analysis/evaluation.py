@@ -13,7 +13,7 @@ from typing import Any
 from empathic.analysis.coding import CodedUtterance
 from empathic.analysis.datasets import LabelledRow
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
-from empathic.analysis.training import score
+from empathic.analysis.training import is_scored, score, task_rows
 
 Progress = Callable[[int], None]
 BATCH = 512
@@ -38,10 +38,7 @@ def _code(
 
 def rows_for(rows: Sequence[LabelledRow], task: str) -> list[LabelledRow]:
     """Rows on which a task is scored."""
-    selected = [r for r in rows if task in r.labels and r.text.strip()]
-    if task in SUBTYPE_OF:
-        selected = [r for r in selected if r.labels.get("behaviour", task) == task]
-    return selected
+    return [r for r in task_rows(rows, task) if is_scored(r, task)]
 
 
 def work_size(rows: Sequence[LabelledRow]) -> int:

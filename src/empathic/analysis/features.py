@@ -53,8 +53,6 @@ class FeatureConfig:
     context_weight: float = 0.5
     question_bits: int = 16
     """Block of n-grams from the utterance's questions (0 = off, as in packs made before it)."""
-    shared_bits: int = 0
-    """Block of n-grams the utterance shares with the other person's last words (0 = off)."""
     extra_weight: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,7 +63,6 @@ class FeatureConfig:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         if data:  # a card written before a block existed was trained without it
             known.setdefault("question_bits", 0)
-            known.setdefault("shared_bits", 0)
         for key in ("word_ngrams", "char_ngrams"):
             if key in known:
                 known[key] = tuple(known[key])
@@ -73,7 +70,7 @@ class FeatureConfig:
 
     @property
     def width(self) -> int:
-        extra = sum(2**b for b in (self.question_bits, self.shared_bits) if b)
+        extra = 2**self.question_bits if self.question_bits else 0
         return (
             2**self.word_bits + 2**self.char_bits + 2**self.context_bits + extra + len(DENSE_NAMES)
         )
@@ -111,10 +108,6 @@ def dense_features(text: str, context: str, cues: Sequence[Cue] | None = None) -
         1.0 if context.strip() else 0.0,
     ]
     return values
-
-
-def _bucket(gram: str, mask: int) -> int:
-    return zlib.crc32(gram.encode("utf-8")) & mask
 
 
 def word_grams(text: str, lo: int, hi: int) -> list[str]:
@@ -180,12 +173,6 @@ def question_grams(text: str) -> list[str]:
     return grams
 
 
-def shared_grams(text: str, context: str) -> list[str]:
-    """Words and bigrams the learner repeated from the other person (reflections do)."""
-    mine = set(word_grams(text, 1, 2))
-    return [g for g in dict.fromkeys(word_grams(context, 1, 2)) if g in mine and g not in _STOP]
-
-
 class Featurizer:
     """Stateless feature builder: the same config always gives the same columns."""
 
@@ -225,13 +212,5 @@ class Featurizer:
         if cfg.question_bits:
             grams = [question_grams(t) for t in texts]
             blocks.append(hashed_block(grams, cfg.question_bits, cfg.extra_weight))
-        if cfg.shared_bits:
-            grams = [shared_grams(t, c) for t, c in zip(texts, last, strict=True)]
-            blocks.append(hashed_block(grams, cfg.shared_bits, cfg.extra_weight))
         blocks.append(sparse.csr_matrix(dense))
         return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
-
-    def word_columns(self, text: str) -> list[tuple[str, int]]:
-        """Each word n-gram of text with its column, for explaining a prediction."""
-        grams = dict.fromkeys(word_grams(text, *self.config.word_ngrams))
-        return [(gram, _bucket(gram, self._word_mask)) for gram in grams]

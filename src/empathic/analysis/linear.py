@@ -41,12 +41,20 @@ class LinearModel:
         """Convert a fitted scikit-learn linear classifier (binary or multi-class)."""
         coef = np.asarray(model.coef_, dtype=np.float64)
         intercept = np.asarray(model.intercept_, dtype=np.float64)
-        if coef.shape[0] == 1:  # binary: same scores as scoring.decision_matrix
+        if coef.shape[0] == 1:  # binary: one column per class, scores ±s/2
             coef = np.vstack([-coef[0], coef[0]]) / 2.0
             intercept = np.asarray([-intercept[0], intercept[0]]) / 2.0
         coef[np.abs(coef) < PRUNE_BELOW] = 0.0
         weights = sparse.csc_matrix(coef.T.astype(np.float32))
         return cls(np.asarray([str(c) for c in model.classes_]), weights, intercept)
+
+
+def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    """Per-class confidences from decision scores; the temperature is fitted out-of-fold."""
+    z = scores / max(temperature, 1e-3)
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
 def save_models(path: Path, models: dict[str, LinearModel]) -> None:

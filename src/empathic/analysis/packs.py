@@ -13,7 +13,8 @@ import json
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,7 @@ import numpy as np
 from empathic.analysis.coding import CodedUtterance, RuleCoder, evidence_for
 from empathic.analysis.features import FeatureConfig, Featurizer
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
-from empathic.analysis.linear import LinearModel, load_models, save_models
-from empathic.analysis.scoring import softmax
+from empathic.analysis.linear import LinearModel, load_models, save_models, softmax
 from empathic.config import Settings
 
 MODEL_FILE = "models.npz"
@@ -47,6 +47,8 @@ class PackInfo:
     description: str
     path: Path
     trained: bool
+    card: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The whole model card, read once when the pack is found."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,11 +78,19 @@ def _info(folder: Path, card: dict[str, Any]) -> PackInfo:
         description=str(card.get("description", "")),
         path=folder,
         trained=(folder / MODEL_FILE).exists(),
+        card=card,
     )
 
 
 def bundled_packs_dir() -> Path:
     return Path(str(resources.files("empathic.analysis") / "packs"))
+
+
+@lru_cache(maxsize=1)
+def rules_pack_info() -> PackInfo:
+    """The bundled rules pack's card, read once: every rule-coded report names it."""
+    folder = bundled_packs_dir() / "rules"
+    return _info(folder, _read_card(folder))
 
 
 def _scan_packs(settings: Settings) -> tuple[dict[str, PackInfo], dict[str, PackError]]:
@@ -105,12 +115,15 @@ def list_packs(settings: Settings) -> list[PackInfo]:
     return list(_scan_packs(settings)[0].values())
 
 
-def resolve_pack_name(name: str | None, settings: Settings) -> str:
+def resolve_pack_name(
+    name: str | None, settings: Settings, packs: dict[str, PackInfo] | None = None
+) -> str:
     """`auto` (the default) picks the best pack present: open, then research, then rules."""
     wanted = name or settings.default_pack
     if wanted != "auto":
         return wanted
-    trained = {info.name for info in list_packs(settings) if info.trained}
+    found = packs if packs is not None else _scan_packs(settings)[0]
+    trained = {info.name for info in found.values() if info.trained}
     for candidate in ("open", "research"):
         if candidate in trained:
             return candidate
@@ -241,8 +254,8 @@ def _verbatim(gram: str, text: str) -> str | None:
 
 def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
     """Return the pack's info and a coder ready to use; `name` None means the default."""
-    resolved = resolve_pack_name(name, settings)
     packs, broken = _scan_packs(settings)
+    resolved = resolve_pack_name(name, settings, packs)
     if resolved in broken:
         raise broken[resolved]
     if resolved not in packs:
@@ -256,12 +269,11 @@ def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
     info = packs[resolved]
     if not info.trained:
         return info, RuleCoder()
-    card = _read_card(info.path)
     try:
         models = load_models(info.path / MODEL_FILE)
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise PackError(f"{info.path / MODEL_FILE}: cannot load model pack ({err})") from None
-    return info, TrainedCoder(info, card, models)
+    return info, TrainedCoder(info, info.card, models)
 
 
 def save_pack(folder: Path, card: dict[str, Any], models: dict[str, LinearModel]) -> None:

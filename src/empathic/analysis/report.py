@@ -7,6 +7,7 @@ renders to the HTML a leader reads.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,9 @@ from empathic.analysis.feedback import (
     suggest_rewrites,
 )
 from empathic.analysis.metrics import dimension_scores, session_metrics
-from empathic.analysis.packs import PackInfo, bundled_packs_dir
+from empathic.analysis.packs import PackInfo, rules_pack_info
 from empathic.config import Settings
-from empathic.conversation import Transcript, TranscriptError, load_transcript
+from empathic.conversation import Transcript, TranscriptError, Turn, load_transcript
 
 LIMITS_NOTE = (
     "The labels come from a statistical model and phrase detectors reading words only: they "
@@ -114,6 +115,23 @@ def choose_learner(transcript: Transcript, learner: str | None) -> tuple[str, li
     return chosen, [note]
 
 
+def code_turns(turns: Sequence[Turn], learner: str, coder: Coder) -> list[AnalysedTurn]:
+    """Every turn, with the learner's coded in one batch, each in the context of the turn before."""
+    items: list[tuple[str, str]] = []
+    positions: list[int] = []
+    previous = ""
+    for index, turn in enumerate(turns):
+        if turn.speaker == learner:
+            items.append((turn.text, previous))
+            positions.append(index)
+        previous = turn.text
+    by_index = dict(zip(positions, coder.code_many(items), strict=True))
+    return [
+        AnalysedTurn(i, t.speaker, t.text, t.start, t.end, by_index.get(i))
+        for i, t in enumerate(turns)
+    ]
+
+
 def build_report(
     transcript: Transcript,
     *,
@@ -122,22 +140,9 @@ def build_report(
     pack: PackInfo | dict[str, Any] | None = None,
 ) -> Report:
     """Code every learner turn in its context and summarise the session."""
-    coder = coder or RuleCoder()
     chosen, notes = choose_learner(transcript, learner)
-    items: list[tuple[str, str]] = []
-    positions: list[int] = []
-    previous = ""
-    for index, turn in enumerate(transcript.turns):
-        if turn.speaker == chosen:
-            items.append((turn.text, previous))
-            positions.append(index)
-        previous = turn.text
-    coded = coder.code_many(items)
-    by_index = dict(zip(positions, coded, strict=True))
-    turns = [
-        AnalysedTurn(i, t.speaker, t.text, t.start, t.end, by_index.get(i))
-        for i, t in enumerate(transcript.turns)
-    ]
+    coder = coder or RuleCoder()
+    turns = code_turns(transcript.turns, chosen, coder)
     metrics = session_metrics(turns)
     return Report(
         pack=_pack_dict(pack, coder),
@@ -159,11 +164,7 @@ def _pack_dict(pack: PackInfo | dict[str, Any] | None, coder: Coder) -> dict[str
     if isinstance(pack, dict):
         return pack
     if isinstance(coder, RuleCoder):
-        import json
-
-        card = json.loads((bundled_packs_dir() / "rules" / "card.json").read_text("utf-8"))
-        keys = ("name", "version", "licence", "commercial_use", "description")
-        return {k: card[k] for k in keys}
+        return rules_pack_info().to_dict()
     return {
         "name": coder.name,
         "version": "?",

@@ -30,7 +30,7 @@ from typing import Final
 
 from empathic.analysis.cue_patterns import CUE_PATTERNS, FEELINGS
 
-__all__ = ["CUES", "CUE_PATTERNS", "FEELINGS", "Cue", "cue_counts", "feelings_in", "find_cues"]
+__all__ = ["CUES", "CUE_PATTERNS", "FEELINGS", "Cue", "feelings_in", "find_cues", "is_question"]
 
 CUES: Final = tuple(CUE_PATTERNS)
 
@@ -111,13 +111,6 @@ def _scan(text: str, names: tuple[str, ...] | None) -> tuple[Cue, ...]:
                 found.append(Cue(name, stripped, start, start + len(stripped)))
     found.sort(key=lambda cue: (cue.start, cue.name))
     return tuple(found)
-
-
-def cue_counts(text: str) -> dict[str, int]:
-    """How often each cue fires: dense features for the classifiers."""
-    compiled = _compiled()
-    folded = _prepared(text)
-    return {name: sum(1 for _ in compiled[name].finditer(folded)) for name in CUES}
 
 
 def is_question(text: str) -> bool:

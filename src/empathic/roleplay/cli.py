@@ -31,7 +31,7 @@ from empathic.roleplay.loading import ScenarioError, find_scenario, library_path
 from empathic.roleplay.render import payload, render_html, render_text
 from empathic.roleplay.result import RunResult
 from empathic.roleplay.runs import RunError, load_run, replay_run, save_run
-from empathic.roleplay.scenario import Scenario
+from empathic.roleplay.scenario import DIFFICULTIES, Scenario
 
 
 class ListFormat(StrEnum):
@@ -95,7 +95,7 @@ def list_scenarios(
                 "counterpart": f"{s.counterpart.name}, {s.counterpart.role}",
                 "minutes": s.counterpart.time_budget.minutes,
                 "facts": len(s.facts),
-                "difficulties": ["easy", "medium", "hard"],
+                "difficulties": list(DIFFICULTIES),
                 "competencies": list(s.competencies),
                 "tags": list(s.tags),
             }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from empathic.analysis.coding import Coder, RuleCoder
+from empathic.analysis.report import build_report
 from empathic.conversation import Transcript
 from empathic.roleplay.moves import MOVES
 from empathic.roleplay.result import LEARNER, RunResult, StepRecord
@@ -110,10 +111,6 @@ def build_debrief(
 
 def session_report(transcript: Transcript, *, coder: Coder) -> dict[str, Any]:
     """The analysis engine's session report for the learner's turns (one isolated call)."""
-    try:
-        from empathic.analysis.report import build_report
-    except ImportError as exc:  # the analysis report is built in another issue
-        return _fallback_report(transcript, coder, f"session report unavailable: {exc}")
     if not any(turn.speaker == LEARNER for turn in transcript.turns):
         return _fallback_report(transcript, coder, "no learner replies: nothing to analyse")
     report: dict[str, Any] = build_report(transcript, learner=LEARNER, coder=coder).to_dict()

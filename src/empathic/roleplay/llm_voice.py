@@ -21,6 +21,7 @@ import random
 import re
 import zlib
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from string import Template
 
@@ -61,6 +62,7 @@ SPECIFIC_WORDS = frozenset(
 PRONOUNS = frozenset({"i", "i'm", "i've", "i'll", "i'd", "i’m", "i’ve", "i’ll", "i’d", "ok"})
 
 
+@cache
 def _prompt(name: str) -> Template:
     text = resources.files("empathic.roleplay").joinpath("prompts", name).read_text("utf-8")
     return Template(text)
