@@ -45,6 +45,27 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 20.0
     """Seconds to wait for the LLM before a persona falls back to its scripted line."""
 
+    database_url: str | None = None
+    """SQLAlchemy URL of the web app's database (default: SQLite file DATA_DIR/empathic.db)."""
+
+    cookie_secure: bool = False
+    """Mark session cookies Secure (set it when the app is served over HTTPS)."""
+
+    session_days: int = 14
+    """How long a sign-in lasts before the user must sign in again."""
+
+    signin_attempts: int = 5
+    """Failed sign-ins allowed per account and per address in 15 minutes before a pause."""
+
+    max_upload_bytes: int = 2 * 1024 * 1024
+    """Largest transcript the web app accepts in one paste or upload."""
+
+    min_group_size: int = 5
+    """Smallest group whose aggregates a facilitator may see (privacy by design)."""
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'empathic.db'}"
+
     def resolved_packs_dir(self) -> Path:
         return self.packs_dir or self.data_dir / "packs"
 

@@ -1,0 +1,1 @@
+"""Accounts: people, roles, teams, sign-in sessions and the audit log of views of others' data."""

@@ -1,0 +1,147 @@
+"""Sign-up, sign-in, sign-out and the admin's people, teams and audit pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from empathic.accounts import service
+from empathic.accounts.models import ROLES
+from empathic.web.deps import (
+    SESSION_COOKIE,
+    AdminDep,
+    CsrfDep,
+    DbDep,
+    OptionalUserDep,
+    SettingsDep,
+)
+from empathic.web.render import render
+
+router = APIRouter(dependencies=[CsrfDep])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would help phishing."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+def _signed_in(signed: service.SignedIn, settings: SettingsDep, target: str) -> Response:
+    response = RedirectResponse(_safe_next(target), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+    return response
+
+
+@router.get("/signup")
+def signup_page(request: Request, user: OptionalUserDep) -> Response:
+    if user is not None:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "accounts/signup.html", {"form": {}})
+
+
+@router.post("/signup")
+def signup(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        user = service.sign_up(db, email=email, name=name, password=password)
+    except service.AccountError as exc:
+        form = {"email": email, "name": name}
+        return render(request, "accounts/signup.html", {"error": str(exc), "form": form}, 400)
+    return _signed_in(service.open_session(db, settings, user), settings, "/")
+
+
+@router.get("/signin")
+def signin_page(request: Request, user: OptionalUserDep, next: str = "/") -> Response:
+    if user is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "accounts/signin.html", {"next": _safe_next(next), "form": {}})
+
+
+@router.post("/signin")
+def signin(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    address = request.client.host if request.client else "unknown"
+    try:
+        signed = service.sign_in(db, settings, email=email, password=password, address=address)
+    except service.TooManyAttempts as exc:
+        response = render(
+            request,
+            "accounts/signin.html",
+            {"error": str(exc), "next": _safe_next(next), "form": {"email": email}},
+            429,
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except service.AccountError as exc:
+        context = {"error": str(exc), "next": _safe_next(next), "form": {"email": email}}
+        return render(request, "accounts/signin.html", context, 400)
+    return _signed_in(signed, settings, next)
+
+
+@router.post("/signout")
+def signout(request: Request, db: DbDep) -> Response:
+    service.sign_out(db, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/admin")
+def admin_page(request: Request, db: DbDep, user: AdminDep) -> Response:
+    return render(
+        request,
+        "accounts/admin.html",
+        {
+            "people": service.list_users(db),
+            "teams": service.list_teams(db),
+            "roles": ROLES,
+            "log": service.audit_log(db, user, limit=100),
+        },
+    )
+
+
+@router.post("/admin/users/{user_id}")
+def admin_update_user(
+    user_id: int,
+    db: DbDep,
+    user: AdminDep,
+    role: Annotated[str, Form()],
+    team_id: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        service.set_role(db, user, user_id, role)
+        service.assign_team(db, user, user_id, int(team_id) if team_id else None)
+    except (service.AccountError, ValueError) as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/admin/teams")
+def admin_create_team(db: DbDep, user: AdminDep, name: Annotated[str, Form()] = "") -> Response:
+    try:
+        service.create_team(db, user, name)
+    except service.AccountError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return RedirectResponse("/admin", status_code=303)

@@ -1,0 +1,225 @@
+"""Sign-up, sign-in, sessions, roles, teams and the audit log; no HTTP here."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from empathic.accounts.models import ROLES, AuditEntry, AuthSession, SigninAttempt, Team, User
+from empathic.config import Settings
+from empathic.db import utcnow
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+ATTEMPT_WINDOW = timedelta(minutes=15)
+
+
+class AccountError(ValueError):
+    """A request the user can fix: the message says what to change."""
+
+
+class TooManyAttempts(AccountError):
+    """Sign-in paused after repeated failures; `retry_after` is in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many failed sign-ins. Try again in {max(1, retry_after // 60)} min.")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    token: str
+    csrf_token: str
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def sign_up(db: Session, *, email: str, name: str, password: str) -> User:
+    """Create an account; the very first account becomes the admin."""
+    email = normalise_email(email)
+    name = " ".join(name.split())
+    problems = []
+    if not EMAIL.match(email):
+        problems.append("Enter an email address like name@example.org.")
+    if not name:
+        problems.append("Enter your name.")
+    if len(password) < MIN_PASSWORD:
+        problems.append(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    if problems:
+        raise AccountError(" ".join(problems))
+    if db.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError("An account with this email already exists. Sign in instead.")
+    first = db.scalar(select(func.count(User.id))) == 0
+    user = User(
+        email=email,
+        name=name[:120],
+        password_hash=hash_password(password),
+        role="admin" if first else "learner",
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def sign_in(
+    db: Session, settings: Settings, *, email: str, password: str, address: str
+) -> SignedIn:
+    """Check the password and open a session; repeated failures pause further attempts."""
+    email = normalise_email(email)
+    keys = [f"email:{email}", f"addr:{address}"]
+    _check_rate(db, settings, keys)
+    user = db.scalar(select(User).where(User.email == email))
+    if user is None or not _verify(user, password):
+        for key in keys:
+            db.add(SigninAttempt(key=key))
+        db.commit()
+        raise AccountError("That email and password do not match an account.")
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.execute(delete(SigninAttempt).where(SigninAttempt.key.in_(keys)))
+    return open_session(db, settings, user)
+
+
+def open_session(db: Session, settings: Settings, user: User) -> SignedIn:
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.add(
+        AuthSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.session_days),
+        )
+    )
+    db.flush()
+    return SignedIn(user, token, csrf)
+
+
+def _verify(user: User, password: str) -> bool:
+    try:
+        return _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _check_rate(db: Session, settings: Settings, keys: list[str]) -> None:
+    since = utcnow() - ATTEMPT_WINDOW
+    db.execute(delete(SigninAttempt).where(SigninAttempt.at < since))
+    for key in keys:
+        stamps = db.scalars(
+            select(SigninAttempt.at).where(SigninAttempt.key == key).order_by(SigninAttempt.at)
+        ).all()
+        if len(stamps) >= settings.signin_attempts:
+            wait = stamps[0] + ATTEMPT_WINDOW - utcnow()
+            raise TooManyAttempts(int(wait.total_seconds()) + 1)
+
+
+def session_for(db: Session, token: str | None) -> AuthSession | None:
+    """The live session behind a cookie token, or None (unknown or expired)."""
+    if not token:
+        return None
+    found = db.get(AuthSession, _token_hash(token))
+    if found is None:
+        return None
+    if found.expires_at <= utcnow():
+        db.delete(found)
+        return None
+    return found
+
+
+def sign_out(db: Session, token: str | None) -> None:
+    if token:
+        db.execute(delete(AuthSession).where(AuthSession.token_hash == _token_hash(token)))
+
+
+def set_role(db: Session, actor: User, user_id: int, role: str) -> User:
+    if actor.role != "admin":
+        raise PermissionError("only an admin can change roles")
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
+    user = db.get(User, user_id)
+    if user is None:
+        raise AccountError("No such user.")
+    if user.id == actor.id and role != "admin":
+        admins = db.scalar(select(func.count(User.id)).where(User.role == "admin"))
+        if admins == 1:
+            raise AccountError("You are the only admin; make someone else admin first.")
+    user.role = role
+    return user
+
+
+def create_team(db: Session, actor: User, name: str) -> Team:
+    if actor.role != "admin":
+        raise PermissionError("only an admin can create teams")
+    name = " ".join(name.split())
+    if not name:
+        raise AccountError("Enter a team name.")
+    if db.scalar(select(Team.id).where(Team.name == name)) is not None:
+        raise AccountError(f"A team called {name!r} already exists.")
+    team = Team(name=name[:120])
+    db.add(team)
+    db.flush()
+    return team
+
+
+def assign_team(db: Session, actor: User, user_id: int, team_id: int | None) -> User:
+    if actor.role != "admin":
+        raise PermissionError("only an admin can assign teams")
+    user = db.get(User, user_id)
+    if user is None:
+        raise AccountError("No such user.")
+    if team_id is not None and db.get(Team, team_id) is None:
+        raise AccountError("No such team.")
+    user.team_id = team_id
+    return user
+
+
+def audit(db: Session, actor: User, subject_id: int | None, action: str, target: str = "") -> None:
+    """Record a view of another person's data (never called for one's own)."""
+    if subject_id is not None and subject_id == actor.id:
+        return
+    db.add(AuditEntry(actor_id=actor.id, subject_id=subject_id, action=action, target=target))
+
+
+def audit_log(db: Session, actor: User, limit: int = 200) -> list[AuditEntry]:
+    if actor.role != "admin":
+        raise PermissionError("only an admin can read the audit log")
+    return list(db.scalars(select(AuditEntry).order_by(AuditEntry.at.desc()).limit(limit)))
+
+
+def list_users(db: Session) -> list[User]:
+    return list(db.scalars(select(User).order_by(User.name)))
+
+
+def list_teams(db: Session) -> list[Team]:
+    return list(db.scalars(select(Team).order_by(Team.name)))
+
+
+def expire_sessions(db: Session, now: datetime | None = None) -> int:
+    result = db.execute(delete(AuthSession).where(AuthSession.expires_at <= (now or utcnow())))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,1 @@
+"""Practice in the browser: role-play runs stored turn by turn, debriefs and label corrections."""

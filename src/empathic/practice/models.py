@@ -1,0 +1,76 @@
+"""Tables of the practice area: a run is its seed plus the learner's lines, stored as played."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from empathic.db import Base, UTCDateTime, utcnow
+
+
+class PracticeRun(Base):
+    """One role-play run; its id is random so ids cannot be enumerated (access is checked too)."""
+
+    __tablename__ = "practice_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scenario_id: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(200))
+    difficulty: Mapped[str] = mapped_column(String(10))
+    seed: Mapped[int] = mapped_column(Integer)
+    voice: Mapped[str] = mapped_column(String(20), default="scripted")
+    coach: Mapped[bool] = mapped_column(Boolean, default=False)
+    intention: Mapped[str] = mapped_column(Text, default="")
+    reflection: Mapped[str] = mapped_column(Text, default="")
+    opening: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    ended_by: Mapped[str | None] = mapped_column(String(40))
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    turns: Mapped[list[PracticeTurn]] = relationship(
+        back_populates="run", order_by="PracticeTurn.index", cascade="all, delete-orphan"
+    )
+
+
+class PracticeTurn(Base):
+    """A learner line and the counterpart's reply, committed before the reply is shown."""
+
+    __tablename__ = "practice_turns"
+    __table_args__ = (UniqueConstraint("run_id", "index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("practice_runs.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    learner_text: Mapped[str] = mapped_column(Text)
+    reply: Mapped[str] = mapped_column(Text)
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    run: Mapped[PracticeRun] = relationship(back_populates="turns")
+
+
+class Correction(Base):
+    """A learner saying a label is wrong and what it should be: future training data."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[str | None] = mapped_column(
+        ForeignKey("practice_runs.id", ondelete="CASCADE"), index=True
+    )
+    turn_index: Mapped[int | None] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(40))
+    predicted: Mapped[str] = mapped_column(String(40), default="")
+    corrected: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    context: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

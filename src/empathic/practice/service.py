@@ -1,0 +1,283 @@
+"""Practice runs in the database: start, play a turn, end, debrief; no HTTP here.
+
+A run is fully determined by its scenario, difficulty, seed and the learner's
+lines (the engine is deterministic), so each turn is committed as soon as it is
+played and a simulation is rebuilt by replaying the stored lines after a reload,
+a restart or on another worker. Live simulations are cached per process so a
+turn normally costs one engine step, not a replay.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from empathic.accounts.models import User
+from empathic.accounts.service import audit
+from empathic.db import utcnow
+from empathic.practice.models import PracticeRun, PracticeTurn
+from empathic.roleplay.debrief import Debrief, build_debrief
+from empathic.roleplay.engine import Simulation
+from empathic.roleplay.loading import ScenarioError, find_scenario
+from empathic.roleplay.result import StepRecord
+from empathic.roleplay.scenario import DIFFICULTIES, Scenario
+
+MAX_LINE = 2000
+"""Longest learner turn accepted; a paragraph is plenty for one turn of a conversation."""
+
+
+class PracticeError(ValueError):
+    """Something the learner can fix (empty turn, unknown scenario, run already ended)."""
+
+
+class RunNotFound(LookupError):
+    """No run with that id that this person may see (never says which of the two)."""
+
+
+class TurnConflict(RuntimeError):
+    """Another request played this turn first (a double submit); reload to see it."""
+
+
+@dataclass
+class PlayedTurn:
+    turn: PracticeTurn
+    step: StepRecord
+    finished: bool
+
+
+class SimulationCache:
+    """Live simulations per run id (LRU) with one lock per run so turns never interleave."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._sims: OrderedDict[str, Simulation] = OrderedDict()
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.replays = 0
+
+    def lock(self, run_id: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(run_id, threading.Lock())
+
+    def get(self, run: PracticeRun) -> Simulation:
+        """The run's simulation at its stored turn count, replaying the lines when needed."""
+        with self._guard:
+            sim = self._sims.get(run.id)
+            if sim is not None:
+                self._sims.move_to_end(run.id)
+        if sim is None or len(sim.steps) != len(run.turns):
+            sim = rebuild(run)
+            self.replays += 1
+            self.put(run.id, sim)
+        if run.status == "ended" and not sim.finished:
+            sim.end(run.ended_by or "learner_ended")
+        return sim
+
+    def put(self, run_id: str, sim: Simulation) -> None:
+        with self._guard:
+            self._sims[run_id] = sim
+            self._sims.move_to_end(run_id)
+            while len(self._sims) > self.size:
+                old, _ = self._sims.popitem(last=False)
+                self._locks.pop(old, None)
+
+    def drop(self, run_id: str) -> None:
+        with self._guard:
+            self._sims.pop(run_id, None)
+
+
+def scenario_for(run: PracticeRun) -> Scenario:
+    try:
+        return find_scenario(run.scenario_id)
+    except ScenarioError as exc:
+        raise PracticeError(f"The scenario {run.scenario_id!r} is no longer available.") from exc
+
+
+def rebuild(run: PracticeRun) -> Simulation:
+    """Replay the stored lines with the run's seed: the same decisions, the same replies."""
+    sim = Simulation(scenario_for(run), difficulty=run.difficulty, seed=run.seed)
+    for turn in run.turns:
+        sim.step(turn.learner_text)
+    return sim
+
+
+def start_run(
+    db: Session,
+    user: User,
+    scenario_id: str,
+    *,
+    difficulty: str = "medium",
+    intention: str = "",
+    coach: bool = False,
+    seed: int | None = None,
+) -> PracticeRun:
+    if difficulty not in DIFFICULTIES:
+        raise PracticeError(f"Choose a difficulty: {', '.join(DIFFICULTIES)}.")
+    try:
+        scenario = find_scenario(scenario_id)
+    except ScenarioError as exc:
+        raise PracticeError(f"No scenario called {scenario_id!r}.") from exc
+    run_seed = seed if seed is not None else secrets.randbelow(1_000_000)
+    sim = Simulation(scenario, difficulty=difficulty, seed=run_seed)
+    run = PracticeRun(
+        id=secrets.token_hex(12),
+        user_id=user.id,
+        scenario_id=scenario.id,
+        title=scenario.title,
+        difficulty=difficulty,
+        seed=run_seed,
+        coach=coach,
+        intention=intention.strip()[:MAX_LINE],
+        opening=sim.opening,
+        status="active",
+    )
+    db.add(run)
+    db.flush()
+    return run
+
+
+def play_turn(db: Session, cache: SimulationCache, run: PracticeRun, text: str) -> PlayedTurn:
+    """Step the engine and commit the turn before anyone sees the reply."""
+    line = " ".join(text.split())
+    if not line:
+        raise PracticeError("Write what you would say before sending.")
+    if len(line) > MAX_LINE:
+        raise PracticeError(f"Keep one turn under {MAX_LINE} characters.")
+    if run.status != "active":
+        raise PracticeError("This conversation has ended; open its debrief.")
+    with cache.lock(run.id):
+        db.refresh(run)
+        sim = cache.get(run)
+        if sim.finished:
+            raise PracticeError("This conversation has ended; open its debrief.")
+        step = sim.step(line)
+        turn = PracticeTurn(
+            run_id=run.id,
+            index=step.index,
+            learner_text=step.learner,
+            reply=step.reply,
+            state={k: round(v, 3) for k, v in step.after.as_dict().items()},
+        )
+        db.add(turn)
+        if sim.finished:
+            _close(run, sim)
+        try:
+            db.commit()
+        except IntegrityError as exc:
+            db.rollback()
+            cache.drop(run.id)
+            raise TurnConflict("That turn was already played; reload the page.") from exc
+        except BaseException:
+            db.rollback()
+            cache.drop(run.id)
+            raise
+    return PlayedTurn(turn, step, sim.finished)
+
+
+def end_run(db: Session, cache: SimulationCache, run: PracticeRun) -> PracticeRun:
+    """The learner ends the conversation; a run with no turns is discarded."""
+    if run.status == "ended":
+        return run
+    with cache.lock(run.id):
+        sim = cache.get(run)
+        sim.end("learner_ended")
+        _close(run, sim)
+    return run
+
+
+def _close(run: PracticeRun, sim: Simulation) -> None:
+    result = sim.result()
+    run.status = "ended"
+    run.ended_by = sim.ended_by
+    run.ended_at = utcnow()
+    final = result.final
+    run.summary = {
+        "outcome": result.outcome,
+        "uncovered": len(result.uncovered),
+        "facts": len(result.facts),
+        "trust": round(final.trust, 3),
+        "emotion": round(final.emotion, 3),
+        "turns": len(result.steps),
+        "skills": skill_scores(sim),
+    }
+
+
+def skill_scores(sim: Simulation) -> dict[str, float]:
+    """The run's growth numbers: shares of turns with each empathic move (0..1)."""
+    steps = sim.steps
+    if not steps:
+        return {}
+    n = len(steps)
+
+    def share(*names: str) -> float:
+        return round(sum(1 for s in steps if set(names) & set(s.move_names)) / n, 3)
+
+    return {
+        "reflections": share("simple_reflection", "complex_reflection"),
+        "open_questions": share("open_question"),
+        "warmth": share("warmth", "understanding", "affirmation"),
+        "advice_first": share("premature_advice"),
+    }
+
+
+def debrief_for(run: PracticeRun, cache: SimulationCache) -> Debrief:
+    sim = cache.get(run)
+    return build_debrief(
+        sim.result(),
+        sim.scenario,
+        coder=sim.coder,
+        intention=run.intention,
+        reflection=run.reflection,
+    )
+
+
+def save_reflection(run: PracticeRun, text: str) -> None:
+    if run.status != "ended":
+        raise PracticeError("Reflect after the conversation has ended.")
+    run.reflection = text.strip()[: 4 * MAX_LINE]
+
+
+def set_shared(run: PracticeRun, shared: bool) -> None:
+    run.shared = shared
+
+
+def own_run(db: Session, user: User, run_id: str) -> PracticeRun:
+    """A run the user owns; anything else is 'not found' (ids are not confirmed)."""
+    run = db.get(PracticeRun, run_id)
+    if run is None or run.user_id != user.id:
+        raise RunNotFound(run_id)
+    return run
+
+
+def visible_run(db: Session, viewer: User, run_id: str) -> PracticeRun:
+    """The owner's run, or a shared run for a facilitator or admin (and that view is audited)."""
+    run = db.get(PracticeRun, run_id)
+    if run is None:
+        raise RunNotFound(run_id)
+    if run.user_id == viewer.id:
+        return run
+    if run.shared and viewer.role in ("facilitator", "admin"):
+        audit(db, viewer, run.user_id, "viewed shared run", run.id)
+        return run
+    raise RunNotFound(run_id)
+
+
+def runs_of(db: Session, user_id: int, *, shared_only: bool = False) -> list[PracticeRun]:
+    query = select(PracticeRun).where(PracticeRun.user_id == user_id)
+    if shared_only:
+        query = query.where(PracticeRun.shared.is_(True))
+    return list(db.scalars(query.order_by(PracticeRun.created_at.desc())))
+
+
+def state_of(run: PracticeRun) -> dict[str, Any]:
+    """The persona's state after the last stored turn (for the coach-mode trust meter)."""
+    if run.turns and run.turns[-1].state:
+        return dict(run.turns[-1].state)
+    return {}

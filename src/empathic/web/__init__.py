@@ -1,0 +1,1 @@
+"""The web application: FastAPI app factory, sign-in, layout templates and static assets."""

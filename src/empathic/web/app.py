@@ -1,0 +1,120 @@
+"""The app factory: `create_app(settings)` builds everything; nothing is built at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from empathic.config import Settings
+from empathic.db import make_engine, migrate, session_factory
+from empathic.web.deps import CSRF_COOKIE, OptionalUserDep, SignInRequired
+from empathic.web.render import render, template_env
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+}
+
+
+def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
+    """Build the web app for these settings; migrates the database unless told not to."""
+    from empathic.accounts.routes import router as accounts_router
+    from empathic.insights.routes import router as insights_router
+    from empathic.practice.routes import router as practice_router
+    from empathic.practice.service import SimulationCache
+
+    engine = make_engine(settings.resolved_database_url())
+    if run_migrations:
+        migrate(engine)
+    app = FastAPI(title="Empathic", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.templates = template_env()
+    app.state.simulations = SimulationCache()
+    app.add_middleware(_Headers, settings=settings)
+    app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), "static")
+    app.include_router(accounts_router)
+    app.include_router(practice_router)
+    app.include_router(insights_router)
+    _handlers(app)
+    return app
+
+
+class _Headers(BaseHTTPMiddleware):
+    """Security headers on every response; the pre-sign-in CSRF cookie when one was issued."""
+
+    def __init__(self, app: Any, settings: Settings) -> None:
+        super().__init__(app)
+        self.secure = settings.cookie_secure
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        token = getattr(request.state, "new_csrf", None)
+        if token:
+            response.set_cookie(
+                CSRF_COOKIE, token, httponly=True, samesite="lax", secure=self.secure
+            )
+        return response
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "") or not request.url.path.startswith(
+        "/api/"
+    )
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(SignInRequired)
+    async def sign_in_first(request: Request, _exc: SignInRequired) -> Response:
+        if request.headers.get("hx-request") or request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "Sign in first."}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if not _wants_html(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return render(
+            request,
+            "web/error.html",
+            {"status": exc.status_code, "message": exc.detail},
+            status=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
+            for e in exc.errors()
+        )
+        if not _wants_html(request):
+            return JSONResponse({"detail": problems}, status_code=422)
+        return render(request, "web/error.html", {"status": 422, "message": problems}, 422)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request, user: OptionalUserDep) -> Response:
+        return render(request, "web/home.html", {"signed_in": user is not None})

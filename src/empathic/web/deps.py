@@ -1,0 +1,118 @@
+"""Request dependencies named as types (`DbDep`, `UserDep`, ...) and the CSRF check."""
+
+from __future__ import annotations
+
+import secrets
+from types import SimpleNamespace
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from empathic.accounts.models import User
+from empathic.accounts.service import session_for
+from empathic.config import Settings
+
+SESSION_COOKIE = "empathic_session"
+CSRF_COOKIE = "empathic_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class SignInRequired(Exception):
+    """Raised by `UserDep` when nobody is signed in; the app redirects to the sign-in page."""
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request: committed when the route returns, rolled back on error."""
+    db: Session = request.app.state.sessions()
+    try:
+        yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DbDep = Annotated[Session, Depends(get_db)]
+
+
+def optional_user(request: Request, db: DbDep) -> User | None:
+    found = session_for(db, request.cookies.get(SESSION_COOKIE))
+    user = found.user if found is not None else None
+    request.state.session_csrf = found.csrf_token if found is not None else None
+    # A detached snapshot for templates: error pages render after the session has closed.
+    request.state.viewer = (
+        SimpleNamespace(id=user.id, name=user.name, email=user.email, role=user.role)
+        if user is not None
+        else None
+    )
+    return user
+
+
+def require_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+def require_facilitator(user: Annotated[User, Depends(require_user)]) -> User:
+    if user.role not in ("facilitator", "admin"):
+        raise HTTPException(403, "This page is for facilitators and admins.")
+    return user
+
+
+def require_admin(user: Annotated[User, Depends(require_user)]) -> User:
+    if user.role != "admin":
+        raise HTTPException(403, "This page is for admins.")
+    return user
+
+
+OptionalUserDep = Annotated[User | None, Depends(optional_user)]
+UserDep = Annotated[User, Depends(require_user)]
+FacilitatorDep = Annotated[User, Depends(require_facilitator)]
+AdminDep = Annotated[User, Depends(require_admin)]
+
+
+def csrf_token_for(request: Request) -> str:
+    """The token forms must echo: the session's when signed in, else the pre-sign-in cookie's."""
+    session_token = getattr(request.state, "session_csrf", None)
+    if session_token:
+        return str(session_token)
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.state.new_csrf = token
+    return str(token)
+
+
+async def check_csrf(request: Request, _user: OptionalUserDep) -> None:
+    """Every unsafe request must carry the token in a form field or the X-CSRF-Token header."""
+    if request.method not in UNSAFE:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent and _is_form(request):
+        form = await request.form()
+        value: Any = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    expected = getattr(request.state, "session_csrf", None) or request.cookies.get(CSRF_COOKIE)
+    if not sent or not expected or not secrets.compare_digest(str(sent), str(expected)):
+        raise HTTPException(403, "The form expired or came from another site. Reload the page.")
+
+
+def _is_form(request: Request) -> bool:
+    kind = request.headers.get("content-type", "")
+    return kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+
+
+CsrfDep = Depends(check_csrf)

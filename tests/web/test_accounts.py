@@ -1,0 +1,136 @@
+"""Sign-up, sign-in, CSRF, rate limiting, roles and the admin pages, on both databases."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from tests.web.helpers import PASSWORD, Person, csrf
+
+
+def test_first_account_is_admin_and_later_ones_are_learners(admin: Person, learner: Person) -> None:
+    assert admin.client.get("/admin").status_code == 200
+    assert learner.client.get("/admin").status_code == 403
+
+
+def test_sign_up_rejects_bad_input_and_keeps_what_was_typed(client: TestClient) -> None:
+    token = csrf(client, "/signup")
+    response = client.post(
+        "/signup",
+        data={"name": "Sam", "email": "not-an-email", "password": "short", "csrf_token": token},
+    )
+    assert response.status_code == 400
+    assert "Enter an email address" in response.text
+    assert "at least 10 characters" in response.text
+    assert 'value="Sam"' in response.text
+
+
+def test_duplicate_email_is_refused(admin: Person, make_client: object) -> None:
+    other = make_client()  # type: ignore[operator]
+    token = csrf(other, "/signup")
+    response = other.post(
+        "/signup",
+        data={"name": "X", "email": admin.email.upper(), "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 400
+    assert "already exists" in response.text
+
+
+def test_post_without_csrf_token_is_refused(client: TestClient) -> None:
+    client.get("/signup")
+    response = client.post(
+        "/signup", data={"name": "Sam", "email": "sam@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 403
+    wrong = client.post(
+        "/signup",
+        data={"name": "S", "email": "s@example.org", "password": PASSWORD, "csrf_token": "x"},
+    )
+    assert wrong.status_code == 403
+
+
+def test_sign_out_then_in_again(admin: Person) -> None:
+    c = admin.client
+    assert c.get("/admin").status_code == 200
+    assert admin.post("/signout", follow_redirects=False).status_code == 303
+    assert c.get("/admin", follow_redirects=False).status_code == 303
+    token = csrf(c, "/signin")
+    response = c.post(
+        "/signin",
+        data={"email": admin.email, "password": PASSWORD, "csrf_token": token, "next": "/admin"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/admin"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_sign_in_never_redirects_off_site(admin: Person, make_client: object) -> None:
+    c = make_client()  # type: ignore[operator]
+    token = csrf(c, "/signin")
+    response = c.post(
+        "/signin",
+        data={
+            "email": admin.email,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/x",
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_repeated_wrong_passwords_pause_sign_in(admin: Person, make_client: object) -> None:
+    c = make_client()  # type: ignore[operator]
+    token = csrf(c, "/signin")
+    codes = [
+        c.post(
+            "/signin", data={"email": admin.email, "password": "wrong" * 3, "csrf_token": token}
+        ).status_code
+        for _ in range(6)
+    ]
+    assert codes == [400] * 5 + [429]
+    right = c.post(
+        "/signin", data={"email": admin.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert right.status_code == 429
+    assert int(right.headers["retry-after"]) > 0
+
+
+def test_pages_need_sign_in(client: TestClient) -> None:
+    response = client.get("/admin", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=/admin"
+
+
+def test_admin_sets_roles_and_teams(admin: Person, learner: Person) -> None:
+    assert admin.post("/admin/teams", {"name": "Oncology MSLs"}).status_code == 200
+    page = admin.client.get("/admin").text
+    assert "Oncology MSLs" in page
+    import re
+
+    learner_id = re.findall(r'action="/admin/users/(\d+)"', page)[-1]
+    team_id = re.search(r'<option value="(\d+)"[^>]*>Oncology MSLs', page).group(1)  # type: ignore[union-attr]
+    done = admin.post(f"/admin/users/{learner_id}", {"role": "facilitator", "team_id": team_id})
+    assert done.status_code == 200
+    assert learner.client.get("/admin").status_code == 403
+    assert learner.client.get("/").status_code == 200
+    assert "Facilitator" in learner.client.get("/").text
+    bad = admin.post(f"/admin/users/{learner_id}", {"role": "emperor"})
+    assert bad.status_code == 400
+
+
+def test_only_admin_cannot_demote_themselves(admin: Person) -> None:
+    page = admin.client.get("/admin").text
+    import re
+
+    my_id = re.findall(r'action="/admin/users/(\d+)"', page)[0]
+    response = admin.post(f"/admin/users/{my_id}", {"role": "learner"})
+    assert response.status_code == 400
+    assert "only admin" in response.text
+
+
+def test_security_headers(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "script-src 'self'" in response.headers["content-security-policy"]
