@@ -1,9 +1,10 @@
-# The two commands of the README: `make run` (set up + main job) and `make test` (set up + all tests).
+# The two commands of the README: `make run` (set up + the web app with demo data) and
+# `make test` (set up + lint + types + every test, browser and PostgreSQL tests included).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run report test lint bench loadbench clean
 
 setup: $(VENV)/.installed
 
@@ -14,6 +15,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: setup
+	$(BIN)/empathic serve --demo
+
+report: setup
 	$(BIN)/empathic demo --out out/example-report.html
 
 lint: setup
@@ -27,6 +31,9 @@ test: lint
 bench: setup
 	$(BIN)/empathic bench
 	$(BIN)/python -m empathic.roleplay.bench
+
+loadbench: setup
+	$(BIN)/python -m empathic.web.loadbench
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -50,6 +50,16 @@ def _register_llm() -> None:
 _register_llm()
 
 
+def _register_web() -> None:
+    """The web application (docs/web.md)."""
+    from empathic.web.cli import serve
+
+    app.command("serve")(serve)
+
+
+_register_web()
+
+
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"

@@ -1,0 +1,122 @@
+"""A demo organisation so a newcomer sees a living product: people, teams and practice history.
+
+Runs are real: each is played through the engine from a scenario's reference
+lines (the poor ones first, the empathic ones later, so growth is visible), then
+back-dated over the past weeks. Seeding is idempotent: it does nothing when the
+demo admin already exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from empathic.accounts.models import Team, User
+from empathic.accounts.service import hash_password
+from empathic.db import utcnow
+from empathic.practice import service as practice
+from empathic.roleplay.loading import load_library
+
+DEMO_PASSWORD = "empathic-demo"
+DEMO_DOMAIN = "demo.empathic.example"
+TEAMS = {"Oncology MSLs": 5, "Clinical leads": 3}
+FIRST_NAMES = ("Amara", "Ben", "Chiara", "Dev", "Elif", "Femi", "Greta", "Hiro")
+
+
+@dataclass(frozen=True)
+class DemoAccounts:
+    learner: str
+    facilitator: str
+    admin: str
+    password: str = DEMO_PASSWORD
+    created: bool = True
+
+
+def demo_email(local: str) -> str:
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+def seed_demo(sessions: sessionmaker[Session]) -> DemoAccounts:
+    """Create the demo organisation unless it is already there."""
+    accounts = DemoAccounts(demo_email("learner"), demo_email("facilitator"), demo_email("admin"))
+    with sessions() as db:
+        if db.scalar(select(User.id).where(User.email == accounts.admin)) is not None:
+            return DemoAccounts(
+                accounts.learner, accounts.facilitator, accounts.admin, created=False
+            )
+        password = hash_password(DEMO_PASSWORD)
+        teams = {name: Team(name=name) for name in TEAMS}
+        db.add_all(teams.values())
+        admin = User(email=accounts.admin, name="Dana Admin", password_hash=password, role="admin")
+        facilitator = User(
+            email=accounts.facilitator,
+            name="Farah Facilitator",
+            password_hash=password,
+            role="facilitator",
+            team=teams["Oncology MSLs"],
+        )
+        learners = [
+            User(
+                email=accounts.learner,
+                name="Lena Learner",
+                password_hash=password,
+                role="learner",
+                team=teams["Oncology MSLs"],
+            )
+        ]
+        names = iter(FIRST_NAMES)
+        for team, size in TEAMS.items():
+            for _ in range(size - (1 if team == "Oncology MSLs" else 0)):
+                first = next(names)
+                learners.append(
+                    User(
+                        email=demo_email(first.lower()),
+                        name=f"{first} (demo)",
+                        password_hash=password,
+                        role="learner",
+                        team=teams[team],
+                    )
+                )
+        db.add_all([admin, facilitator, *learners])
+        db.commit()
+        for number, learner in enumerate(learners):
+            _history(db, learner, number)
+    return accounts
+
+
+def _history(db: Session, learner: User, number: int) -> None:
+    """Three to five ended runs per learner over the past weeks, improving over time."""
+    library = load_library()
+    cache = practice.SimulationCache(size=4)
+    count = 3 + number % 3
+    for k in range(count):
+        scenario = library[(number + k) % len(library)]
+        lines = scenario.playthroughs.poor.lines if k == 0 else scenario.playthroughs.empathic.lines
+        if k == 1 and number % 2:
+            lines = lines[: max(2, len(lines) // 2)]
+        run = practice.start_run(
+            db,
+            learner,
+            scenario.id,
+            difficulty=("easy", "medium", "hard")[min(k, 2)],
+            intention="Listen first and reflect what I hear before offering anything.",
+            seed=1000 * number + k,
+        )
+        db.commit()
+        for line in lines:
+            if run.status != "active":
+                break
+            practice.play_turn(db, cache, run, line)
+        practice.end_run(db, cache, run)
+        when = utcnow() - timedelta(days=7 * (count - k) + number)
+        run.created_at = when
+        run.ended_at = when + timedelta(minutes=12)
+        run.shared = k >= 1 and number % 2 == 0
+        if k == count - 1:
+            run.reflection = (
+                "I asked more open questions than last time; next time I will slow down."
+            )
+        db.commit()

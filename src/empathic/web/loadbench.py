@@ -1,0 +1,216 @@
+"""Load benchmark: simulated learners practising against a real server on loopback.
+
+    python -m empathic.web.loadbench [--learners 50] [--workers 2] [--database postgresql]
+
+It starts `empathic serve` in a subprocess on a free port (a fresh SQLite file, or
+a fresh schema on the PostgreSQL server at TEST_POSTGRES_URL), signs every learner
+up, and each learner plays scenarios' empathic reference lines turn by turn. A
+practice turn is timed from sending the line to the last streamed character of
+the reply (POST /runs/{id}/turns, then the server-sent event stream). Learners
+pause between turns (`--think`, seconds, uniform ±50%) as people do while typing;
+`--think 0` measures saturation instead. Prints percentiles and errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@dataclass
+class Tally:
+    turns: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _token(client: httpx.AsyncClient, path: str = "/") -> str:
+    page = await client.get(path)
+    found = CSRF.search(page.text)
+    if not found:
+        raise RuntimeError(f"no CSRF token on {path} ({page.status_code})")
+    return found.group(1)
+
+
+async def _learner(
+    base: str, number: int, runs: int, think: float, lines_by: dict[str, list[str]], tally: Tally
+) -> None:
+    rng = random.Random(number)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        token = await _token(client, "/signup")
+        email = f"bench{number}-{secrets.token_hex(3)}@example.org"
+        form = {"name": f"Bench {number}", "email": email, "password": "bench-password-1"}
+        signed = await client.post("/signup", data={**form, "csrf_token": token})
+        if signed.status_code >= 400:
+            tally.errors.append(f"signup {signed.status_code}")
+            return
+        token = await _token(client)
+        headers = {"X-CSRF-Token": token, "Accept": "application/json"}
+        scenarios = list(lines_by)
+        for k in range(runs):
+            scenario = scenarios[(number + k) % len(scenarios)]
+            started = await client.post(
+                f"/practice/{scenario}/start",
+                data={"difficulty": "medium", "intention": "listen", "csrf_token": token},
+            )
+            match = re.search(r"/runs/([0-9a-f]+)", str(started.url))
+            if started.status_code >= 400 or not match:
+                tally.errors.append(f"start {started.status_code}")
+                return
+            run = match.group(1)
+            for line in lines_by[scenario]:
+                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+                begin = time.perf_counter()
+                sent = await client.post(f"/runs/{run}/turns", data={"text": line}, headers=headers)
+                if sent.status_code != 200:
+                    tally.errors.append(f"turn {sent.status_code}")
+                    break
+                body = sent.json()
+                async with client.stream("GET", body["stream"]) as stream:
+                    text = "".join([chunk async for chunk in stream.aiter_text()])
+                tally.turns.append(time.perf_counter() - begin)
+                if "event: done" not in text:
+                    tally.errors.append("stream ended without done")
+                if body.get("finished"):
+                    break
+
+
+async def _drive(base: str, learners: int, runs: int, think: float) -> tuple[Tally, float]:
+    from empathic.roleplay.loading import load_library
+
+    lines_by = {s.id: list(s.playthroughs.empathic.lines) for s in load_library()}
+    tally = Tally()
+    begin = time.perf_counter()
+    await asyncio.gather(
+        *(_learner(base, n, runs, think, lines_by, tally) for n in range(learners))
+    )
+    return tally, time.perf_counter() - begin
+
+
+def _database(kind: str, folder: Path) -> tuple[str, str | None]:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.db'}", None
+    from sqlalchemy import text
+
+    from empathic.db import make_engine
+
+    base = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    schema = f"empathic_bench_{secrets.token_hex(3)}"
+    engine = make_engine(base, pool_size=1, max_overflow=0)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    joiner = "&" if "?" in base else "?"
+    return f"{base}{joiner}options=-csearch_path%3D{schema}", schema
+
+
+def _drop(schema: str) -> None:
+    from sqlalchemy import text
+
+    from empathic.db import make_engine
+
+    engine = make_engine(os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES))
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def _wait(base: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with {server.returncode}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not answer within a minute")
+
+
+def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict[str, float]:
+    """Start a server, drive it, stop it; return the figures."""
+    with tempfile.TemporaryDirectory() as folder:
+        url, schema = _database(kind, Path(folder))
+        port = _free_port()
+        env = {**os.environ, "EMPATHIC_DATA_DIR": folder, "EMPATHIC_DATABASE_URL": url}
+        command = [sys.executable, "-m", "empathic.cli", "serve", "--port", str(port)]
+        server = subprocess.Popen(
+            [*command, "--workers", str(workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait(base, server)
+            tally, elapsed = asyncio.run(_drive(base, learners, runs, think))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            if schema:
+                _drop(schema)
+    times = sorted(tally.turns)
+    if not times:
+        raise RuntimeError(f"no turn completed; errors: {tally.errors[:5]}")
+
+    def pct(p: float) -> float:
+        return 1000 * times[min(len(times) - 1, int(p * len(times)))]
+
+    return {
+        "turns": len(times),
+        "errors": len(tally.errors),
+        "p50_ms": round(pct(0.50), 1),
+        "p95_ms": round(pct(0.95), 1),
+        "p99_ms": round(pct(0.99), 1),
+        "max_ms": round(1000 * times[-1], 1),
+        "mean_ms": round(1000 * statistics.fmean(times), 1),
+        "turns_per_s": round(len(times) / elapsed, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=2, help="Runs per learner.")
+    parser.add_argument("--think", type=float, default=0.5, help="Seconds between turns.")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--database", choices=("postgresql", "sqlite", "both"), default="both"
+    )
+    args = parser.parse_args(argv)
+    kinds = ("postgresql", "sqlite") if args.database == "both" else (args.database,)
+    for kind in kinds:
+        figures = run(kind, args.learners, args.runs, args.think, args.workers)
+        summary = ", ".join(f"{k} {v}" for k, v in figures.items())
+        print(
+            f"{kind}: {args.learners} learners, {args.workers} workers, think {args.think}s: "
+            f"{summary}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

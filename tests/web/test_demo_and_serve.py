@@ -1,0 +1,70 @@
+"""The demo organisation, the serve command's errors and migrations on both databases."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, inspect, select
+from typer.testing import CliRunner
+
+from empathic.accounts.models import Team, User
+from empathic.cli import app as cli_app
+from empathic.db import make_engine, migrate, session_factory
+from empathic.models import metadata
+from empathic.practice.models import PracticeRun
+from empathic.web.demo import DEMO_PASSWORD, seed_demo
+from tests.web.helpers import csrf
+
+
+def test_demo_seeds_people_teams_and_real_runs_once(app: object) -> None:
+    sessions = app.state.sessions  # type: ignore[attr-defined]
+    first = seed_demo(sessions)
+    again = seed_demo(sessions)
+    assert first.created and not again.created
+    with sessions() as db:
+        assert db.scalar(select(func.count(Team.id))) == 2
+        roles = dict(db.execute(select(User.role, func.count()).group_by(User.role)).all())
+        assert roles == {"admin": 1, "facilitator": 1, "learner": 8}
+        runs = list(db.scalars(select(PracticeRun)))
+        assert all(r.status == "ended" and r.summary for r in runs)
+        assert 24 <= len(runs) <= 40
+        assert any(r.shared for r in runs) and not all(r.shared for r in runs)
+        outcomes = {r.summary["outcome"] for r in runs if r.summary}
+        assert "good" in outcomes and "poor" in outcomes
+        lena = db.scalar(select(User).where(User.email == first.learner))
+        assert lena is not None
+        mine = sorted(
+            (r for r in runs if r.user_id == lena.id), key=lambda r: r.created_at
+        )
+        assert mine[0].summary["outcome"] == "poor"  # type: ignore[index]
+
+
+def test_demo_learner_can_sign_in(app: object, client: TestClient) -> None:
+    accounts = seed_demo(app.state.sessions)  # type: ignore[attr-defined]
+    token = csrf(client, "/signin")
+    response = client.post(
+        "/signin",
+        data={"email": accounts.learner, "password": DEMO_PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert "Lena Learner" in client.get("/").text
+
+
+def test_migrations_build_every_table_and_are_idempotent(database_url: str) -> None:
+    engine = make_engine(database_url)
+    migrate(engine)  # already at head: must be a no-op
+    tables = set(inspect(engine).get_table_names())
+    assert {t.name for t in metadata().sorted_tables} <= tables
+    with session_factory(engine)() as db:
+        assert db.scalar(select(func.count(User.id))) == 0
+    engine.dispose()
+
+
+def test_serve_reports_an_unreachable_database_clearly(monkeypatch: object) -> None:
+    monkeypatch.setenv(  # type: ignore[attr-defined]
+        "EMPATHIC_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none"
+    )
+    result = CliRunner().invoke(cli_app, ["serve", "--port", "1"])
+    assert result.exit_code == 2
+    assert "cannot open the database" in result.output
+    assert "Traceback" not in result.output
