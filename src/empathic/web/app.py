@@ -32,6 +32,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     """Build the web app for these settings; migrates the database unless told not to."""
     from empathic.accounts.routes import router as accounts_router
     from empathic.insights.routes import router as insights_router
+    from empathic.mentoring.routes import router as mentoring_router
     from empathic.practice.routes import router as practice_router
     from empathic.practice.service import SimulationCache
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(practice_router)
     app.include_router(insights_router)
+    app.include_router(mentoring_router)
     _handlers(app)
     return app
 

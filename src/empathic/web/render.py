@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, PrefixLoader, select_autoescap
 
 from empathic.web.deps import csrf_token_for
 
-AREAS = ("web", "accounts", "practice", "insights")
+AREAS = ("web", "accounts", "practice", "insights", "mentoring")
 
 
 def template_env() -> Environment:

@@ -1,0 +1,1 @@
+"""Mentoring companion: AI flags the data, the mentor brings the story."""
