@@ -215,7 +215,8 @@ def practice(
             reflection=reflection,
             scenario_path=str(Path(custom).resolve()) if custom else None,
         )
-    _show(result, chosen, intention, reflection, format, output, saved)
+    rewriter = settings if voice is VoiceKind.llm else None
+    _show(result, chosen, intention, reflection, format, output, saved, rewriter)
 
 
 def _run_llm(
@@ -241,6 +242,31 @@ def _llm_voice(settings: Settings) -> tuple[Any, Any]:
     if client is None:
         raise _fail("--voice llm needs EMPATHIC_LLM_BASE_URL (see docs/llm.md)")
     return LLMVoice(client), client
+
+
+def _model_rewrites(
+    rewrites: list[dict[str, Any]], result: RunResult, scenario: Scenario, settings: Settings
+) -> list[dict[str, Any]]:
+    """Add the model's rewrites that the analysis engine scores higher; say why others were not."""
+    from empathic.analysis.coding import RuleCoder
+    from empathic.roleplay.llm_rewrites import propose_rewrites, with_model_rewrites
+
+    _voice, client = _llm_voice(settings)
+    with client:
+        proposals = propose_rewrites(
+            rewrites,
+            result,
+            persona=scenario.counterpart.name,
+            persona_role=scenario.counterpart.role,
+            client=client,
+            coder=RuleCoder(),
+        )
+    for p in proposals:
+        if not p.accepted:
+            Console(stderr=True).print(
+                f"[yellow]LLM rewrite of turn {p.turn} not shown:[/] {esc(p.reason)}"
+            )
+    return with_model_rewrites(rewrites, proposals)
 
 
 def _report_fallbacks(voice: Any) -> None:
@@ -280,8 +306,11 @@ def _show(
     format: PracticeFormat,
     output: Path | None,
     saved: Path | None,
+    llm_settings: Settings | None = None,
 ) -> None:
     debrief = build_debrief(result, scenario, intention=intention, reflection=reflection)
+    if llm_settings is not None:
+        debrief.rewrites = _model_rewrites(debrief.rewrites, result, scenario, llm_settings)
     if output:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)

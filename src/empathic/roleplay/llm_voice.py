@@ -63,7 +63,7 @@ PRONOUNS = frozenset({"i", "i'm", "i've", "i'll", "i'd", "i’m", "i’ve", "i�
 
 
 @cache
-def _prompt(name: str) -> Template:
+def prompt_template(name: str) -> Template:
     text = resources.files("empathic.roleplay").joinpath("prompts", name).read_text("utf-8")
     return Template(text)
 
@@ -72,7 +72,7 @@ def build_messages(view: VoiceView, line: str, max_words: int = MAX_WORDS) -> li
     """The whole request: a system card from public fields, then the conversation so far."""
     facts = [f"- {f.summary}" for f in view.unlocked]
     examples = [f"- {x}" for x in view.lines if x not in line][:4]
-    system = _prompt("persona_system.txt").substitute(
+    system = prompt_template("persona_system.txt").substitute(
         persona=view.persona,
         persona_role=view.persona_role,
         setting=" ".join(view.setting.split()),
@@ -89,7 +89,9 @@ def build_messages(view: VoiceView, line: str, max_words: int = MAX_WORDS) -> li
         role = "assistant" if turn.speaker == view.persona else "user"
         messages.append({"role": role, "content": turn.text})
     if not view.history or view.history[-1].speaker == view.persona:
-        messages.append({"role": "user", "content": _prompt("persona_opening.txt").template})
+        messages.append(
+            {"role": "user", "content": prompt_template("persona_opening.txt").template}
+        )
     return messages
 
 

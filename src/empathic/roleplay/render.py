@@ -176,6 +176,11 @@ def render_text(data: Mapping[str, Any], console: Console) -> None:
         console.print(
             f"    [green]try[/] “{esc(rw['rewrite'])}”\n    [dim]{esc(rw.get('why', ''))}[/]"
         )
+        model = rw.get("model_rewrite")
+        if model:
+            console.print(
+                f"    [green]or[/] “{esc(model['text'])}”\n    [dim]{esc(model['why'])}[/]"
+            )
     summary = (d.get("report") or {}).get("summary") or {}
     for heading, key in (
         ("Strengths", "strengths"),
