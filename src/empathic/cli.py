@@ -50,6 +50,16 @@ def _register_llm() -> None:
 _register_llm()
 
 
+def _register_corrections() -> None:
+    """Label corrections from the web app, exported as training data (docs/cli.md)."""
+    from empathic.practice.cli import corrections_app
+
+    app.add_typer(corrections_app, name="corrections", help="Export label corrections as CSV.")
+
+
+_register_corrections()
+
+
 def _register_web() -> None:
     """The web application (docs/web.md)."""
     from empathic.web.cli import serve

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, inspect, select
+from tests.web.helpers import csrf
 from typer.testing import CliRunner
 
 from empathic.accounts.models import Team, User
@@ -12,7 +13,6 @@ from empathic.db import make_engine, migrate, session_factory
 from empathic.models import metadata
 from empathic.practice.models import PracticeRun
 from empathic.web.demo import DEMO_PASSWORD, seed_demo
-from tests.web.helpers import csrf
 
 
 def test_demo_seeds_people_teams_and_real_runs_once(app: object) -> None:
@@ -32,9 +32,7 @@ def test_demo_seeds_people_teams_and_real_runs_once(app: object) -> None:
         assert "good" in outcomes and "poor" in outcomes
         lena = db.scalar(select(User).where(User.email == first.learner))
         assert lena is not None
-        mine = sorted(
-            (r for r in runs if r.user_id == lena.id), key=lambda r: r.created_at
-        )
+        mine = sorted((r for r in runs if r.user_id == lena.id), key=lambda r: r.created_at)
         assert mine[0].summary["outcome"] == "poor"  # type: ignore[index]
 
 

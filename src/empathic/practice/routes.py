@@ -1,9 +1,307 @@
-"""Placeholder router; the practice pages are added here."""
+"""The practice pages: library, pre-brief, conversation (plain forms or fetch + SSE), debrief.
+
+Routes stay thin: the engine work is in `practice.service`, corrections in
+`practice.corrections`. Every run page checks ownership through the service,
+and anything a person may not see is a plain 404 (run ids are never confirmed).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
-from empathic.web.deps import CsrfDep
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+
+from empathic.analysis.labels import LABEL_VALUES, LABELS
+from empathic.practice import corrections as fixes
+from empathic.practice import service
+from empathic.practice.models import PracticeRun
+from empathic.practice.service import PracticeError, RunNotFound, SimulationCache, TurnConflict
+from empathic.roleplay.loading import ScenarioError, find_scenario, load_library
+from empathic.roleplay.scenario import DIFFICULTIES
+from empathic.web.charts import Series, data_table, line_chart
+from empathic.web.deps import CsrfDep, DbDep, UserDep
+from empathic.web.render import render
 
 router = APIRouter(dependencies=[CsrfDep])
+
+TOKEN_DELAY = 0.0
+"""Seconds between streamed tokens of a stored reply. Zero: a scripted reply exists in full, so
+waiting would only add latency (language-model replies stream as the model writes them)."""
+
+Text = Annotated[str, Form()]
+
+
+def _cache(request: Request) -> SimulationCache:
+    cache: SimulationCache = request.app.state.simulations
+    return cache
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _fail(request: Request, status: int, message: str) -> Response:
+    """JSON `{"detail"}` for the script, the error page for a plain form post."""
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return render(request, "web/error.html", {"status": status, "message": message}, status)
+
+
+def _not_found() -> HTTPException:
+    return HTTPException(404, "There is no such practice run, or it is not yours to see.")
+
+
+def _own(db: DbDep, user: UserDep, run_id: str) -> PracticeRun:
+    try:
+        return service.own_run(db, user, run_id)
+    except RunNotFound as exc:
+        raise _not_found() from exc
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/practice")
+def library(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    setting: str = "",
+    skill: str = "",
+    difficulty: str = "",
+) -> Response:
+    scenarios = load_library()
+    wanted = service.LibraryFilter(setting, skill, difficulty if difficulty in DIFFICULTIES else "")
+    return render(
+        request,
+        "practice/library.html",
+        {
+            "scenarios": service.filter_library(scenarios, wanted),
+            "choices": service.library_choices(scenarios),
+            "wanted": wanted,
+            "active": service.active_runs(db, user),
+        },
+    )
+
+
+def _prebrief(
+    request: Request, scenario_id: str, form: dict[str, Any], status: int = 200
+) -> Response:
+    try:
+        scenario = find_scenario(scenario_id)
+    except ScenarioError as exc:
+        raise HTTPException(404, f"There is no scenario called {scenario_id!r}.") from exc
+    context = {"scenario": scenario, "difficulties": DIFFICULTIES, "form": form}
+    return render(request, "practice/prebrief.html", context, status)
+
+
+@router.get("/practice/{scenario_id}")
+def prebrief(request: Request, user: UserDep, scenario_id: str, difficulty: str = "") -> Response:
+    return _prebrief(request, scenario_id, {"difficulty": difficulty or "medium"})
+
+
+@router.post("/practice/{scenario_id}/start")
+def start(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    scenario_id: str,
+    difficulty: Text = "medium",
+    intention: Text = "",
+    coach: Text = "",
+) -> Response:
+    try:
+        run = service.start_run(
+            db, user, scenario_id, difficulty=difficulty, intention=intention, coach=bool(coach)
+        )
+    except PracticeError as exc:
+        form = {"difficulty": difficulty, "intention": intention, "coach": bool(coach)}
+        return _prebrief(request, scenario_id, {**form, "error": str(exc)}, 400)
+    return _see_other(f"/runs/{run.id}")
+
+
+def _conversation(request: Request, run: PracticeRun, error: str = "", text: str = "") -> Response:
+    try:
+        persona = service.scenario_for(run).counterpart.name
+    except PracticeError:
+        persona = "Counterpart"
+    context = {
+        "run": run,
+        "persona": persona,
+        "state": service.state_of(run),
+        "error": error,
+        "text": text,
+    }
+    return render(request, "practice/run.html", context, 400 if error else 200)
+
+
+@router.get("/runs/{run_id}")
+def conversation(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response:
+    run = _own(db, user, run_id)
+    if run.status == "ended":
+        return _see_other(f"/runs/{run.id}/debrief")
+    return _conversation(request, run)
+
+
+@router.post("/runs/{run_id}/turns")
+def play(request: Request, db: DbDep, user: UserDep, run_id: str, text: Text = "") -> Response:
+    run = _own(db, user, run_id)
+    try:
+        played = service.play_turn(db, _cache(request), run, text)
+    except TurnConflict as exc:
+        return _fail(request, 409, str(exc))
+    except PracticeError as exc:
+        if _wants_json(request):
+            return _fail(request, 400, str(exc))
+        return _conversation(request, run, str(exc), text)
+    debrief = f"/runs/{run.id}/debrief"
+    if _wants_json(request):
+        index = played.turn.index
+        return JSONResponse(
+            {
+                "index": index,
+                "learner": played.turn.learner_text,
+                "stream": f"/runs/{run.id}/turns/{index}/stream",
+                "finished": played.finished,
+                "debrief": debrief,
+            }
+        )
+    return _see_other(debrief if played.finished else f"/runs/{run.id}")
+
+
+@router.get("/runs/{run_id}/turns/{index}/stream")
+def stream(db: DbDep, user: UserDep, run_id: str, index: int) -> Response:
+    """Server-sent events: `token` (JSON string chunks), `state` (coach mode), `done`."""
+    run = _own(db, user, run_id)
+    try:
+        turn = service.turn_of(run, index)
+    except RunNotFound as exc:
+        raise _not_found() from exc
+    chunks = service.reply_chunks(turn.reply)
+    state = dict(turn.state or {}) if run.coach else None
+    done = {"finished": run.status == "ended", "debrief": f"/runs/{run.id}/debrief"}
+
+    async def events() -> AsyncIterator[str]:
+        for chunk in chunks:
+            yield f"event: token\ndata: {json.dumps(chunk)}\n\n"
+            if TOKEN_DELAY:
+                await asyncio.sleep(TOKEN_DELAY)
+        if state is not None:
+            yield f"event: state\ndata: {json.dumps(state)}\n\n"
+        yield f"event: done\ndata: {json.dumps(done)}\n\n"
+
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+
+@router.post("/runs/{run_id}/end")
+def end(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response:
+    run = _own(db, user, run_id)
+    try:
+        service.end_run(db, _cache(request), run)
+    except PracticeError as exc:
+        return _fail(request, 400, str(exc))
+    return _see_other(f"/runs/{run.id}/debrief")
+
+
+def _timeline(timeline: list[dict[str, Any]]) -> dict[str, Any]:
+    labels = ["start" if p["turn"] == 0 else f"turn {p['turn']}" for p in timeline]
+    series = [
+        Series(name, [p.get(key) for p in timeline])
+        for name, key in (("Trust", "trust"), ("Emotion", "emotion"), ("Patience", "patience"))
+    ]
+    title = "Trust, emotion and patience after each turn"
+    return {
+        "chart": line_chart(title, labels, series, y_min=-1.0, y_max=1.0, y_format="{:+.2f}"),
+        "table": data_table(title, labels, series, y_format="{:+.2f}"),
+    }
+
+
+def _learner_turns(debrief: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's learner turns numbered like the run's turns (1, 2, ...)."""
+    found: list[dict[str, Any]] = []
+    before = ""
+    for turn in debrief["report"].get("turns", []):
+        if turn.get("learner"):
+            found.append({**turn, "number": len(found) + 1, "before": before})
+        else:
+            before = turn.get("text", "")
+    return found
+
+
+def _debrief(
+    request: Request, db: DbDep, user: UserDep, run: PracticeRun, status: int = 200, **extra: Any
+) -> Response:
+    debrief = service.debrief_for(run, _cache(request)).to_dict()
+    context = {
+        "run": run,
+        "d": debrief,
+        "mine": run.user_id == user.id,
+        "timeline": _timeline(debrief["timeline"]),
+        "metrics": debrief["report"].get("summary", {}).get("metrics", {}),
+        "learner_turns": _learner_turns(debrief),
+        "corrections": fixes.corrections_for_run(db, run),
+        "labels": LABELS,
+        "label_values": LABEL_VALUES,
+        "saved": request.query_params.get("saved", ""),
+        **extra,
+    }
+    return render(request, "practice/debrief.html", context, status)
+
+
+@router.get("/runs/{run_id}/debrief")
+def debrief(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response:
+    try:
+        run = service.visible_run(db, user, run_id)
+    except RunNotFound as exc:
+        raise _not_found() from exc
+    if run.status != "ended":
+        return _see_other(f"/runs/{run.id}")
+    return _debrief(request, db, user, run)
+
+
+@router.post("/runs/{run_id}/reflection")
+def reflect(
+    request: Request, db: DbDep, user: UserDep, run_id: str, reflection: Text = ""
+) -> Response:
+    run = _own(db, user, run_id)
+    try:
+        service.save_reflection(run, reflection)
+    except PracticeError as exc:
+        return _fail(request, 400, str(exc))
+    return _see_other(f"/runs/{run.id}/debrief?saved=reflection#reflection")
+
+
+@router.post("/runs/{run_id}/share")
+def share(db: DbDep, user: UserDep, run_id: str, shared: Text = "0") -> Response:
+    run = _own(db, user, run_id)
+    service.set_shared(run, shared == "1")
+    return _see_other(f"/runs/{run.id}/debrief?saved=share#sharing")
+
+
+@router.post("/runs/{run_id}/corrections")
+def correct(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    run_id: str,
+    turn: Text = "",
+    label: Text = "",
+    value: Text = "",
+    note: Text = "",
+) -> Response:
+    run = _own(db, user, run_id)
+    try:
+        if not turn.strip().isdigit():
+            raise PracticeError("Say which turn the correction is about.")
+        fixes.add_correction(db, _cache(request), user, run, int(turn), label, value, note)
+    except PracticeError as exc:
+        if _wants_json(request) or run.status != "ended":
+            return _fail(request, 400, str(exc))
+        return _debrief(request, db, user, run, 400, correction_error=str(exc), error_turn=turn)
+    return _see_other(f"/runs/{run.id}/debrief?saved=correction-{int(turn)}#turn-{int(turn)}")

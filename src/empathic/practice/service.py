@@ -9,6 +9,7 @@ turn normally costs one engine step, not a replay.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -281,3 +282,63 @@ def state_of(run: PracticeRun) -> dict[str, Any]:
     if run.turns and run.turns[-1].state:
         return dict(run.turns[-1].state)
     return {}
+
+
+# --- Helpers for the practice pages (library filters, runs in progress, streaming) ---
+
+
+@dataclass(frozen=True)
+class LibraryFilter:
+    """The library page's GET filters; empty strings mean 'any'."""
+
+    setting: str = ""
+    skill: str = ""
+    difficulty: str = ""
+
+
+def library_choices(scenarios: list[Scenario]) -> dict[str, list[str]]:
+    """The options of each filter, taken from the library itself so none matches nothing."""
+    return {
+        "setting": sorted({tag for s in scenarios for tag in s.tags}),
+        "skill": sorted({c for s in scenarios for c in s.competencies}),
+        "difficulty": list(DIFFICULTIES),
+    }
+
+
+def filter_library(scenarios: list[Scenario], wanted: LibraryFilter) -> list[Scenario]:
+    """Scenarios matching the setting (a tag) and skill (a competency).
+
+    Every scenario can be played at every difficulty, so the difficulty filter
+    narrows nothing; it is carried to the pre-brief as the preselected level.
+    """
+    return [
+        s
+        for s in scenarios
+        if (not wanted.setting or wanted.setting in s.tags)
+        and (not wanted.skill or wanted.skill in s.competencies)
+    ]
+
+
+def active_runs(db: Session, user: User) -> list[PracticeRun]:
+    """The user's runs still in progress, newest first, for 'continue where you left off'."""
+    return [run for run in runs_of(db, user.id) if run.status == "active"]
+
+
+def turn_of(run: PracticeRun, index: int) -> PracticeTurn:
+    """A stored turn by its 1-based index; RunNotFound when it was never played."""
+    for turn in run.turns:
+        if turn.index == index:
+            return turn
+    raise RunNotFound(f"{run.id}/{index}")
+
+
+def context_before(run: PracticeRun, index: int) -> str:
+    """The counterpart line the learner answered at turn `index` (the opening for turn 1)."""
+    if index <= 1:
+        return run.opening
+    return turn_of(run, index - 1).reply
+
+
+def reply_chunks(reply: str) -> list[str]:
+    """The reply as words with their trailing whitespace; joined they give the reply exactly."""
+    return re.findall(r"\S+\s*|\s+", reply)

@@ -197,9 +197,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=2, help="Runs per learner.")
     parser.add_argument("--think", type=float, default=0.5, help="Seconds between turns.")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--database", choices=("postgresql", "sqlite", "both"), default="both"
-    )
+    parser.add_argument("--database", choices=("postgresql", "sqlite", "both"), default="both")
     args = parser.parse_args(argv)
     kinds = ("postgresql", "sqlite") if args.database == "both" else (args.database,)
     for kind in kinds:

@@ -1,0 +1,98 @@
+"""Who may see a run: the owner; a facilitator or admin only when shared, and audited."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from tests.web.helpers import Person, sign_up
+
+from empathic.practice import routes
+from empathic.roleplay.loading import find_scenario
+
+SCENARIO = "nurse-medication-error"
+
+
+@pytest.fixture(autouse=True)
+def _no_token_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(routes, "TOKEN_DELAY", 0)
+
+
+def ended_run(person: Person) -> str:
+    """A run with two turns, ended by the learner."""
+    started = person.post(f"/practice/{SCENARIO}/start", {"difficulty": "easy"})
+    run_id = str(started.url).rsplit("/", 1)[-1]
+    for line in find_scenario(SCENARIO).playthroughs.empathic.lines[:2]:
+        person.post(f"/runs/{run_id}/turns", {"text": line})
+    assert person.post(f"/runs/{run_id}/end").status_code == 200
+    return run_id
+
+
+def make_facilitator(admin: Person, person: Person) -> None:
+    page = admin.client.get("/admin").text
+    found = re.search(
+        re.escape(person.email) + r'</td><td>\s*<form method="post" action="/admin/users/(\d+)"',
+        page,
+    )
+    assert found, "the person is not on the admin page"
+    user_id = found.group(1)
+    response = admin.post(f"/admin/users/{user_id}", {"role": "facilitator", "team_id": ""})
+    assert response.status_code == 200
+
+
+def test_another_learner_gets_404_everywhere(learner: Person, make_client: Any) -> None:
+    run_id = ended_run(learner)
+    active = str(learner.post(f"/practice/{SCENARIO}/start", {"difficulty": "easy"}).url)
+    active_id = active.rsplit("/", 1)[-1]
+    learner.post(f"/runs/{active_id}/turns", {"text": "How are you?"})
+    other = sign_up(make_client(), "Olu Other")
+    for path in (
+        f"/runs/{run_id}",
+        f"/runs/{run_id}/debrief",
+        f"/runs/{active_id}",
+        f"/runs/{active_id}/turns/1/stream",
+    ):
+        assert other.client.get(path).status_code == 404, path
+    posts = {
+        f"/runs/{active_id}/turns": {"text": "Hello"},
+        f"/runs/{active_id}/end": {},
+        f"/runs/{run_id}/corrections": {"turn": "1", "label": "question", "value": "open"},
+        f"/runs/{run_id}/share": {"shared": "1"},
+        f"/runs/{run_id}/reflection": {"reflection": "mine now"},
+    }
+    for path, data in posts.items():
+        assert other.post(path, data).status_code == 404, path
+    assert learner.client.get(f"/runs/{active_id}").status_code == 200
+    assert "mine now" not in learner.client.get(f"/runs/{run_id}/debrief").text
+
+
+def test_facilitator_sees_only_shared_runs_and_each_view_is_audited(
+    admin: Person, learner: Person, make_client: Any
+) -> None:
+    run_id = ended_run(learner)
+    coach = sign_up(make_client(), "Fay Facilitator")
+    make_facilitator(admin, coach)
+    assert coach.client.get(f"/runs/{run_id}/debrief").status_code == 404
+    assert run_id not in admin.client.get("/admin").text
+    shared = learner.post(f"/runs/{run_id}/share", {"shared": "1"})
+    assert "Shared with facilitators" in shared.text and "audit log" in shared.text
+    page = coach.client.get(f"/runs/{run_id}/debrief")
+    assert page.status_code == 200
+    assert "shared with you" in page.text and "Is a label wrong?" not in page.text
+    assert coach.client.get(f"/runs/{run_id}").status_code == 404  # the conversation stays private
+    assert coach.post(f"/runs/{run_id}/share", {"shared": "0"}).status_code == 404
+    assert f"viewed shared run {run_id}" in admin.client.get("/admin").text
+    learner.post(f"/runs/{run_id}/share", {"shared": "0"})
+    assert coach.client.get(f"/runs/{run_id}/debrief").status_code == 404
+
+
+def test_reflection_is_saved_and_only_after_the_end(learner: Person) -> None:
+    run_id = ended_run(learner)
+    page = learner.post(f"/runs/{run_id}/reflection", {"reflection": "I rushed to the fix."})
+    assert page.status_code == 200 and "Your reflection was saved" in page.text
+    assert "I rushed to the fix." in page.text
+    started = learner.post(f"/practice/{SCENARIO}/start", {"difficulty": "easy"})
+    active_id = str(started.url).rsplit("/", 1)[-1]
+    early = learner.post(f"/runs/{active_id}/reflection", {"reflection": "too soon"})
+    assert early.status_code == 400

@@ -1,0 +1,198 @@
+"""Playing a run on the web: plain forms, the JSON + server-sent-events path, durability."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.web.helpers import Person, csrf
+
+from empathic.config import Settings
+from empathic.practice import routes
+from empathic.roleplay.engine import run_lines
+from empathic.roleplay.loading import find_scenario
+from empathic.web.app import create_app
+
+SCENARIO = "ai-tool-anxiety"
+
+
+@pytest.fixture(autouse=True)
+def _no_token_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(routes, "TOKEN_DELAY", 0)
+
+
+def start(person: Person, scenario: str = SCENARIO, **form: str) -> str:
+    """Start a run from the pre-brief form; returns its id."""
+    data = {"difficulty": "medium", "intention": "", **form}
+    response = person.post(f"/practice/{scenario}/start", data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    location: str = response.headers["location"]
+    assert location.startswith("/runs/")
+    return location.removeprefix("/runs/")
+
+
+def say(person: Person, run_id: str, text: str) -> Any:
+    return person.post(f"/runs/{run_id}/turns", {"text": text}, follow_redirects=False)
+
+
+def seed_of(app: Any, run_id: str) -> int:
+    from empathic.practice.models import PracticeRun
+
+    with app.state.sessions() as db:
+        run = db.get(PracticeRun, run_id)
+        return int(run.seed)
+
+
+def events(body: str) -> list[tuple[str, str]]:
+    """Parse a text/event-stream body into (event, data) pairs."""
+    found = []
+    for block in body.split("\n\n"):
+        if not block.strip():
+            continue
+        name, data = "message", []
+        for line in block.split("\n"):
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                data.append(line[6:])
+        found.append((name, "\n".join(data)))
+    return found
+
+
+def test_a_turn_is_played_stored_and_shown_after_reload(app: Any, learner: Person) -> None:
+    run_id = start(learner, intention="reflect feelings first")
+    page = learner.client.get(f"/runs/{run_id}")
+    scenario = find_scenario(SCENARIO)
+    assert page.status_code == 200
+    assert 'for="turn-text"' in page.text and "End conversation" in page.text
+    assert "<meter" not in page.text  # coach mode is off
+    line = scenario.playthroughs.empathic.lines[0]
+    response = say(learner, run_id, line)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/runs/{run_id}"
+    expected = run_lines(scenario, [line], seed=seed_of(app, run_id)).steps[0].reply
+    page = html.unescape(learner.client.get(f"/runs/{run_id}").text)
+    assert line in page and expected in page
+
+
+def test_an_empty_turn_is_a_400_that_keeps_nothing_lost(learner: Person) -> None:
+    run_id = start(learner)
+    page = say(learner, run_id, "   ")
+    assert page.status_code == 400
+    assert "Write what you would say" in page.text
+    token = csrf(learner.client, f"/runs/{run_id}")
+    too_long = learner.client.post(
+        f"/runs/{run_id}/turns",
+        data={"text": "word " * 500},
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
+    assert too_long.status_code == 400
+    assert "under 2000 characters" in too_long.json()["detail"]
+
+
+def test_json_turn_then_event_stream_gives_the_stored_reply(app: Any, learner: Person) -> None:
+    run_id = start(learner, coach="1")
+    page = learner.client.get(f"/runs/{run_id}")
+    assert "<meter" in page.text and 'src="/static/practice.js" defer' in page.text
+    token = csrf(learner.client, f"/runs/{run_id}")
+    scenario = find_scenario(SCENARIO)
+    line = scenario.playthroughs.empathic.lines[0]
+    response = learner.client.post(
+        f"/runs/{run_id}/turns",
+        data={"text": line},
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["index"] == 1 and body["learner"] == line and body["finished"] is False
+    assert body["stream"] == f"/runs/{run_id}/turns/1/stream"
+    assert body["debrief"] == f"/runs/{run_id}/debrief"
+    streamed = learner.client.get(body["stream"])
+    assert streamed.headers["content-type"].startswith("text/event-stream")
+    parsed = events(streamed.text)
+    tokens = [json.loads(data) for name, data in parsed if name == "token"]
+    expected = run_lines(scenario, [line], seed=seed_of(app, run_id)).steps[0]
+    assert len(tokens) > 3
+    assert "".join(tokens) == expected.reply
+    assert [name for name, _ in parsed[-2:]] == ["state", "done"]
+    state = json.loads(parsed[-2][1])
+    assert state["trust"] == pytest.approx(expected.after.trust, abs=1e-3)
+    assert json.loads(parsed[-1][1]) == {"finished": False, "debrief": body["debrief"]}
+    assert learner.client.get(f"/runs/{run_id}/turns/2/stream").status_code == 404
+
+
+def test_no_state_event_without_coach_mode(learner: Person) -> None:
+    run_id = start(learner)
+    say(learner, run_id, "How are you doing today?")
+    names = [name for name, _ in events(learner.client.get(f"/runs/{run_id}/turns/1/stream").text)]
+    assert "state" not in names and names[-1] == "done"
+
+
+def test_the_empathic_playthrough_ends_in_a_good_debrief(learner: Person) -> None:
+    run_id = start(learner, intention="name feelings before facts")
+    scenario = find_scenario(SCENARIO)
+    response = None
+    for line in scenario.playthroughs.empathic.lines:
+        response = say(learner, run_id, line)
+        if response.headers["location"].endswith("/debrief"):
+            break
+    assert response is not None
+    assert response.headers["location"] == f"/runs/{run_id}/debrief"
+    assert learner.client.get(f"/runs/{run_id}", follow_redirects=False).status_code == 303
+    page = learner.client.get(f"/runs/{run_id}/debrief")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert 'Outcome: <span class="badge good">good</span>' in text
+    assert "name feelings before facts" in text
+    assert "What the AI cannot know" in text and "<svg" in text
+    assert "Reflection-to-question ratio" in text
+    assert text.count("Is a label wrong?") == text.count('name="turn"') >= 5
+    after = say(learner, run_id, "One more thing?")
+    assert after.status_code == 400 and "has ended" in after.text
+
+
+def test_end_button_ends_in_the_debrief(learner: Person) -> None:
+    run_id = start(learner)
+    say(learner, run_id, "Let's just get the tool set up, it will save everyone time.")
+    response = learner.post(f"/runs/{run_id}/end", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/runs/{run_id}/debrief"
+    page = learner.client.get(f"/runs/{run_id}/debrief")
+    assert page.status_code == 200
+    assert "learner ended" in page.text
+
+
+def test_ending_before_any_turn_still_gives_a_debrief(learner: Person) -> None:
+    run_id = start(learner)
+    page = learner.post(f"/runs/{run_id}/end")
+    assert page.status_code == 200
+    assert "nothing to measure" in page.text and "Is a label wrong?" not in page.text
+
+
+def test_a_run_survives_a_restart(web_settings: Settings, app: Any, learner: Person) -> None:
+    scenario = find_scenario(SCENARIO)
+    lines = scenario.playthroughs.empathic.lines[:3]
+    run_id = start(learner, difficulty="hard")
+    say(learner, run_id, lines[0])
+    say(learner, run_id, lines[1])
+    fresh = create_app(web_settings, run_migrations=False)
+    try:
+        with TestClient(fresh) as browser:
+            browser.cookies.update(learner.client.cookies)
+            moved = Person(browser, learner.email, learner.name)
+            assert lines[1] in html.unescape(browser.get(f"/runs/{run_id}").text)
+            assert say(moved, run_id, lines[2]).status_code == 303
+            with fresh.state.sessions() as db:
+                from empathic.practice.models import PracticeRun
+
+                run = db.get(PracticeRun, run_id)
+                replies = [t.reply for t in run.turns]
+                seed = run.seed
+            assert fresh.state.simulations.replays == 1
+    finally:
+        fresh.state.engine.dispose()
+    uninterrupted = run_lines(scenario, lines, difficulty="hard", seed=seed)
+    assert replies == [step.reply for step in uninterrupted.steps]
