@@ -1,4 +1,4 @@
-"""Who may see a run: the owner; a facilitator or admin only when shared, and audited."""
+"""Who may see a run: the owner; an admin or the team's facilitator only when shared, audited."""
 
 from __future__ import annotations
 
@@ -29,16 +29,28 @@ def ended_run(person: Person) -> str:
     return run_id
 
 
-def make_facilitator(admin: Person, person: Person) -> None:
+def set_role(admin: Person, person: Person, role: str, team: str = "") -> None:
+    """Give a person a role and (by name) a team, creating the team when needed."""
     page = admin.client.get("/admin").text
+    if team and f">{team}</option>" not in page:
+        assert admin.post("/admin/teams", {"name": team}).status_code == 200
+        page = admin.client.get("/admin").text
     found = re.search(
         re.escape(person.email) + r'</td><td>\s*<form method="post" action="/admin/users/(\d+)"',
         page,
     )
     assert found, "the person is not on the admin page"
-    user_id = found.group(1)
-    response = admin.post(f"/admin/users/{user_id}", {"role": "facilitator", "team_id": ""})
+    team_id = ""
+    if team:
+        option = re.search(r'<option value="(\d+)"[^>]*>' + re.escape(team) + "<", page)
+        assert option, f"no team {team} on the admin page"
+        team_id = option.group(1)
+    response = admin.post(f"/admin/users/{found.group(1)}", {"role": role, "team_id": team_id})
     assert response.status_code == 200
+
+
+def make_facilitator(admin: Person, person: Person, team: str = "") -> None:
+    set_role(admin, person, "facilitator", team)
 
 
 def test_another_learner_gets_404_everywhere(learner: Person, make_client: Any) -> None:
@@ -72,7 +84,10 @@ def test_facilitator_sees_only_shared_runs_and_each_view_is_audited(
 ) -> None:
     run_id = ended_run(learner)
     coach = sign_up(make_client(), "Fay Facilitator")
-    make_facilitator(admin, coach)
+    elsewhere = sign_up(make_client(), "Gil Otherteam")
+    set_role(admin, learner, "learner", "Ward 7")
+    make_facilitator(admin, coach, "Ward 7")
+    make_facilitator(admin, elsewhere, "Ward 9")
     assert coach.client.get(f"/runs/{run_id}/debrief").status_code == 404
     assert run_id not in admin.client.get("/admin").text
     shared = learner.post(f"/runs/{run_id}/share", {"shared": "1"})
@@ -80,6 +95,7 @@ def test_facilitator_sees_only_shared_runs_and_each_view_is_audited(
     page = coach.client.get(f"/runs/{run_id}/debrief")
     assert page.status_code == 200
     assert "shared with you" in page.text and "Is a label wrong?" not in page.text
+    assert elsewhere.client.get(f"/runs/{run_id}/debrief").status_code == 404  # not their team
     assert coach.client.get(f"/runs/{run_id}").status_code == 404  # the conversation stays private
     assert coach.post(f"/runs/{run_id}/share", {"shared": "0"}).status_code == 404
     assert f"viewed shared run {run_id}" in admin.client.get("/admin").text

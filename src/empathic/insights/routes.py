@@ -1,9 +1,166 @@
-"""Placeholder router; the insights pages are added here."""
+"""Insights pages: analyse a transcript, my growth, the facilitator's views, how the AI works.
+
+Routes stay thin: they read the request, call `insights.service`, and render.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from empathic.web.deps import CsrfDep
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from empathic.analysis.html import CANNOT_KNOW
+from empathic.analysis.labels import DIMENSIONS, LABEL_VALUES
+from empathic.analysis.metrics import DIMENSION_HELP, DIMENSION_TITLES, MITI_THRESHOLDS
+from empathic.analysis.packs import list_packs
+from empathic.analysis.report import LIMITS_NOTE
+from empathic.config import Settings
+from empathic.insights import service
+from empathic.practice.service import runs_of
+from empathic.web.charts import data_table, line_chart
+from empathic.web.deps import CsrfDep, DbDep, FacilitatorDep, SettingsDep, UserDep
+from empathic.web.render import render
 
 router = APIRouter(dependencies=[CsrfDep])
+
+FORM_PART_LIMIT = 64 * 1024 * 1024
+"""Parser ceiling for the pasted-text field; the real limit is settings.max_upload_bytes,
+checked in the service so the page can answer 413 with a clear message."""
+
+
+def _pack_cache(request: Request) -> service.PackCache:
+    """The app's loaded packs, created on first use rather than at import or start-up."""
+    state = request.app.state
+    cache: service.PackCache | None = getattr(state, "insights_packs", None)
+    if cache is None:
+        cache = service.PackCache()
+        state.insights_packs = cache
+    return cache
+
+
+def _analyse_page(settings: Settings, form: dict[str, str], **extra: object) -> dict[str, object]:
+    """Everything the analyse page shows around the form, report or error."""
+    return {
+        "form": form,
+        "packs": list_packs(settings),
+        "limit_mb": settings.max_upload_bytes / (1024 * 1024),
+        "extensions": ", ".join(service.UPLOAD_FORMATS),
+        "thresholds": MITI_THRESHOLDS,
+        "dimension_titles": DIMENSION_TITLES,
+        "dimension_help": DIMENSION_HELP,
+        "dimensions": DIMENSIONS,
+        "limits_note": LIMITS_NOTE,
+        **extra,
+    }
+
+
+@router.get("/analyse")
+def analyse_page(request: Request, user: UserDep, settings: SettingsDep) -> Response:
+    """The paste-or-upload form."""
+    empty = {"transcript": "", "learner": "", "pack": ""}
+    return render(request, "insights/analyse.html", _analyse_page(settings, empty))
+
+
+@router.post("/analyse", form_limits={"max_part_size": FORM_PART_LIMIT, "max_files": 1})
+async def analyse(
+    request: Request,
+    user: UserDep,
+    settings: SettingsDep,
+    transcript: Annotated[str, Form()] = "",
+    learner: Annotated[str, Form()] = "",
+    pack: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Analyse the uploaded file if there is one, else the pasted text; nothing is stored."""
+    form = {"transcript": transcript, "learner": learner.strip(), "pack": pack}
+    try:
+        if file is not None and file.filename:
+            name = file.filename
+            fmt = service.upload_format(name)
+            data = await file.read(settings.max_upload_bytes + 1)
+            service.check_size(len(data), settings)
+            text = service.decode_upload(data, name)
+        else:
+            name, fmt, text = "pasted text", None, transcript
+        report = await run_in_threadpool(  # coding is CPU work: keep the event loop free
+            service.analyse_text,
+            text,
+            source=name,
+            fmt=fmt,
+            learner=form["learner"],
+            pack=pack,
+            settings=settings,
+            packs=_pack_cache(request),
+        )
+    except service.InputProblem as problem:
+        ctx = _analyse_page(settings, form, error=str(problem))
+        return render(request, "insights/analyse.html", ctx, problem.status)
+    ctx = _analyse_page(settings, form, report=report)
+    return render(request, "insights/analyse.html", ctx)
+
+
+@router.get("/growth")
+def growth(request: Request, db: DbDep, user: UserDep) -> Response:
+    """The signed-in person's own skills over time and run history."""
+    data = service.growth_of(runs_of(db, user.id))
+    return render(request, "insights/growth.html", _growth_context(data))
+
+
+def _growth_context(data: service.Growth) -> dict[str, object]:
+    """The growth chart and its table, drawn only when there is at least one ended run."""
+    title = "Skills and final trust per ended run, oldest first"
+    ctx: dict[str, object] = {"growth": data, "chart": None, "table": None}
+    if data.has_points:
+        ctx["chart"] = line_chart(title, data.labels, data.series)
+        ctx["table"] = data_table(title, data.labels, data.series)
+    return ctx
+
+
+@router.get("/facilitator")
+def facilitator(
+    request: Request, db: DbDep, user: FacilitatorDep, settings: SettingsDep
+) -> Response:
+    """Team aggregates (only above the minimum group size) and runs shared with this person."""
+    ctx = {
+        "cohorts": service.cohorts(db, user, settings),
+        "shared": service.shared_runs(db, user),
+        "skills": service.SKILLS,
+        "min_size": settings.min_group_size,
+        "no_team": user.role != "admin" and user.team_id is None,
+    }
+    return render(request, "insights/facilitator.html", ctx)
+
+
+@router.get("/facilitator/learners/{user_id}")
+def facilitator_learner(
+    request: Request, db: DbDep, user: FacilitatorDep, user_id: int
+) -> Response:
+    """One learner's growth from the runs they chose to share; audited."""
+    try:
+        person, data = service.shared_growth(db, user, user_id)
+    except service.OutOfScope:
+        raise HTTPException(404, "No shared runs from this person are visible to you.") from None
+    ctx = {"person": person, **_growth_context(data)}
+    return render(request, "insights/learner.html", ctx)
+
+
+@router.get("/how-ai-works")
+def how_ai_works(request: Request, settings: SettingsDep) -> Response:
+    """Public page: what is measured, the model in use, its limits, and how to correct it."""
+    pack, pack_problem = service.default_pack_info(settings)
+    ctx = {
+        "labels": [
+            (name, service.LABEL_EXPLANATIONS[name], LABEL_VALUES[name])
+            for name in service.LABEL_ORDER
+        ],
+        "thresholds": MITI_THRESHOLDS,
+        "dimensions": [(DIMENSION_TITLES[d], DIMENSION_HELP[d]) for d in DIMENSIONS],
+        "pack": pack,
+        "pack_problem": pack_problem,
+        "llm_host": service.llm_host(settings),
+        "cannot_know": CANNOT_KNOW,
+        "limits_note": LIMITS_NOTE,
+    }
+    return render(request, "insights/how_ai_works.html", ctx)

@@ -186,14 +186,18 @@ def stream(db: DbDep, user: UserDep, run_id: str, index: int) -> Response:
     state = dict(turn.state or {}) if run.coach else None
     done = {"finished": run.status == "ended", "debrief": f"/runs/{run.id}/debrief"}
 
+    tokens = [f"event: token\ndata: {json.dumps(chunk)}\n\n" for chunk in chunks]
+    tail = f"event: state\ndata: {json.dumps(state)}\n\n" if state is not None else ""
+    tail += f"event: done\ndata: {json.dumps(done)}\n\n"
+
     async def events() -> AsyncIterator[str]:
-        for chunk in chunks:
-            yield f"event: token\ndata: {json.dumps(chunk)}\n\n"
-            if TOKEN_DELAY:
-                await asyncio.sleep(TOKEN_DELAY)
-        if state is not None:
-            yield f"event: state\ndata: {json.dumps(state)}\n\n"
-        yield f"event: done\ndata: {json.dumps(done)}\n\n"
+        if not TOKEN_DELAY:  # the reply exists in full: one write, the same events
+            yield "".join(tokens) + tail
+            return
+        for token in tokens:
+            yield token
+            await asyncio.sleep(TOKEN_DELAY)
+        yield tail
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

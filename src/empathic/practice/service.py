@@ -258,16 +258,29 @@ def own_run(db: Session, user: User, run_id: str) -> PracticeRun:
 
 
 def visible_run(db: Session, viewer: User, run_id: str) -> PracticeRun:
-    """The owner's run, or a shared run for a facilitator or admin (and that view is audited)."""
+    """The owner's run, or a shared run seen by an admin or by a facilitator of the owner's team.
+
+    The same scope as the facilitator pages: sharing opens a run to the people who
+    support the learner, not to every facilitator. Each such view is audited.
+    """
     run = db.get(PracticeRun, run_id)
     if run is None:
         raise RunNotFound(run_id)
     if run.user_id == viewer.id:
         return run
-    if run.shared and viewer.role in ("facilitator", "admin"):
+    if run.shared and _supports(db, viewer, run.user_id):
         audit(db, viewer, run.user_id, "viewed shared run", run.id)
         return run
     raise RunNotFound(run_id)
+
+
+def _supports(db: Session, viewer: User, owner_id: int) -> bool:
+    if viewer.role == "admin":
+        return True
+    if viewer.role != "facilitator" or viewer.team_id is None:
+        return False
+    owner = db.get(User, owner_id)
+    return owner is not None and owner.team_id == viewer.team_id
 
 
 def runs_of(db: Session, user_id: int, *, shared_only: bool = False) -> list[PracticeRun]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Sequence
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -60,13 +61,26 @@ def find_scenario(name: str) -> Scenario:
 
 
 def load_scenario(path: Path | str) -> Scenario:
-    """Read and validate one scenario file."""
+    """Read and validate one scenario file; unchanged files are parsed once per process.
+
+    Parsing a scenario's YAML takes tens of milliseconds, and the web app needs the
+    scenario on every replayed run; scenarios are frozen, so sharing one is safe.
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        stat = path.stat()
+    except OSError as exc:
         raise ScenarioError(str(path), [f"{path}: cannot read: {exc}"]) from exc
-    return parse_scenario(text, str(path))
+    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, str(path))
+
+
+@lru_cache(maxsize=256)
+def _load_cached(resolved: str, _mtime_ns: int, _size: int, shown: str) -> Scenario:
+    try:
+        text = Path(resolved).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(shown, [f"{shown}: cannot read: {exc}"]) from exc
+    return parse_scenario(text, shown)
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from empathic.config import Settings
 from empathic.db import make_engine, migrate, session_factory
@@ -55,23 +55,36 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     return app
 
 
-class _Headers(BaseHTTPMiddleware):
-    """Security headers on every response; the pre-sign-in CSRF cookie when one was issued."""
+class _Headers:
+    """Security headers on every response and the pre-sign-in CSRF cookie when one was issued.
 
-    def __init__(self, app: Any, settings: Settings) -> None:
-        super().__init__(app)
+    A plain ASGI middleware: Starlette's BaseHTTPMiddleware would copy every chunk of a
+    streamed reply through extra tasks and queues.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
         self.secure = settings.cookie_secure
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        token = getattr(request.state, "new_csrf", None)
-        if token:
-            response.set_cookie(
-                CSRF_COOKIE, token, httponly=True, samesite="lax", secure=self.secure
-            )
-        return response
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in self.headers:
+                    if key.decode() not in headers:
+                        headers.raw.append((key, value))
+                token = scope.get("state", {}).get("new_csrf")
+                if token:
+                    cookie = f"{CSRF_COOKIE}={token}; HttpOnly; Path=/; SameSite=lax"
+                    headers.append("set-cookie", cookie + ("; Secure" if self.secure else ""))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _wants_html(request: Request) -> bool:

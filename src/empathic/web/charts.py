@@ -8,6 +8,7 @@ every page. Each chart carries a title, a description and a data table fallback.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -49,11 +50,12 @@ def line_chart(
     def y(v: float) -> float:
         return top + plot_h * (1 - (min(max(v, y_min), y_max) - y_min) / span)
 
+    key = f"c{zlib.crc32(title.encode()):08x}"  # ids unique per chart when a page holds several
     parts = [
-        f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="c-t c-d" '
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{key}-t {key}-d" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">',
-        f'<title id="c-t">{escape(title)}</title>',
-        f'<desc id="c-d">{escape(_describe(x_labels, series, y_format))}</desc>',
+        f'<title id="{key}-t">{escape(title)}</title>',
+        f'<desc id="{key}-d">{escape(_describe(x_labels, series, y_format))}</desc>',
     ]
     for low, high, label in bands:
         parts.append(

@@ -8,7 +8,9 @@ up, and each learner plays scenarios' empathic reference lines turn by turn. A
 practice turn is timed from sending the line to the last streamed character of
 the reply (POST /runs/{id}/turns, then the server-sent event stream). Learners
 pause between turns (`--think`, seconds, uniform ±50%) as people do while typing;
-`--think 0` measures saturation instead. Prints percentiles and errors.
+`--think 0` measures saturation instead. Everyone signs up before the timed
+practice starts (password hashing is slow on purpose). Prints percentiles,
+throughput and errors.
 """
 
 from __future__ import annotations
@@ -54,59 +56,79 @@ async def _token(client: httpx.AsyncClient, path: str = "/") -> str:
     return found.group(1)
 
 
-async def _learner(
-    base: str, number: int, runs: int, think: float, lines_by: dict[str, list[str]], tally: Tally
+async def _sign_up(client: httpx.AsyncClient, number: int) -> str | None:
+    """A new account for this learner; returns the signed-in CSRF token, None on failure."""
+    token = await _token(client, "/signup")
+    email = f"bench{number}-{secrets.token_hex(3)}@example.org"
+    form = {"name": f"Bench {number}", "email": email, "password": "bench-password-1"}
+    signed = await client.post("/signup", data={**form, "csrf_token": token})
+    if signed.status_code >= 400:
+        return None
+    return await _token(client)
+
+
+async def _practise(
+    client: httpx.AsyncClient,
+    token: str,
+    number: int,
+    runs: int,
+    think: float,
+    lines_by: dict[str, list[str]],
+    tally: Tally,
 ) -> None:
     rng = random.Random(number)
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        token = await _token(client, "/signup")
-        email = f"bench{number}-{secrets.token_hex(3)}@example.org"
-        form = {"name": f"Bench {number}", "email": email, "password": "bench-password-1"}
-        signed = await client.post("/signup", data={**form, "csrf_token": token})
-        if signed.status_code >= 400:
-            tally.errors.append(f"signup {signed.status_code}")
+    headers = {"X-CSRF-Token": token, "Accept": "application/json"}
+    scenarios = list(lines_by)
+    for k in range(runs):
+        scenario = scenarios[(number + k) % len(scenarios)]
+        started = await client.post(
+            f"/practice/{scenario}/start",
+            data={"difficulty": "medium", "intention": "listen", "csrf_token": token},
+        )
+        match = re.search(r"/runs/([0-9a-f]+)", started.headers.get("location", ""))
+        if started.status_code != 303 or not match:
+            tally.errors.append(f"start {started.status_code}")
             return
-        token = await _token(client)
-        headers = {"X-CSRF-Token": token, "Accept": "application/json"}
-        scenarios = list(lines_by)
-        for k in range(runs):
-            scenario = scenarios[(number + k) % len(scenarios)]
-            started = await client.post(
-                f"/practice/{scenario}/start",
-                data={"difficulty": "medium", "intention": "listen", "csrf_token": token},
-            )
-            match = re.search(r"/runs/([0-9a-f]+)", str(started.url))
-            if started.status_code >= 400 or not match:
-                tally.errors.append(f"start {started.status_code}")
-                return
-            run = match.group(1)
-            for line in lines_by[scenario]:
-                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
-                begin = time.perf_counter()
-                sent = await client.post(f"/runs/{run}/turns", data={"text": line}, headers=headers)
-                if sent.status_code != 200:
-                    tally.errors.append(f"turn {sent.status_code}")
-                    break
-                body = sent.json()
-                async with client.stream("GET", body["stream"]) as stream:
-                    text = "".join([chunk async for chunk in stream.aiter_text()])
-                tally.turns.append(time.perf_counter() - begin)
-                if "event: done" not in text:
-                    tally.errors.append("stream ended without done")
-                if body.get("finished"):
-                    break
+        run = match.group(1)
+        for line in lines_by[scenario]:
+            await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+            begin = time.perf_counter()
+            sent = await client.post(f"/runs/{run}/turns", data={"text": line}, headers=headers)
+            if sent.status_code != 200:
+                tally.errors.append(f"turn {sent.status_code}")
+                break
+            body = sent.json()
+            async with client.stream("GET", body["stream"]) as stream:
+                text = "".join([chunk async for chunk in stream.aiter_text()])
+            tally.turns.append(time.perf_counter() - begin)
+            if "event: done" not in text:
+                tally.errors.append("stream ended without done")
+            if body.get("finished"):
+                break
 
 
 async def _drive(base: str, learners: int, runs: int, think: float) -> tuple[Tally, float]:
+    """Sign everyone up first (argon2 is slow by design), then time the practice."""
     from empathic.roleplay.loading import load_library
 
     lines_by = {s.id: list(s.playthroughs.empathic.lines) for s in load_library()}
     tally = Tally()
-    begin = time.perf_counter()
-    await asyncio.gather(
-        *(_learner(base, n, runs, think, lines_by, tally) for n in range(learners))
-    )
-    return tally, time.perf_counter() - begin
+    limits = httpx.Limits(max_connections=4)
+    clients = [httpx.AsyncClient(base_url=base, timeout=30, limits=limits) for _ in range(learners)]
+    try:
+        tokens = await asyncio.gather(*(_sign_up(c, n) for n, c in enumerate(clients)))
+        tally.errors += ["signup"] * sum(1 for t in tokens if t is None)
+        begin = time.perf_counter()
+        await asyncio.gather(
+            *(
+                _practise(c, t, n, runs, think, lines_by, tally)
+                for n, (c, t) in enumerate(zip(clients, tokens, strict=True))
+                if t is not None
+            )
+        )
+        return tally, time.perf_counter() - begin
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
 
 
 def _database(kind: str, folder: Path) -> tuple[str, str | None]:
@@ -195,7 +217,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=50)
     parser.add_argument("--runs", type=int, default=2, help="Runs per learner.")
-    parser.add_argument("--think", type=float, default=0.5, help="Seconds between turns.")
+    parser.add_argument("--think", type=float, default=2.0, help="Seconds between turns.")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", choices=("postgresql", "sqlite", "both"), default="both")
     args = parser.parse_args(argv)

@@ -1,0 +1,317 @@
+"""Insights logic, no HTTP: analysing a pasted or uploaded transcript, growth over practice
+runs, cohort aggregates above a minimum group size, and who may see whose shared runs.
+
+Privacy rules (DESIGN.md §2.6) live here so every page applies them the same way: a person
+sees their own data; a facilitator sees runs that members of their own team chose to share
+(an admin sees every shared run); groups are shown only at or above `min_group_size`
+learners; every view of someone else's data is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import codecs
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from empathic.accounts.models import Team, User
+from empathic.accounts.service import audit
+from empathic.analysis.html import highlight, pretty
+from empathic.analysis.labels import MECHANISMS
+from empathic.analysis.packs import PackError, PackInfo, list_packs, load_pack, resolve_pack_name
+from empathic.analysis.report import LearnerError, build_report
+from empathic.config import Settings
+from empathic.conversation import TranscriptError, parse_transcript
+from empathic.practice.models import PracticeRun
+from empathic.practice.service import runs_of
+from empathic.web.charts import Series
+
+UPLOAD_FORMATS = {".txt": None, ".vtt": "vtt", ".srt": "srt", ".json": "json", ".csv": "csv"}
+"""Accepted upload extensions and the reader each one forces (None: sniff the content)."""
+
+SKILLS = (
+    ("reflections", "Reflections"),
+    ("open_questions", "Open questions"),
+    ("warmth", "Warmth"),
+    ("advice_first", "Advice before understanding"),
+)
+"""Growth skills stored in a run's summary (shares of turns, 0..1), with their names."""
+
+LABEL_ORDER = ("behaviour", "question", "reflection", "input", "strategy", *MECHANISMS)
+
+LABEL_EXPLANATIONS: dict[str, str] = {
+    "behaviour": "What the turn does: asks a question, reflects back, gives input, or other.",
+    "question": "Open questions invite a story; closed ones ask for a yes, no or a fact.",
+    "reflection": "Simple reflections repeat what was said; complex ones add meaning or feeling.",
+    "input": "Information, advice, negotiation or options offered to the other person.",
+    "strategy": "The helping skill used, e.g. paraphrasing, reflecting feelings, reassurance.",
+    "emotional_reaction": "Warmth and compassion expressed (0 none, 1 weak, 2 strong).",
+    "interpretation": "Showing you understood their feelings and experience (0, 1 or 2).",
+    "exploration": "Inviting them to say more about how they feel (0, 1 or 2).",
+}
+"""One plain line per label of the scheme (DESIGN.md §4), for people rather than coders."""
+
+
+class InputProblem(ValueError):
+    """Input the user can fix; `status` is the HTTP status the page should answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# ----------------------------------------------------------------------------- analysis
+
+
+class PackCache:
+    """Loaded packs by name, built on first use: loading a pack reads its model files."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._packs: dict[str, tuple[PackInfo, Any]] = {}
+
+    def get(self, name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
+        """The pack's card and coder; PackError when it does not exist or cannot load."""
+        resolved = resolve_pack_name(name or None, settings)
+        with self._lock:
+            if resolved not in self._packs:
+                self._packs[resolved] = load_pack(resolved, settings)
+            return self._packs[resolved]
+
+
+def upload_format(filename: str) -> str | None:
+    """The reader an upload's name asks for; refuses types we cannot read."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in UPLOAD_FORMATS:
+        kinds = ", ".join(UPLOAD_FORMATS)
+        raise InputProblem(f"{filename}: upload a transcript file ({kinds}).", 415)
+    return UPLOAD_FORMATS[suffix]
+
+
+def decode_upload(data: bytes, filename: str) -> str:
+    """Uploaded bytes as text: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
+    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+    try:
+        return data.decode(encoding or "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputProblem(
+            f"{filename}:{line}: cannot read byte 0x{data[exc.start]:02x} as "
+            f"{'UTF-16' if encoding else 'UTF-8'}; re-save the file as UTF-8 text."
+        ) from None
+
+
+def check_size(size: int, settings: Settings) -> None:
+    """Refuse transcripts over the site's limit before spending time on them."""
+    if size > settings.max_upload_bytes:
+        limit = settings.max_upload_bytes / (1024 * 1024)
+        raise InputProblem(
+            f"The transcript is {size / (1024 * 1024):.1f} MB; the limit is {limit:.1f} MB. "
+            "Split it into shorter conversations.",
+            413,
+        )
+
+
+def analyse_text(
+    text: str,
+    *,
+    source: str,
+    fmt: str | None,
+    learner: str | None,
+    pack: str | None,
+    settings: Settings,
+    packs: PackCache,
+) -> dict[str, Any]:
+    """Parse, code and summarise one transcript into the page's view of the report."""
+    check_size(len(text.encode("utf-8")), settings)
+    if pack and pack not in {info.name for info in list_packs(settings)}:
+        raise InputProblem(f"There is no model pack called {pack!r}.")
+    try:
+        transcript = parse_transcript(text, source=source, fmt=fmt)
+        info, coder = packs.get(pack, settings)
+        report = build_report(transcript, learner=learner or None, coder=coder, pack=info)
+    except (TranscriptError, LearnerError, PackError) as exc:
+        raise InputProblem(str(exc)) from None
+    view = report.to_dict()
+    view["turn_views"] = [_turn_view(turn, view) for turn in view["turns"]]
+    return view
+
+
+def _turn_view(turn: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """One turn ready to show: text split around its evidence, labels in reading order."""
+    risks: dict[str, list[str]] = {}
+    for finding in report["summary"]["missed_opportunities"]:
+        if turn["index"] in finding.get("turns", []):
+            risks.setdefault(finding["title"], []).extend(finding.get("evidence", []))
+    labels = turn.get("labels") or {}
+    rows = [
+        {
+            "name": pretty(name),
+            "value": f"{labels[name]} of 2" if name in MECHANISMS else labels[name],
+            "confidence": (turn.get("confidence") or {}).get(name),
+            "evidence": (turn.get("evidence") or {}).get(name) or [],
+        }
+        for name in LABEL_ORDER
+        if labels.get(name) is not None
+    ]
+    segments = highlight(turn["text"], turn.get("evidence"), risks)
+    return {**turn, "segments": segments, "label_rows": rows}
+
+
+# ----------------------------------------------------------------------------- growth
+
+
+@dataclass
+class Growth:
+    """A learner's ended runs as chart series (oldest first) and all runs for the history."""
+
+    labels: list[str]
+    series: list[Series]
+    runs: list[PracticeRun]
+
+    @property
+    def has_points(self) -> bool:
+        return bool(self.labels)
+
+
+def growth_of(runs: Sequence[PracticeRun]) -> Growth:
+    """One chart point per ended run with a summary; the history keeps every run, newest first."""
+    ended = sorted(
+        (r for r in runs if r.status == "ended" and r.summary),
+        key=lambda r: (r.ended_at or r.created_at, r.created_at),
+    )
+    labels = [f"{i}. {(r.ended_at or r.created_at):%d %b}" for i, r in enumerate(ended, 1)]
+    series = [
+        Series(name, [_number((r.summary or {}).get("skills", {}).get(key)) for r in ended])
+        for key, name in SKILLS
+    ]
+    series.append(Series("Final trust", [_number((r.summary or {}).get("trust")) for r in ended]))
+    history = sorted(runs, key=lambda r: r.created_at, reverse=True)
+    return Growth(labels, series, history)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+# ----------------------------------------------------------------------------- facilitator
+
+
+@dataclass
+class Cohort:
+    """One team's aggregate; numbers are present only when the group is large enough."""
+
+    team: str
+    shown: bool
+    learners: int = 0
+    runs: int = 0
+    means: dict[str, float | None] = field(default_factory=dict)
+    good_share: float | None = None
+
+
+def teams_in_scope(db: Session, viewer: User) -> list[Team]:
+    """An admin oversees every team; a facilitator only their own."""
+    if viewer.role == "admin":
+        return list(db.scalars(select(Team).order_by(Team.name)))
+    return [viewer.team] if viewer.team is not None else []
+
+
+def _scoped_members(viewer: User) -> Select[int]:
+    """Ids of the people whose shared runs the viewer may see (never the viewer)."""
+    query = select(User.id).where(User.id != viewer.id)
+    if viewer.role != "admin":
+        query = query.where(User.team_id == viewer.team_id, User.team_id.is_not(None))
+    return query
+
+
+def cohorts(db: Session, viewer: User, settings: Settings) -> list[Cohort]:
+    """Team aggregates of ended runs, hidden below the minimum group size; shown ones audited."""
+    result = []
+    for team in teams_in_scope(db, viewer):
+        runs = list(
+            db.scalars(
+                select(PracticeRun)
+                .join(User, User.id == PracticeRun.user_id)
+                .where(User.team_id == team.id, User.role == "learner")
+                .where(PracticeRun.status == "ended")
+            )
+        )
+        runs = [r for r in runs if r.summary]
+        learners = len({r.user_id for r in runs})
+        if learners < settings.min_group_size:
+            result.append(Cohort(team.name, shown=False))
+            continue
+        means = {
+            key: _mean([_number((r.summary or {}).get("skills", {}).get(key)) for r in runs])
+            for key, _ in SKILLS
+        }
+        means["trust"] = _mean([_number((r.summary or {}).get("trust")) for r in runs])
+        good = sum(1 for r in runs if (r.summary or {}).get("outcome") == "good")
+        result.append(Cohort(team.name, True, learners, len(runs), means, good / len(runs)))
+        audit(db, viewer, None, "viewed cohort", f"team {team.id} {team.name}")
+    return result
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def shared_runs(db: Session, viewer: User) -> list[tuple[PracticeRun, User]]:
+    """Runs shared by people in the viewer's scope, newest first, with their owner."""
+    if viewer.role not in ("facilitator", "admin"):
+        return []
+    query = (
+        select(PracticeRun, User)
+        .join(User, User.id == PracticeRun.user_id)
+        .where(PracticeRun.shared.is_(True), User.id.in_(_scoped_members(viewer)))
+        .order_by(PracticeRun.created_at.desc())
+    )
+    return [(run, user) for run, user in db.execute(query).tuples()]
+
+
+class OutOfScope(LookupError):
+    """Someone the viewer may not see; pages answer 'not found' so ids are not confirmed."""
+
+
+def shared_growth(db: Session, viewer: User, user_id: int) -> tuple[User, Growth]:
+    """A learner's growth from the runs they shared with the viewer; the view is audited."""
+    person = db.get(User, user_id)
+    in_scope = db.scalar(_scoped_members(viewer).where(User.id == user_id)) is not None
+    if person is None or not in_scope or viewer.role not in ("facilitator", "admin"):
+        raise OutOfScope(user_id)
+    runs = runs_of(db, user_id, shared_only=True)
+    if not runs:
+        raise OutOfScope(user_id)
+    audit(db, viewer, person.id, "viewed shared growth", f"user {person.id}")
+    return person, growth_of(runs)
+
+
+# ----------------------------------------------------------------------------- how the AI works
+
+
+def default_pack_info(settings: Settings) -> tuple[PackInfo | None, str]:
+    """The card of the pack reports use by default (without loading its model), or why not."""
+    try:
+        found = {info.name: info for info in list_packs(settings)}
+        name = resolve_pack_name(None, settings, found)
+    except PackError as exc:
+        return None, str(exc)
+    if name not in found:
+        return None, f"The configured pack {name!r} is not installed."
+    return found[name], ""
+
+
+def llm_host(settings: Settings) -> str | None:
+    """The language model's host (never its credentials or path), or None when none is set."""
+    if not settings.llm_base_url:
+        return None
+    parts = urlsplit(settings.llm_base_url)
+    host = parts.hostname or settings.llm_base_url
+    return f"{host}:{parts.port}" if parts.port else host

@@ -1,0 +1,128 @@
+"""Analyse a transcript: paste, upload, limits and clear errors that keep what was typed."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from tests.web.helpers import Person, csrf
+
+CONVERSATION = """\
+Sam: I'm so stressed about the deadline, I feel like I'm drowning.
+Alex: It sounds like you're overwhelmed and worried you'll let the team down.
+Sam: Yes. And nobody seems to notice how much I'm carrying.
+Alex: What would help most right now?
+"""
+
+VTT = """\
+WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Priya>I don't think I can keep up with the new system.
+
+00:00:05.000 --> 00:00:08.000
+<v Jordan>You sound worried it will leave you behind.
+
+00:00:09.000 --> 00:00:12.000
+<v Priya>A bit, yes.
+
+00:00:13.000 --> 00:00:15.000
+<v Jordan>Tell me more about what feels hardest.
+"""
+
+
+def test_analyse_needs_sign_in(client: Any) -> None:
+    response = client.get("/analyse", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=/analyse"
+    token = csrf(client, "/signin")
+    posted = client.post(
+        "/analyse", data={"transcript": CONVERSATION, "csrf_token": token}, follow_redirects=False
+    )
+    assert posted.status_code == 303
+    assert "Alex" not in posted.text
+
+
+def test_form_is_labelled_and_says_nothing_is_stored(learner: Person) -> None:
+    page = learner.client.get("/analyse")
+    assert page.status_code == 200
+    for field in ("transcript", "file", "learner", "pack"):
+        assert f'<label for="{field}"' in page.text
+        assert f'id="{field}"' in page.text
+    assert "not stored" in page.text
+    assert '<option value="rules"' in page.text
+
+
+def test_pasted_transcript_is_reported_turn_by_turn(learner: Person) -> None:
+    response = learner.post("/analyse", {"transcript": CONVERSATION, "learner": "alex"})
+    assert response.status_code == 200, response.text
+    page = html.unescape(response.text)
+    assert "Coached speaker: <strong>Alex</strong>" in page
+    assert page.count("(coached) · turn") == 2  # turns 1 and 3 are Alex's
+    assert "Alex (coached) · turn 1" in page and "Alex (coached) · turn 3" in page
+    assert "Sam (coached)" not in page
+    assert "Labels for turn 1" in page and "Labels for turn 0" not in page
+    assert '<span class="badge fair">fair</span>' in page  # R:Q 1:1 is MITI 4 fair
+    assert "Reflection of feelings" in page
+    assert "Model pack: <strong>open</strong>" in page
+    assert "licence Apache-2.0" in page
+    assert "Validating emotions" in page and "of 5" in page
+
+
+def test_without_a_name_the_second_speaker_is_coached_and_a_note_says_so(
+    learner: Person,
+) -> None:
+    response = learner.post("/analyse", {"transcript": CONVERSATION, "pack": "rules"})
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    assert "No learner named: coaching 'Alex'" in page
+    assert "Model pack: <strong>rules</strong>" in page
+
+
+def test_uploaded_vtt_file_is_reported(learner: Person) -> None:
+    files = {"file": ("one-to-one.vtt", VTT.encode(), "text/vtt")}
+    response = learner.post("/analyse", {"learner": "Jordan"}, files=files)
+    assert response.status_code == 200, response.text
+    page = html.unescape(response.text)
+    assert "Report: one-to-one.vtt" in page
+    assert "Coached speaker: <strong>Jordan</strong>" in page
+    assert "Jordan (coached) · turn 3" in page
+
+
+def test_oversized_upload_and_paste_are_refused_with_413(learner: Person) -> None:
+    big = b"Sam: hello\n" * (2 * 1024 * 1024 // 11 + 1)
+    response = learner.post("/analyse", files={"file": ("big.txt", big, "text/plain")})
+    assert response.status_code == 413
+    assert "the limit is 2.0 MB" in response.text
+    pasted = learner.post("/analyse", {"transcript": big.decode()})
+    assert pasted.status_code == 413
+    assert "the limit is 2.0 MB" in pasted.text
+
+
+def test_garbage_is_a_400_with_the_parsers_message_and_the_text_kept(learner: Person) -> None:
+    text = "just some words <b>with no speakers</b>"
+    response = learner.post("/analyse", {"transcript": text})
+    assert response.status_code == 400
+    assert "no speaker found" in html.unescape(response.text)
+    assert html.escape(text, quote=False) in response.text  # kept, and escaped
+    assert "<b>with no speakers</b>" not in response.text
+    assert "Traceback" not in response.text
+
+
+def test_unknown_learner_empty_input_and_bad_bytes_are_explained(learner: Person) -> None:
+    wrong = learner.post("/analyse", {"transcript": CONVERSATION, "learner": "Kim"})
+    assert wrong.status_code == 400
+    assert "no speaker named 'Kim'; speakers are: Sam, Alex" in html.unescape(wrong.text)
+    assert 'value="Kim"' in wrong.text
+    empty = learner.post("/analyse", {"transcript": "   "})
+    assert empty.status_code == 400
+    assert "empty" in empty.text
+    latin = learner.post("/analyse", files={"file": ("a.txt", "Sam: café\n".encode("latin-1"))})
+    assert latin.status_code == 400
+    assert "re-save the file as UTF-8" in latin.text
+    exe = learner.post("/analyse", files={"file": ("a.exe", b"MZ")})
+    assert exe.status_code == 415
+    assert "upload a transcript file" in exe.text
+    pack = learner.post("/analyse", {"transcript": CONVERSATION, "pack": "nope"})
+    assert pack.status_code == 400
+    assert "no model pack called" in pack.text

@@ -1,0 +1,67 @@
+"""The public "How the AI works here" page: labels, bands, the pack's card, the LLM sentence."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from empathic.analysis.labels import LABELS
+from empathic.analysis.packs import load_pack
+from empathic.config import Settings
+from empathic.web.app import create_app
+
+
+def test_page_is_public_and_names_the_default_pack(client: Any, web_settings: Settings) -> None:
+    response = client.get("/how-ai-works")
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    info, _ = load_pack(None, web_settings)
+    assert f"<strong>{info.name}</strong>, version {info.version}" in page
+    assert info.licence in page
+    assert "Commercial use</dt><dd>Yes" in page
+    for label in LABELS:
+        assert f'<th scope="row">{label.replace("_", " ").capitalize()}</th>' in page
+    assert "fair from 1:1, good from 2:1" in page and "fair from 40%, good from 50%" in page
+    assert "Self-oriented talk" in page
+    assert "Macro F1" in page  # the trained default pack's card carries held-out metrics
+    assert "No: scripted lines only; no language model is used." in page
+    assert "empathic corrections export" in page
+
+
+def test_llm_sentence_names_the_host_and_never_the_key(
+    web_settings: Settings, tmp_path: Path
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=web_settings.database_url,
+        llm_base_url="http://user:secret@llm.example.org:8000/v1",
+        llm_api_key="sk-very-secret",
+    )
+    app = create_app(settings, run_migrations=False)
+    try:
+        with TestClient(app) as browser:
+            page = browser.get("/how-ai-works").text
+    finally:
+        app.state.engine.dispose()
+    assert "may be phrased by a language model at <strong>llm.example.org:8000</strong>" in page
+    assert "no language model is used" not in page
+    assert "secret" not in page
+
+
+def test_rules_pack_card_says_it_has_no_measured_accuracy(
+    web_settings: Settings, tmp_path: Path
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path, database_url=web_settings.database_url, default_pack="rules"
+    )
+    app = create_app(settings, run_migrations=False)
+    try:
+        with TestClient(app) as browser:
+            page = browser.get("/how-ai-works").text
+    finally:
+        app.state.engine.dispose()
+    assert "<strong>rules</strong>, version 1" in page
+    assert "no measured accuracy" in page
