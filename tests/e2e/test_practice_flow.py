@@ -1,0 +1,54 @@
+"""A learner signs up, practises a scenario in the browser to its debrief and corrects a label."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.helpers import sign_up
+
+from empathic.roleplay.loading import find_scenario
+
+SCENARIO = "mentor-milestones"
+
+
+def _send(page: Any, line: str) -> None:
+    before = page.locator("#chat li").count()
+    page.get_by_label("What you say").fill(line)
+    page.locator("#send").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat li').length >= n + 2"
+        " && !document.getElementById('send').disabled",
+        arg=before,
+    )
+
+
+def test_practice_to_debrief_then_correct_a_label(page: Any) -> None:
+    sign_up(page)
+    page.goto("/practice")
+    page.locator(f"a[href='/practice/{SCENARIO}']").first.click()
+    page.get_by_label("Coach mode").check()
+    page.get_by_role("button", name="Start the conversation").click()
+    page.wait_for_url("**/runs/*")
+    lines = find_scenario(SCENARIO).playthroughs.empathic.lines
+    _send(page, lines[0])
+    trust_after_one = page.locator("#trust-meter").get_attribute("value")
+    # A reload mid-run loses nothing: the turn is in the database.
+    page.reload()
+    assert page.locator("#chat li.learner").count() == 1
+    assert lines[0] in page.locator("#chat").inner_text()
+    for line in lines[1:]:
+        if page.locator("#finished").is_visible():
+            break
+        _send(page, line)
+    assert page.locator("#trust-meter").get_attribute("value") != trust_after_one
+    if page.locator("#finished").is_visible():
+        page.locator("#debrief-link").click()
+    else:
+        page.get_by_role("button", name="End conversation").click()
+    page.wait_for_url("**/debrief")
+    assert page.locator("#outcome-h").inner_text() == "Outcome: good"
+    page.locator("#turn-1 summary").click()
+    page.locator("#fix-1").select_option("behaviour=question")
+    page.locator("#turn-1").get_by_role("button", name="Save correction").click()
+    page.wait_for_url("**/debrief*")
+    assert "your correction of turn 1 was saved" in page.locator("main").inner_text()
