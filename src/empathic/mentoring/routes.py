@@ -1,9 +1,378 @@
-"""Placeholder router; the mentoring pages are added here."""
+"""Mentoring pages: thin HTTP adapters over the services (no SQL, no rules here)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from empathic.web.deps import CsrfDep
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from empathic.accounts.models import User
+from empathic.mentoring import goals, importing, records, schedule, service, signals, views
+from empathic.mentoring.forms import moment, optional_date, optional_int, required_int
+from empathic.mentoring.reflect import reflect
+from empathic.mentoring.routes_flags import router as flags_router
+from empathic.mentoring.service import Access, MentoringError, NotFound
+from empathic.web.charts import Series, data_table, line_chart
+from empathic.web.deps import CsrfDep, DbDep, SettingsDep, UserDep
+from empathic.web.render import render
 
 router = APIRouter(dependencies=[CsrfDep])
+Text = Annotated[str, Form()]
+
+
+def access_or_404(db: DbDep, user: User, pair_id: int, *, member: bool = True) -> Access:
+    try:
+        if member:
+            return service.member_access(db, user, pair_id)
+        return service.pair_for(db, user, pair_id)
+    except NotFound:
+        raise HTTPException(404, "No such mentoring relationship.") from None
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def balance_chart(rows: list[records.BalanceRow]) -> tuple[Any, Any]:
+    if not rows:
+        return None, None
+    labels = [r.month for r in rows]
+    series = [
+        Series("Career", [float(r.career) for r in rows]),
+        Series("Psychosocial", [float(r.psychosocial) for r in rows]),
+    ]
+    top = max(max(r.career, r.psychosocial) for r in rows)
+    title = "Confirmed career and psychosocial functions per month"
+    chart = line_chart(title, labels, series, y_min=0, y_max=max(top, 1), y_format="{:.0f}")
+    return chart, data_table(title, labels, series, y_format="{:.0f}")
+
+
+def pair_page(
+    request: Request, db: DbDep, access: Access, error: str = "", status: int = 200
+) -> Response:
+    view = views.overview(db, access)
+    chart, table = balance_chart(view.balance)
+    context = {"view": view, "pair": access.pair, "role": access.role, "error": error}
+    context["transitions"] = service.TRANSITIONS[access.pair.state]
+    context |= {"chart": chart, "table": table, **views.labels()}
+    context["feed_url"] = (
+        f"{request.url_for('calendar_feed', pair_id=access.pair.id).path}"
+        f"?token={access.pair.feed_token}"
+    )
+    return render(request, "mentoring/pair.html", context, status)
+
+
+def act(
+    request: Request, db: DbDep, user: User, pair_id: int, action: Callable[[Access], object]
+) -> Response:
+    """Run one change for a pair member; a fixable problem re-renders the page with it."""
+    access = access_or_404(db, user, pair_id)
+    try:
+        action(access)
+    except MentoringError as exc:
+        db.rollback()
+        return pair_page(request, db, access_or_404(db, user, pair_id), str(exc), 400)
+    except PermissionError as exc:
+        raise HTTPException(403, f"Not allowed: {exc}.") from exc
+    return see_other(f"/mentoring/pairs/{pair_id}")
+
+
+@router.get("/mentoring")
+def home(request: Request, db: DbDep, user: UserDep) -> Response:
+    return render(request, "mentoring/home.html", views.home(db, user))
+
+
+def _home_error(request: Request, db: DbDep, user: User, error: str) -> Response:
+    return render(request, "mentoring/home.html", {**views.home(db, user), "error": error}, 400)
+
+
+@router.post("/mentoring/pairs")
+def create_pair(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    mentor_email: Text = "",
+    mentee_email: Text = "",
+    programme: Text = "",
+    start_date: Text = "",
+    end_date: Text = "",
+) -> Response:
+    try:
+        pair = service.create_pair(
+            db,
+            user,
+            mentor_email=mentor_email,
+            mentee_email=mentee_email,
+            programme=programme,
+            start=optional_date(start_date, "Start date"),
+            end=optional_date(end_date, "End date"),
+        )
+    except PermissionError as exc:
+        raise HTTPException(403, "Only facilitators and admins create pairs.") from exc
+    except MentoringError as exc:
+        return _home_error(request, db, user, str(exc))
+    return see_other(f"/mentoring/pairs/{pair.id}" if user.role == "admin" else "/mentoring")
+
+
+@router.post("/mentoring/invite")
+def invite(
+    request: Request, db: DbDep, user: UserDep, mentor_email: Text = "", programme: Text = ""
+) -> Response:
+    try:
+        pair = service.invite_mentor(db, user, mentor_email=mentor_email, programme=programme)
+    except MentoringError as exc:
+        return _home_error(request, db, user, str(exc))
+    return see_other(f"/mentoring/pairs/{pair.id}")
+
+
+@router.get("/mentoring/pairs/{pair_id}")
+def pair_overview(request: Request, db: DbDep, user: UserDep, pair_id: int) -> Response:
+    access = access_or_404(db, user, pair_id, member=False)
+    if access.member:
+        signals.compute(db, pair_ids=[pair_id])
+    return pair_page(request, db, access)
+
+
+@router.post("/mentoring/pairs/{pair_id}/state")
+def change_state(
+    request: Request, db: DbDep, user: UserDep, pair_id: int, action: Text = ""
+) -> Response:
+    access = access_or_404(db, user, pair_id, member=False)
+    try:
+        service.transition(db, access, action)
+    except MentoringError as exc:
+        return pair_page(request, db, access, str(exc), 400)
+    except PermissionError as exc:
+        raise HTTPException(403, f"Not allowed: {exc}.") from exc
+    return see_other(f"/mentoring/pairs/{pair_id}")
+
+
+@router.post("/mentoring/pairs/{pair_id}/consent")
+def consent(
+    request: Request, db: DbDep, user: UserDep, pair_id: int, source: Text = "", granted: Text = ""
+) -> Response:
+    return act(
+        request,
+        db,
+        user,
+        pair_id,
+        lambda a: service.set_consent(db, a, source, granted == "1"),
+    )
+
+
+@router.post("/mentoring/pairs/{pair_id}/goals")
+def add_goal(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    pair_id: int,
+    title: Text = "",
+    description: Text = "",
+) -> Response:
+    return act(request, db, user, pair_id, lambda a: goals.add_goal(db, a, title, description))
+
+
+@router.post("/mentoring/pairs/{pair_id}/milestones")
+def add_milestone(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    pair_id: int,
+    title: Text = "",
+    due_date: Text = "",
+    goal_id: Text = "",
+) -> Response:
+    return act(
+        request,
+        db,
+        user,
+        pair_id,
+        lambda a: goals.add_milestone(
+            db, a, title, optional_date(due_date, "Due date"), optional_int(goal_id, "Goal")
+        ),
+    )
+
+
+@router.post("/mentoring/pairs/{pair_id}/milestones/{milestone_id}/progress")
+def progress(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    pair_id: int,
+    milestone_id: int,
+    progress: Text = "",
+    comment: Text = "",
+) -> Response:
+    def change(a: Access) -> object:
+        try:
+            milestone = goals.milestone_for(db, a, milestone_id)
+        except NotFound:
+            raise HTTPException(404, "No such milestone.") from None
+        return goals.record_progress(db, a, milestone, required_int(progress, "Progress"), comment)
+
+    return act(request, db, user, pair_id, change)
+
+
+@router.post("/mentoring/pairs/{pair_id}/import")
+async def import_preview(
+    request: Request, db: DbDep, user: UserDep, pair_id: int, file: UploadFile | None = None
+) -> Response:
+    access = access_or_404(db, user, pair_id)
+    if not service.can_see(db, access, "milestones"):
+        raise HTTPException(403, "Not allowed: the mentee has not shared milestones.")
+    data = await file.read(importing.MAX_BYTES + 1) if file is not None else b""
+    found = importing.preview(data)
+    context = {
+        "pair": access.pair,
+        "found": found,
+        "filename": (file.filename if file else "") or "upload.csv",
+        "csv_text": data.decode("utf-8-sig", errors="replace") if found.ok else "",
+    }
+    return render(request, "mentoring/import.html", context, 200 if found.ok else 400)
+
+
+@router.post("/mentoring/pairs/{pair_id}/import/confirm")
+def import_confirm(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    pair_id: int,
+    csv_text: Text = "",
+    filename: Text = "",
+) -> Response:
+    found = importing.preview(csv_text)
+    if not found.ok:
+        access = access_or_404(db, user, pair_id)
+        context = {"pair": access.pair, "found": found, "filename": filename, "csv_text": ""}
+        return render(request, "mentoring/import.html", context, 400)
+    return act(request, db, user, pair_id, lambda a: goals.save_import(db, a, found, filename))
+
+
+@router.post("/mentoring/pairs/{pair_id}/checkins")
+def checkin(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    pair_id: int,
+    energy: Text = "",
+    workload: Text = "",
+    support: Text = "",
+    note: Text = "",
+) -> Response:
+    return act(
+        request,
+        db,
+        user,
+        pair_id,
+        lambda a: records.add_checkin(
+            db,
+            a,
+            energy=required_int(energy, "Energy"),
+            workload=required_int(workload, "Workload"),
+            support=required_int(support, "Support"),
+            note=note,
+        ),
+    )
+
+
+@router.post("/mentoring/pairs/{pair_id}/sessions")
+def log_session(
+    request: Request, db: DbDep, user: UserDep, pair_id: int, notes: Text = "", held_at: Text = ""
+) -> Response:
+    return act(
+        request,
+        db,
+        user,
+        pair_id,
+        lambda a: records.log_session(db, a, notes, moment(held_at, "When")),
+    )
+
+
+@router.post("/mentoring/pairs/{pair_id}/sessions/{session_id}/tags")
+async def confirm_tags(
+    request: Request, db: DbDep, user: UserDep, pair_id: int, session_id: int
+) -> Response:
+    form = await request.form()
+    chosen = [str(v) for v in form.getlist("function")]
+
+    def confirm(a: Access) -> object:
+        try:
+            log = records.session_for(db, a, session_id)
+        except NotFound:
+            raise HTTPException(404, "No such session.") from None
+        return records.confirm_tags(db, a, log, chosen)
+
+    return act(request, db, user, pair_id, confirm)
+
+
+@router.get("/mentoring/pairs/{pair_id}/sessions/{session_id}/reflection")
+def reflection(
+    request: Request, db: DbDep, user: UserDep, settings: SettingsDep, pair_id: int, session_id: int
+) -> Response:
+    access = access_or_404(db, user, pair_id)
+    try:
+        log = records.session_for(db, access, session_id)
+    except NotFound:
+        raise HTTPException(404, "No such session.") from None
+    if not service.can_see(db, access, "session_analysis"):
+        raise HTTPException(403, "Your mentee has not shared the analysis of session notes.")
+    found = reflect(log.notes, access.pair.mentor.name, settings)
+    context = {"pair": access.pair, "log": log, "found": found}
+    return render(request, "mentoring/reflection.html", context)
+
+
+@router.post("/mentoring/pairs/{pair_id}/schedule")
+def add_schedule(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    pair_id: int,
+    starts_at: Text = "",
+    interval_weeks: Text = "2",
+    count: Text = "",
+    until: Text = "",
+    minutes: Text = "45",
+) -> Response:
+    def plan(a: Access) -> object:
+        start = moment(starts_at, "First session")
+        if start is None:
+            raise MentoringError("First session: enter a date and time.")
+        return schedule.add_schedule(
+            db,
+            a,
+            starts_at=start,
+            interval_weeks=required_int(interval_weeks, "Interval"),
+            count=optional_int(count, "Number of sessions"),
+            until=optional_date(until, "Until"),
+            minutes=required_int(minutes, "Minutes"),
+        )
+
+    return act(request, db, user, pair_id, plan)
+
+
+@router.get("/mentoring/pairs/{pair_id}/calendar.ics", name="calendar_feed")
+def calendar_feed(db: DbDep, pair_id: int, token: str = "") -> Response:
+    try:
+        pair = schedule.pair_by_feed_token(db, pair_id, token)
+    except NotFound:
+        raise HTTPException(404, "No such calendar.") from None
+    return Response(
+        schedule.feed(db, pair),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="mentoring-{pair_id}.ics"'},
+    )
+
+
+@router.get("/mentoring/pairs/{pair_id}/transparency")
+def transparency(request: Request, db: DbDep, user: UserDep, pair_id: int) -> Response:
+    access = access_or_404(db, user, pair_id)
+    found = views.transparency(db, access)
+    chart, table = balance_chart(found.mentor_view.balance)
+    context = {"pair": access.pair, "role": access.role, "t": found, "view": found.mentor_view}
+    context |= {"chart": chart, "table": table, **views.labels()}
+    return render(request, "mentoring/transparency.html", context)
+
+
+router.include_router(flags_router)

@@ -51,6 +51,10 @@ class PracticeTurn(Base):
     learner_text: Mapped[str] = mapped_column(Text)
     reply: Mapped[str] = mapped_column(Text)
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    voice: Mapped[str] = mapped_column(String(20), default="scripted", server_default="scripted")
+    """scripted; pending (a language model will phrase it when streamed); llm; fallback."""
+    voice_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """Why a language-model reply fell back to the scripted line."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     run: Mapped[PracticeRun] = relationship(back_populates="turns")
@@ -74,3 +78,14 @@ class Correction(Base):
     context: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ScenarioVoice(Base):
+    """The admin's choice of voice for one scenario (scripted unless set to llm)."""
+
+    __tablename__ = "scenario_voices"
+
+    scenario_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    voice: Mapped[str] = mapped_column(String(20), default="scripted")
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,8 +17,9 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response, Streamin
 
 from empathic.analysis.labels import LABEL_VALUES, LABELS
 from empathic.practice import corrections as fixes
-from empathic.practice import service
+from empathic.practice import service, voicing
 from empathic.practice.models import PracticeRun
+from empathic.practice.routes_voice import phrased_events
 from empathic.practice.service import PracticeError, RunNotFound, SimulationCache, TurnConflict
 from empathic.roleplay.loading import ScenarioError, find_scenario, load_library
 from empathic.roleplay.scenario import DIFFICULTIES
@@ -117,7 +118,13 @@ def start(
 ) -> Response:
     try:
         run = service.start_run(
-            db, user, scenario_id, difficulty=difficulty, intention=intention, coach=bool(coach)
+            db,
+            user,
+            scenario_id,
+            difficulty=difficulty,
+            intention=intention,
+            coach=bool(coach),
+            voice=voicing.voice_for(db, scenario_id, request.app.state.settings),
         )
     except PracticeError as exc:
         form = {"difficulty": difficulty, "intention": intention, "coach": bool(coach)}
@@ -175,8 +182,9 @@ def play(request: Request, db: DbDep, user: UserDep, run_id: str, text: Text = "
 
 
 @router.get("/runs/{run_id}/turns/{index}/stream")
-def stream(db: DbDep, user: UserDep, run_id: str, index: int) -> Response:
-    """Server-sent events: `token` (JSON string chunks), `state` (coach mode), `done`."""
+def stream(request: Request, db: DbDep, user: UserDep, run_id: str, index: int) -> Response:
+    """Server-sent events: `token` (JSON string chunks), `replace` (a language-model reply
+    fell back to the scripted line), `state` (coach mode), `done`."""
     run = _own(db, user, run_id)
     try:
         turn = service.turn_of(run, index)
@@ -189,6 +197,10 @@ def stream(db: DbDep, user: UserDep, run_id: str, index: int) -> Response:
     tokens = [f"event: token\ndata: {json.dumps(chunk)}\n\n" for chunk in chunks]
     tail = f"event: state\ndata: {json.dumps(state)}\n\n" if state is not None else ""
     tail += f"event: done\ndata: {json.dumps(done)}\n\n"
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    phrased = phrased_events(request, run, turn, tail)
+    if phrased is not None:
+        return StreamingResponse(phrased, media_type="text/event-stream", headers=headers)
 
     async def events() -> AsyncIterator[str]:
         if not TOKEN_DELAY:  # the reply exists in full: one write, the same events
@@ -199,7 +211,6 @@ def stream(db: DbDep, user: UserDep, run_id: str, index: int) -> Response:
             await asyncio.sleep(TOKEN_DELAY)
         yield tail
 
-    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
 
 

@@ -101,9 +101,16 @@ def scenario_for(run: PracticeRun) -> Scenario:
         raise PracticeError(f"The scenario {run.scenario_id!r} is no longer available.") from exc
 
 
+def new_simulation(scenario: Scenario, difficulty: str, seed: int) -> Simulation:
+    """Decisions always come from the scripted voice; it records what it voiced, for the LLM."""
+    from empathic.practice.voicing import RecordingVoice
+
+    return Simulation(scenario, difficulty=difficulty, seed=seed, voice=RecordingVoice())
+
+
 def rebuild(run: PracticeRun) -> Simulation:
     """Replay the stored lines with the run's seed: the same decisions, the same replies."""
-    sim = Simulation(scenario_for(run), difficulty=run.difficulty, seed=run.seed)
+    sim = new_simulation(scenario_for(run), run.difficulty, run.seed)
     for turn in run.turns:
         sim.step(turn.learner_text)
     return sim
@@ -118,6 +125,7 @@ def start_run(
     intention: str = "",
     coach: bool = False,
     seed: int | None = None,
+    voice: str = "scripted",
 ) -> PracticeRun:
     if difficulty not in DIFFICULTIES:
         raise PracticeError(f"Choose a difficulty: {', '.join(DIFFICULTIES)}.")
@@ -126,7 +134,7 @@ def start_run(
     except ScenarioError as exc:
         raise PracticeError(f"No scenario called {scenario_id!r}.") from exc
     run_seed = seed if seed is not None else secrets.randbelow(1_000_000)
-    sim = Simulation(scenario, difficulty=difficulty, seed=run_seed)
+    sim = new_simulation(scenario, difficulty, run_seed)
     run = PracticeRun(
         id=secrets.token_hex(12),
         user_id=user.id,
@@ -135,6 +143,7 @@ def start_run(
         difficulty=difficulty,
         seed=run_seed,
         coach=coach,
+        voice=voice,
         intention=intention.strip()[:MAX_LINE],
         opening=sim.opening,
         status="active",
@@ -165,6 +174,7 @@ def play_turn(db: Session, cache: SimulationCache, run: PracticeRun, text: str) 
             learner_text=step.learner,
             reply=step.reply,
             state={k: round(v, 3) for k, v in step.after.as_dict().items()},
+            voice="pending" if run.voice == "llm" else "scripted",
         )
         db.add(turn)
         if sim.finished:

@@ -34,6 +34,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     from empathic.insights.routes import router as insights_router
     from empathic.mentoring.routes import router as mentoring_router
     from empathic.practice.routes import router as practice_router
+    from empathic.practice.routes_voice import router as voice_router
     from empathic.practice.service import SimulationCache
 
     engine = make_engine(settings.resolved_database_url())
@@ -49,6 +50,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), "static")
     app.include_router(accounts_router)
     app.include_router(practice_router)
+    app.include_router(voice_router)
     app.include_router(insights_router)
     app.include_router(mentoring_router)
     _handlers(app)

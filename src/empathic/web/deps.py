@@ -44,7 +44,9 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-DbDep = Annotated[Session, Depends(get_db)]
+DbDep = Annotated[Session, Depends(get_db, scope="function")]
+"""Committed when the route function returns, before the response is sent: a client never
+sees a redirect or a reply for data that is not yet durable (the default would commit after)."""
 
 
 def optional_user(request: Request, db: DbDep) -> User | None:

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,7 +96,7 @@ async def _practise(
             begin = time.perf_counter()
             sent = await client.post(f"/runs/{run}/turns", data={"text": line}, headers=headers)
             if sent.status_code != 200:
-                tally.errors.append(f"turn {sent.status_code}")
+                tally.errors.append(f"turn {sent.status_code}: {sent.text[:120]}")
                 break
             body = sent.json()
             async with client.stream("GET", body["stream"]) as stream:
@@ -172,7 +173,7 @@ def _wait(base: str, server: subprocess.Popen[bytes], seconds: float = 60) -> No
     raise RuntimeError("the server did not answer within a minute")
 
 
-def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict[str, float]:
+def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict[str, object]:
     """Start a server, drive it, stop it; return the figures."""
     with tempfile.TemporaryDirectory() as folder:
         url, schema = _database(kind, Path(folder))
@@ -210,6 +211,7 @@ def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict
         "max_ms": round(1000 * times[-1], 1),
         "mean_ms": round(1000 * statistics.fmean(times), 1),
         "turns_per_s": round(len(times) / elapsed, 1),
+        "error_kinds": dict(Counter(tally.errors).most_common(3)),  # type: ignore[dict-item]
     }
 
 

@@ -64,6 +64,10 @@
       source.addEventListener("token", function (event) {
         target.textContent += JSON.parse(event.data);
       });
+      source.addEventListener("replace", function (event) {
+        // A language-model reply failed a check: show the scripted line that was kept.
+        target.textContent = JSON.parse(event.data);
+      });
       source.addEventListener("state", function (event) {
         updateState(JSON.parse(event.data));
       });

@@ -1,0 +1,83 @@
+"""Recurring session schedules and their calendar feed; the app plans, people meet."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from empathic.db import utcnow
+from empathic.mentoring import ics
+from empathic.mentoring.models import Pair, Schedule
+from empathic.mentoring.service import Access, MentoringError, NotFound
+
+MAX_COUNT = 104
+
+
+def add_schedule(
+    db: Session,
+    access: Access,
+    *,
+    starts_at: datetime,
+    interval_weeks: int,
+    count: int | None = None,
+    until: date | None = None,
+    minutes: int = 45,
+    summary: str = "",
+) -> Schedule:
+    """Either a number of sessions or an end date (not both), every 1–12 weeks."""
+    if not access.member:
+        raise PermissionError("only the pair schedules sessions")
+    if access.pair.state not in ("active", "paused"):
+        raise MentoringError("Sessions can be scheduled only while the relationship is open.")
+    if not 1 <= interval_weeks <= 12:
+        raise MentoringError("Meet every 1 to 12 weeks.")
+    if (count is None) == (until is None):
+        raise MentoringError("Give either a number of sessions or an end date.")
+    if count is not None and not 1 <= count <= MAX_COUNT:
+        raise MentoringError(f"Schedule from 1 to {MAX_COUNT} sessions.")
+    if until is not None and until < starts_at.date():
+        raise MentoringError("The end date must be after the first session.")
+    if not 15 <= minutes <= 240:
+        raise MentoringError("A session lasts 15 to 240 minutes.")
+    pair = access.pair
+    title = " ".join(summary.split())[:200] or (
+        f"Mentoring: {pair.mentor.name} and {pair.mentee.name}"
+    )
+    row = Schedule(
+        pair_id=pair.id,
+        uid=f"{secrets.token_hex(12)}@empathic",
+        summary=title,
+        starts_at=starts_at,
+        minutes=minutes,
+        interval_weeks=interval_weeks,
+        count=count,
+        until=until,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def schedules_of(db: Session, pair: Pair) -> list[Schedule]:
+    return list(
+        db.scalars(select(Schedule).where(Schedule.pair_id == pair.id).order_by(Schedule.id))
+    )
+
+
+def feed(db: Session, pair: Pair) -> str:
+    events = [
+        ics.Event(s.uid, s.summary, s.starts_at, s.minutes, s.interval_weeks, s.count, s.until)
+        for s in schedules_of(db, pair)
+    ]
+    return ics.calendar(f"Mentoring: {pair.mentor.name} and {pair.mentee.name}", events, utcnow())
+
+
+def pair_by_feed_token(db: Session, pair_id: int, token: str) -> Pair:
+    """Calendar apps cannot sign in, so the feed URL carries the pair's secret token."""
+    pair = db.get(Pair, pair_id)
+    if pair is None or not token or not secrets.compare_digest(pair.feed_token, token):
+        raise NotFound(pair_id)
+    return pair

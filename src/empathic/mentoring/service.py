@@ -1,0 +1,260 @@
+"""Relationships, their states, consent and who may see what; no HTTP here.
+
+Every read of a pair goes through `pair_for`, so authorisation lives in one
+place: the pair's mentor and mentee see it; an admin sees it for
+administration (audited, without the mentee's data); anyone else gets
+`NotFound`, exactly as if the pair did not exist.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from empathic.accounts.models import User
+from empathic.accounts.service import audit, normalise_email
+from empathic.db import utcnow
+from empathic.mentoring.models import SOURCES, Consent, ConsentChange, Pair
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "pending": {"accept": "active", "decline": "completed"},
+    "active": {"pause": "paused", "complete": "completed"},
+    "paused": {"resume": "active", "complete": "completed"},
+    "completed": {},
+}
+"""state -> {action: next state}; anything not listed is refused."""
+
+SOURCE_LABELS = {
+    "milestones": "Goals and milestones",
+    "checkins": "Check-ins (energy, workload, support)",
+    "session_analysis": "Analysis of session notes",
+    "practice": "My role-play practice runs",
+}
+
+
+class MentoringError(ValueError):
+    """A request the user can fix: the message says what to change."""
+
+
+class NotFound(LookupError):
+    """No such thing, or not yours to see (the two are indistinguishable on purpose)."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is looking at a pair and so what they may see."""
+
+    pair: Pair
+    viewer: User
+    role: str  # "mentor", "mentee" or "admin"
+
+    @property
+    def member(self) -> bool:
+        return self.role in ("mentor", "mentee")
+
+
+def _name(text: str, limit: int = 200) -> str:
+    return " ".join(text.split())[:limit]
+
+
+def _user_by_email(db: Session, email: str) -> User:
+    user = db.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise MentoringError(
+            f"No account uses {email.strip()!r}. Ask them to sign up first, then try again."
+        )
+    return user
+
+
+def _check_dates(start: date | None, end: date | None) -> None:
+    if start and end and end < start:
+        raise MentoringError("The end date must be on or after the start date.")
+
+
+def create_pair(
+    db: Session,
+    actor: User,
+    *,
+    mentor_email: str,
+    mentee_email: str,
+    programme: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> Pair:
+    """A facilitator or admin pairs two people; the pair starts active."""
+    if actor.role not in ("facilitator", "admin"):
+        raise PermissionError("only facilitators and admins create pairs")
+    mentor, mentee = _user_by_email(db, mentor_email), _user_by_email(db, mentee_email)
+    return _new_pair(db, actor, mentor, mentee, programme, start, end, "active")
+
+
+def invite_mentor(
+    db: Session,
+    mentee: User,
+    *,
+    mentor_email: str,
+    programme: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> Pair:
+    """A mentee asks someone to mentor them; nothing is shared until the mentor accepts."""
+    mentor = _user_by_email(db, mentor_email)
+    return _new_pair(db, mentee, mentor, mentee, programme, start, end, "pending")
+
+
+def _new_pair(
+    db: Session,
+    actor: User,
+    mentor: User,
+    mentee: User,
+    programme: str,
+    start: date | None,
+    end: date | None,
+    state: str,
+) -> Pair:
+    if mentor.id == mentee.id:
+        raise MentoringError("A mentor and a mentee must be two different people.")
+    _check_dates(start, end)
+    clash = db.scalar(
+        select(Pair.id).where(
+            Pair.mentor_id == mentor.id,
+            Pair.mentee_id == mentee.id,
+            Pair.state != "completed",
+        )
+    )
+    if clash is not None:
+        raise MentoringError("These two people already have an open mentoring relationship.")
+    pair = Pair(
+        mentor_id=mentor.id,
+        mentee_id=mentee.id,
+        created_by_id=actor.id,
+        programme=_name(programme),
+        state=state,
+        start_date=start,
+        end_date=end,
+        feed_token=secrets.token_urlsafe(24),
+    )
+    db.add(pair)
+    db.flush()
+    return pair
+
+
+def transition(db: Session, access: Access, action: str) -> Pair:
+    """Move a pair along an allowed edge; only the invited mentor may accept an invitation."""
+    pair = access.pair
+    allowed = TRANSITIONS[pair.state]
+    if action not in allowed:
+        raise MentoringError(f"A {pair.state} relationship cannot {action}.")
+    if action == "accept" and access.role != "mentor":
+        raise PermissionError("only the invited mentor can accept")
+    if action == "decline" and access.role not in ("mentor", "mentee"):
+        raise PermissionError("only the pair can decline an invitation")
+    pair.state = allowed[action]
+    pair.updated_at = utcnow()
+    if pair.state == "active" and pair.start_date is None:
+        pair.start_date = utcnow().date()
+    if pair.state == "completed" and pair.end_date is None:
+        pair.end_date = utcnow().date()
+    return pair
+
+
+def pair_for(db: Session, viewer: User, pair_id: int, *, action: str = "view") -> Access:
+    """The pair if `viewer` may see it, else NotFound; admins' views are audited."""
+    pair = db.get(Pair, pair_id)
+    if pair is None:
+        raise NotFound(pair_id)
+    if viewer.id == pair.mentor_id:
+        role = "mentor"
+    elif viewer.id == pair.mentee_id:
+        role = "mentee"
+    elif viewer.role == "admin":
+        role = "admin"
+        audit(db, viewer, pair.mentee_id, f"mentoring.admin.{action}", f"pair:{pair.id}")
+        audit(db, viewer, pair.mentor_id, f"mentoring.admin.{action}", f"pair:{pair.id}")
+    else:
+        raise NotFound(pair_id)
+    if role == "mentor" and pair.state != "pending":
+        audit(db, viewer, pair.mentee_id, f"mentoring.{action}", f"pair:{pair.id}")
+    return Access(pair, viewer, role)
+
+
+def member_access(db: Session, viewer: User, pair_id: int, *, action: str = "view") -> Access:
+    """Like `pair_for` but only for the two people in the pair (content, not administration)."""
+    access = pair_for(db, viewer, pair_id, action=action)
+    if not access.member:
+        raise NotFound(pair_id)
+    return access
+
+
+def pairs_of(db: Session, user: User) -> tuple[list[Pair], list[Pair]]:
+    """(pairs where I mentor, pairs where I am mentored), newest first."""
+    rows = db.scalars(
+        select(Pair)
+        .where(or_(Pair.mentor_id == user.id, Pair.mentee_id == user.id))
+        .order_by(Pair.created_at.desc(), Pair.id.desc())
+    ).all()
+    return [p for p in rows if p.mentor_id == user.id], [p for p in rows if p.mentee_id == user.id]
+
+
+def all_pairs(db: Session, admin: User) -> list[Pair]:
+    """Administration list (names, states, programmes; none of the mentee's data)."""
+    if admin.role != "admin":
+        raise PermissionError("only admins list every pair")
+    return list(db.scalars(select(Pair).order_by(Pair.created_at.desc(), Pair.id.desc())))
+
+
+def consents(db: Session, pair: Pair) -> dict[str, bool]:
+    """The current choice per source; a source never chosen is not shared."""
+    found = {
+        c.source: c.granted for c in db.scalars(select(Consent).where(Consent.pair_id == pair.id))
+    }
+    return {source: found.get(source, False) for source in SOURCES}
+
+
+def consent_history(db: Session, pair: Pair) -> list[ConsentChange]:
+    return list(
+        db.scalars(
+            select(ConsentChange)
+            .where(ConsentChange.pair_id == pair.id)
+            .order_by(ConsentChange.at.desc(), ConsentChange.id.desc())
+        )
+    )
+
+
+def set_consent(db: Session, access: Access, source: str, granted: bool) -> None:
+    """Only the mentee decides what their mentor sees; every change is kept."""
+    if access.role != "mentee":
+        raise PermissionError("only the mentee changes consent")
+    if source not in SOURCES:
+        raise MentoringError(f"Unknown data source {source!r}.")
+    pair = access.pair
+    now = utcnow()
+    row = db.scalar(select(Consent).where(Consent.pair_id == pair.id, Consent.source == source))
+    if row is None:
+        db.add(Consent(pair_id=pair.id, source=source, granted=granted, updated_at=now))
+    elif row.granted == granted:
+        return
+    else:
+        row.granted, row.updated_at = granted, now
+    db.add(
+        ConsentChange(pair_id=pair.id, source=source, granted=granted, actor_id=access.viewer.id)
+    )
+    db.flush()
+
+
+def can_see(db: Session, access: Access, source: str) -> bool:
+    """The mentee sees all of their own data; the mentor only what the mentee shares."""
+    if access.role == "mentee":
+        return True
+    if access.role == "mentor":
+        return consents(db, access.pair).get(source, False)
+    return False
+
+
+def require_source(db: Session, access: Access, source: str) -> None:
+    if not can_see(db, access, source):
+        raise PermissionError(f"the mentee has not shared {source}")

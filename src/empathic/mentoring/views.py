@@ -1,0 +1,143 @@
+"""What each person sees of a pair, assembled in one place so consent is applied once.
+
+`overview` builds the pair page for whoever is looking; `transparency` shows
+the mentee exactly what `overview` would show their mentor, plus every flag
+and every recorded view of their data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from empathic.accounts.models import AuditEntry, User
+from empathic.db import utcnow
+from empathic.mentoring import flags as flag_service
+from empathic.mentoring import goals, kram, records, schedule, signals
+from empathic.mentoring.models import (
+    SOURCES,
+    CheckIn,
+    ConsentChange,
+    Flag,
+    Goal,
+    Milestone,
+    Schedule,
+    SessionLog,
+)
+from empathic.mentoring.service import (
+    SOURCE_LABELS,
+    Access,
+    all_pairs,
+    can_see,
+    consent_history,
+    consents,
+    pairs_of,
+)
+from empathic.practice.models import PracticeRun
+
+
+@dataclass
+class Overview:
+    access: Access
+    consents: dict[str, bool]
+    shown: dict[str, bool]
+    goals: list[Goal] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    checkins: list[CheckIn] = field(default_factory=list)
+    sessions: list[SessionLog] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    balance: list[records.BalanceRow] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
+    practice: list[PracticeRun] = field(default_factory=list)
+    days_since_session: int | None = None
+
+
+def overview(db: Session, access: Access) -> Overview:
+    """The pair as `access.role` may see it; an admin sees only administration facts."""
+    current = consents(db, access.pair)
+    shown = {source: can_see(db, access, source) for source in SOURCES}
+    view = Overview(access, current, shown)
+    if not access.member:
+        view.flags = flag_service.flags_of(db, access)
+        return view
+    if shown["milestones"]:
+        view.goals = goals.goals_of(db, access)
+        view.milestones = goals.milestones_of(db, access)
+    if shown["checkins"]:
+        view.checkins = records.checkins_of(db, access, limit=12)
+    if shown["practice"]:
+        view.practice = list(
+            db.scalars(
+                select(PracticeRun)
+                .where(PracticeRun.user_id == access.pair.mentee_id)
+                .order_by(PracticeRun.created_at.desc())
+                .limit(10)
+            )
+        )
+    view.sessions = records.sessions_of(db, access)
+    view.flags = flag_service.flags_of(db, access)
+    view.balance = records.balance(db, access)
+    view.schedules = schedule.schedules_of(db, access.pair)
+    last = max((s.held_at for s in view.sessions), default=access.pair.created_at)
+    view.days_since_session = (utcnow() - last).days
+    return view
+
+
+@dataclass
+class Transparency:
+    mentor_view: Overview
+    all_flags: list[Flag]
+    hidden_flag_ids: set[int]
+    history: list[ConsentChange]
+    views: list[tuple[datetime, str, str]]
+
+
+def transparency(db: Session, access: Access) -> Transparency:
+    """Everything the mentor sees about the mentee, and who looked at it."""
+    if not access.member:
+        raise PermissionError("the transparency page belongs to the pair")
+    pair = access.pair
+    as_mentor = Access(pair, pair.mentor, "mentor")
+    mentor_view = overview(db, as_mentor)
+    everything = flag_service.flags_of(db, Access(pair, pair.mentee, "mentee"))
+    seen = {f.id for f in mentor_view.flags}
+    rows = db.execute(
+        select(AuditEntry.at, User.name, AuditEntry.action)
+        .join(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.subject_id == pair.mentee_id, AuditEntry.target == f"pair:{pair.id}")
+        .order_by(AuditEntry.at.desc())
+        .limit(50)
+    ).all()
+    return Transparency(
+        mentor_view,
+        everything,
+        {f.id for f in everything} - seen,
+        consent_history(db, pair),
+        [(at, name, action) for at, name, action in rows],
+    )
+
+
+def home(db: Session, user: User) -> dict[str, Any]:
+    """My pairs as mentor and as mentee, and nudges for pairs that have gone quiet."""
+    mentoring, mentored = pairs_of(db, user)
+    nudges = dict(signals.nudges(db, user.id))
+    return {
+        "as_mentor": mentoring,
+        "as_mentee": mentored,
+        "nudges": [(p, nudges[p.id]) for p in mentoring if p.id in nudges],
+        "all_pairs": all_pairs(db, user) if user.role == "admin" else [],
+        "nudge_days": signals.NUDGE_DAYS,
+    }
+
+
+def labels() -> dict[str, Any]:
+    """Names the templates need: sources, Kram functions, flag kinds."""
+    return {
+        "source_labels": SOURCE_LABELS,
+        "functions": kram.FUNCTIONS,
+        "kinds": signals.KINDS,
+    }

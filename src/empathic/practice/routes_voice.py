@@ -1,0 +1,115 @@
+"""The language-model side of practice pages: streamed phrasing and the admin's voice choice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from empathic.config import Settings
+from empathic.llm import ChatModel, client_from_settings
+from empathic.practice import voicing
+from empathic.practice.models import PracticeRun, PracticeTurn
+from empathic.practice.service import SimulationCache
+from empathic.roleplay.loading import load_library
+from empathic.web.deps import AdminDep, CsrfDep, DbDep, SettingsDep
+from empathic.web.render import render
+
+router = APIRouter(dependencies=[CsrfDep])
+
+
+def event(name: str, data: Any) -> str:
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
+
+
+def llm_client(request: Request) -> ChatModel | None:
+    """One client per app, made on first use (None when no endpoint is configured)."""
+    state = request.app.state
+    if not hasattr(state, "llm_client"):
+        settings: Settings = state.settings
+        state.llm_client = client_from_settings(settings) if settings.llm_base_url else None
+    client: ChatModel | None = state.llm_client
+    return client
+
+
+def phrased_events(
+    request: Request, run: PracticeRun, turn: PracticeTurn, tail: str
+) -> AsyncIterator[str] | None:
+    """Events that stream the model's phrasing of a pending turn, or None to send it as stored."""
+    client = llm_client(request)
+    if turn.voice != "pending" or client is None:
+        return None
+    cache: SimulationCache = request.app.state.simulations
+    renders = voicing.renders_of_step(cache.get(run), turn.index)
+    if not renders:
+        return None
+    sessions = request.app.state.sessions
+    run_id, index, scripted = run.id, turn.index, turn.reply
+
+    async def events() -> AsyncIterator[str]:
+        outcome = voicing.Voiced()
+        shown: list[str] = []
+        async for token in voicing.stream_phrasing(client, renders, outcome):
+            shown.append(token)
+            yield event("token", token)
+        if outcome.text != "".join(shown):
+            yield event("replace", outcome.text or scripted)
+        _store(sessions, run_id, index, outcome.text or scripted, outcome)
+        yield tail
+
+    return events()
+
+
+def _store(sessions: Any, run_id: str, index: int, text: str, outcome: voicing.Voiced) -> None:
+    db: Session = sessions()
+    try:
+        stored = db.query(PracticeTurn).filter_by(run_id=run_id, index=index).one()
+        if stored.voice == "pending":
+            stored.reply, stored.voice, stored.voice_note = text, outcome.voice, outcome.note
+            db.commit()
+    finally:
+        db.close()
+
+
+@router.get("/admin/voices")
+def voices_page(request: Request, db: DbDep, user: AdminDep, settings: SettingsDep) -> Response:
+    return render(
+        request,
+        "practice/voices.html",
+        {
+            "scenarios": load_library(),
+            "chosen": voicing.chosen_voices(db),
+            "llm": voicing.llm_available(settings),
+            "llm_host": _host(settings.llm_base_url),
+        },
+    )
+
+
+@router.post("/admin/voices/{scenario_id}")
+def set_voice(
+    db: DbDep,
+    user: AdminDep,
+    settings: SettingsDep,
+    scenario_id: str,
+    voice: Annotated[str, Form()] = "scripted",
+) -> Response:
+    if scenario_id not in {s.id for s in load_library()}:
+        raise HTTPException(404, "No such scenario.")
+    try:
+        voicing.set_voice(db, user, scenario_id, voice, settings)
+    except voicing.VoiceSettingError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return RedirectResponse("/admin/voices", status_code=303)
+
+
+def _host(url: str | None) -> str:
+    if not url:
+        return ""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else ""

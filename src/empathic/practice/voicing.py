@@ -1,0 +1,133 @@
+"""Language-model voices in the browser, and the admin's voice choice per scenario.
+
+The engine always decides with the scripted voice (the reply it stores first is
+the scripted line), so decisions are identical whichever voice a scenario uses.
+When the scenario's voice is `llm`, the turn is stored as `pending` and the
+stream endpoint asks the model to phrase each scripted line from the same
+public `VoiceView` the CLI's `LLMVoice` uses (no locked fact can be in it),
+streams the tokens as they arrive, checks the whole reply, and stores either the
+model's words or, when a check or the endpoint fails, the scripted line with the
+reason (and tells the page to replace what it showed).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import iterate_in_threadpool
+
+from empathic.accounts.models import User
+from empathic.config import Settings
+from empathic.db import utcnow
+from empathic.llm import ChatModel, LLMError
+from empathic.practice.models import ScenarioVoice
+from empathic.roleplay.engine import Simulation
+from empathic.roleplay.llm_voice import build_messages, clean, problem
+from empathic.roleplay.voices import ScriptedVoice, VoiceView
+
+VOICES = ("scripted", "llm")
+
+
+class VoiceSettingError(ValueError):
+    """A voice choice the admin can fix (unknown voice, no endpoint configured)."""
+
+
+class RecordingVoice(ScriptedVoice):
+    """The scripted voice, remembering every public view and line it voiced."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.renders: list[tuple[VoiceView, str]] = []
+
+    def render(self, intent: str, view: VoiceView, rng: random.Random) -> str:
+        line = super().render(intent, view, rng)
+        self.renders.append((view, line))
+        return line
+
+
+def renders_of_step(sim: Simulation, index: int) -> list[tuple[VoiceView, str]]:
+    """What was voiced in learner turn `index`: its views hold the 2·index − 1 turns so far
+    (the learner's lines and the replies before this one; the opening is not in the history)."""
+    voice = sim.voice
+    if not isinstance(voice, RecordingVoice):
+        return []
+    return [(view, line) for view, line in voice.renders if len(view.history) == 2 * index - 1]
+
+
+def llm_available(settings: Settings) -> bool:
+    return bool(settings.llm_base_url)
+
+
+def voice_for(db: Session, scenario_id: str, settings: Settings) -> str:
+    """The voice a new run of this scenario uses: `llm` only when chosen and configured."""
+    if not llm_available(settings):
+        return "scripted"
+    chosen = db.get(ScenarioVoice, scenario_id)
+    return chosen.voice if chosen is not None else "scripted"
+
+
+def chosen_voices(db: Session) -> dict[str, str]:
+    return {row.scenario_id: row.voice for row in db.scalars(select(ScenarioVoice))}
+
+
+def set_voice(
+    db: Session, actor: User, scenario_id: str, voice: str, settings: Settings
+) -> ScenarioVoice:
+    if actor.role != "admin":
+        raise PermissionError("only an admin can choose voices")
+    if voice not in VOICES:
+        raise VoiceSettingError(f"Unknown voice {voice!r}; expected one of {', '.join(VOICES)}.")
+    if voice == "llm" and not llm_available(settings):
+        raise VoiceSettingError(
+            "No language model is configured: set EMPATHIC_LLM_BASE_URL (see docs/llm.md)."
+        )
+    row = db.get(ScenarioVoice, scenario_id) or ScenarioVoice(scenario_id=scenario_id)
+    row.voice, row.updated_by, row.updated_at = voice, actor.id, utcnow()
+    db.add(row)
+    return row
+
+
+@dataclass
+class Voiced:
+    """The outcome of phrasing one turn: the text to keep and how it came about."""
+
+    text: str = ""
+    voice: str = "llm"
+    note: str = ""
+
+
+async def stream_phrasing(
+    client: ChatModel, renders: Sequence[tuple[VoiceView, str]], outcome: Voiced
+) -> AsyncIterator[str]:
+    """Yield the model's tokens for each scripted line; fill `outcome` with what to keep.
+
+    A line whose phrasing fails a check, or whose request fails, is replaced by the
+    scripted line (and `outcome.note` says why); the caller then tells the page to
+    show `outcome.text` instead of the streamed tokens.
+    """
+    kept: list[str] = []
+    for number, (view, line) in enumerate(renders):
+        if number:
+            yield " "
+        parts: list[str] = []
+        try:
+            tokens = client.stream(build_messages(view, line), temperature=0.0, max_tokens=160)
+            async for token in iterate_in_threadpool(tokens):
+                parts.append(token)
+                yield token
+        except LLMError as exc:
+            outcome.voice, outcome.note = "fallback", f"{type(exc).__name__}: {exc}"
+            kept.append(line)
+            continue
+        text = clean("".join(parts))
+        reason = problem(text, view)
+        if reason is not None:
+            outcome.voice, outcome.note = "fallback", reason
+            kept.append(line)
+        else:
+            kept.append(text)
+    outcome.text = " ".join(kept)

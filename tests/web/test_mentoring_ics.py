@@ -1,0 +1,137 @@
+"""iCalendar output (RFC 5545), schedules and session-note reflection."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy.orm import Session
+from tests.web.test_mentoring_service import World, make_world
+
+from empathic.config import Settings
+from empathic.mentoring import ics, schedule
+from empathic.mentoring.reflect import NOT_DIALOGUE, reflect
+from empathic.mentoring.service import MentoringError, NotFound
+
+
+def parse(text: str) -> list[tuple[str, str]]:
+    """A strict little reader: CRLF only, unfolded, (name-with-params, value) pairs."""
+    assert text.endswith("\r\n")
+    assert "\n" not in text.replace("\r\n", ""), "bare LF"
+    assert "\r" not in text.replace("\r\n", ""), "bare CR"
+    for raw in text.split("\r\n"):
+        assert len(raw.encode()) <= 75, raw
+    unfolded = text.replace("\r\n ", "").split("\r\n")[:-1]
+    return [tuple(line.split(":", 1)) for line in unfolded]  # type: ignore[misc]
+
+
+def unescape(value: str) -> str:
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
+
+
+def event(**changes: object) -> ics.Event:
+    values: dict[str, object] = {
+        "uid": "abc@empathic",
+        "summary": "Mentoring, Mona; Theo",
+        "starts_at": datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
+        "minutes": 45,
+        "interval_weeks": 2,
+        "count": 6,
+    }
+    values.update(changes)
+    return ics.Event(**values)  # type: ignore[arg-type]
+
+
+NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+
+
+def test_calendar_structure_and_required_properties() -> None:
+    lines = parse(
+        ics.calendar(
+            "Pair", [event(), event(uid="two@empathic", count=None, until=date(2027, 3, 1))], NOW
+        )
+    )
+    names = [n for n, _ in lines]
+    assert names[0] == "BEGIN" and lines[0][1] == "VCALENDAR" and lines[-1] == ("END", "VCALENDAR")
+    assert ("VERSION", "2.0") in lines and any(n == "PRODID" for n in names)
+    blocks = [i for i, line in enumerate(lines) if line == ("BEGIN", "VEVENT")]
+    ends = [i for i, line in enumerate(lines) if line == ("END", "VEVENT")]
+    assert len(blocks) == len(ends) == 2 and all(b < e for b, e in zip(blocks, ends, strict=True))
+    first = dict(lines[blocks[0] + 1 : ends[0]])
+    assert first["UID"] == "abc@empathic"
+    assert first["DTSTAMP"] == "20261122T080000Z"
+    assert first["DTSTART"] == "20261201T093000Z" and first["DTEND"] == "20261201T101500Z"
+    assert first["RRULE"] == "FREQ=WEEKLY;INTERVAL=2;COUNT=6"
+    assert first["SUMMARY"] == "Mentoring\\, Mona\\; Theo"
+    assert unescape(first["SUMMARY"]) == "Mentoring, Mona; Theo"
+    second = dict(lines[blocks[1] + 1 : ends[1]])
+    assert second["RRULE"] == "FREQ=WEEKLY;INTERVAL=2;UNTIL=20270301T235959Z"
+
+
+def test_long_lines_fold_without_splitting_characters() -> None:
+    summary = "Gespräch über Ziele, Meilensteine; und Wohlbefinden " * 4
+    text = ics.calendar("Pair", [event(summary=summary)], NOW)
+    assert "\r\n " in text
+    text.encode().decode()  # still valid UTF-8 in every physical line
+    for raw in text.split("\r\n"):
+        raw.encode().decode()
+    got = dict(parse(text))["SUMMARY"]
+    assert unescape(got) == summary
+    assert ics.escape_text("a\\b\nc") == "a\\\\b\\nc"
+
+
+def test_fold_limits() -> None:
+    assert ics.fold("x" * 75) == "x" * 75
+    folded = ics.fold("x" * 150)
+    assert folded == "x" * 75 + "\r\n " + "x" * 74 + "\r\n " + "x"
+
+
+@pytest.fixture
+def world(app: object) -> Iterator[World]:
+    db: Session = app.state.sessions()  # type: ignore[attr-defined]
+    try:
+        yield make_world(db)
+    finally:
+        db.rollback()
+        db.close()
+
+
+def test_schedule_rules_and_feed(world: World) -> None:
+    access = world.pair()
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with pytest.raises(MentoringError, match="either"):
+        schedule.add_schedule(world.db, access, starts_at=start, interval_weeks=2)
+    with pytest.raises(MentoringError, match="1 to 12 weeks"):
+        schedule.add_schedule(world.db, access, starts_at=start, interval_weeks=0, count=3)
+    row = schedule.add_schedule(world.db, access, starts_at=start, interval_weeks=3, count=4)
+    feed = dict(parse(schedule.feed(world.db, access.pair)))
+    assert feed["UID"] == row.uid and feed["RRULE"] == "FREQ=WEEKLY;INTERVAL=3;COUNT=4"
+    assert unescape(feed["SUMMARY"]) == "Mentoring: Mona and Theo"
+    pair = schedule.pair_by_feed_token(world.db, access.pair.id, access.pair.feed_token)
+    assert pair.id == access.pair.id
+    with pytest.raises(NotFound):
+        schedule.pair_by_feed_token(world.db, access.pair.id, "guess")
+
+
+def test_reflection_on_dialogue_notes() -> None:
+    notes = (
+        "Mona: How have the last weeks been?\n"
+        "Theo: Hard. I feel stretched and behind on the course.\n"
+        "Mona: It sounds like you are carrying a lot and worried about falling behind.\n"
+        "Theo: Yes, exactly.\n"
+    )
+    found = reflect(notes, "Mona Mentor", Settings())
+    assert found.ok and found.mentor == "Mona" and found.message == ""
+    metrics = dict(found.metrics)
+    assert metrics["Questions (open)"] == "1 (1)"
+    assert metrics["Reflections (complex)"].startswith("1 ")
+    assert all("http" not in line for line in found.summary)
+
+
+def test_reflection_refuses_notes_that_are_not_a_dialogue() -> None:
+    found = reflect("We talked about the course. She seemed tired.", "Mona", Settings())
+    assert not found.ok and found.message == NOT_DIALOGUE and found.metrics == []
+    lonely = reflect("Mona: hello there", "Mona", Settings())
+    assert not lonely.ok and "Only one speaker" in lonely.message

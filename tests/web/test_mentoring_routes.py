@@ -1,0 +1,270 @@
+"""Mentoring pages over HTTP: authorisation, forms, transparency, import and the calendar feed."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from tests.web.helpers import Person, sign_up
+
+from empathic.db import utcnow
+from empathic.mentoring.models import Pair
+
+
+def _person(make_client: Any, name: str) -> Person:
+    return sign_up(make_client(), name)
+
+
+def _pair(admin: Person, mentor: Person, mentee: Person) -> int:
+    response = admin.post(
+        "/mentoring/pairs",
+        {"mentor_email": mentor.email, "mentee_email": mentee.email, "programme": "Pilot"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    found = re.search(r"/mentoring/pairs/(\d+)$", response.headers["location"])
+    assert found
+    return int(found.group(1))
+
+
+@pytest.fixture
+def people(admin: Person, make_client: Any) -> dict[str, Person]:
+    return {
+        "admin": admin,
+        **{n: _person(make_client, n.title()) for n in ("mona", "theo", "carl", "dina")},
+    }
+
+
+def _share(mentee: Person, pair_id: int, source: str, granted: bool = True) -> None:
+    response = mentee.post(
+        f"/mentoring/pairs/{pair_id}/consent",
+        {"source": source, "granted": "1" if granted else "0"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+def _overdue(person: Person, pair_id: int) -> None:
+    due = (date.today() - timedelta(days=6)).isoformat()
+    response = person.post(
+        f"/mentoring/pairs/{pair_id}/milestones",
+        {"title": "Finish the leadership course", "due_date": due},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+def _flag_ids(html: str) -> list[int]:
+    return sorted({int(x) for x in re.findall(r"/mentoring/flags/(\d+)", html)})
+
+
+def test_a_mentor_cannot_read_another_pair(people: dict[str, Person]) -> None:
+    p = people
+    mine = _pair(p["admin"], p["mona"], p["theo"])
+    theirs = _pair(p["admin"], p["carl"], p["dina"])
+    _share(p["dina"], theirs, "milestones")
+    _overdue(p["dina"], theirs)
+    assert p["carl"].client.get(f"/mentoring/pairs/{theirs}").status_code == 200
+    flag_ids = _flag_ids(p["dina"].client.get(f"/mentoring/pairs/{theirs}").text)
+    assert len(flag_ids) == 1
+    mona = p["mona"].client
+    assert mona.get(f"/mentoring/pairs/{mine}").status_code == 200
+    for path in (
+        f"/mentoring/pairs/{theirs}",
+        f"/mentoring/pairs/{theirs}/transparency",
+        f"/mentoring/flags/{flag_ids[0]}",
+        f"/mentoring/pairs/{theirs}/calendar.ics",
+        f"/mentoring/pairs/{theirs}/sessions/1/reflection",
+    ):
+        assert mona.get(path).status_code == 404, path
+    response = p["mona"].post(
+        f"/mentoring/pairs/{theirs}/sessions", {"notes": "Sneaky"}, follow_redirects=False
+    )
+    assert response.status_code == 404
+    home = mona.get("/mentoring").text
+    assert "Theo" in home and "Dina" not in home
+
+
+def test_mentee_transparency_shows_every_flag_even_hidden_ones(people: dict[str, Person]) -> None:
+    p = people
+    pair_id = _pair(p["admin"], p["mona"], p["theo"])
+    _share(p["theo"], pair_id, "milestones")
+    _overdue(p["theo"], pair_id)
+    mentor_page = p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
+    assert "Finish the leadership course" in mentor_page
+    assert len(_flag_ids(mentor_page)) == 1
+    _share(p["theo"], pair_id, "milestones", granted=False)
+    mentor_page = p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
+    assert _flag_ids(mentor_page) == [] and "Finish the leadership course" not in mentor_page
+    page = p["theo"].client.get(f"/mentoring/pairs/{pair_id}/transparency")
+    assert page.status_code == 200
+    assert len(_flag_ids(page.text)) == 1
+    assert "Hidden from your mentor" in page.text
+    assert "was due 6 day(s) ago" in page.text
+    assert "Not shared: your mentor sees none of them." in page.text
+    assert "mentoring.view" in page.text  # the mentor's views are listed
+
+
+def test_invitation_then_accept(people: dict[str, Person]) -> None:
+    p = people
+    response = p["theo"].post(
+        "/mentoring/invite", {"mentor_email": p["mona"].email}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    pair_id = int(response.headers["location"].rsplit("/", 1)[1])
+    mentee_view = p["theo"].client.get(f"/mentoring/pairs/{pair_id}").text
+    assert "Waiting for Mona to accept" in mentee_view
+    refused = p["theo"].post(f"/mentoring/pairs/{pair_id}/state", {"action": "accept"})
+    assert refused.status_code == 403
+    accepted = p["mona"].post(
+        f"/mentoring/pairs/{pair_id}/state", {"action": "accept"}, follow_redirects=False
+    )
+    assert accepted.status_code == 303
+    assert 'badge good">active' in p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
+    unknown = p["theo"].post("/mentoring/invite", {"mentor_email": "ghost@example.org"})
+    assert unknown.status_code == 400 and "No account uses" in unknown.text
+    learner_create = p["theo"].post(
+        "/mentoring/pairs", {"mentor_email": p["carl"].email, "mentee_email": p["dina"].email}
+    )
+    assert learner_create.status_code == 403
+
+
+def test_progress_needs_a_comment(people: dict[str, Person]) -> None:
+    p = people
+    pair_id = _pair(p["admin"], p["mona"], p["theo"])
+    _overdue(p["theo"], pair_id)
+    page = p["theo"].client.get(f"/mentoring/pairs/{pair_id}").text
+    milestone_id = re.search(r"/milestones/(\d+)/progress", page)
+    assert milestone_id
+    path = f"/mentoring/pairs/{pair_id}/milestones/{milestone_id.group(1)}/progress"
+    missing = p["theo"].post(path, {"progress": "50", "comment": " "})
+    assert missing.status_code == 400 and "comment is required" in missing.text
+    done = p["theo"].post(path, {"progress": "50", "comment": "Half way"}, follow_redirects=False)
+    assert done.status_code == 303
+    assert "“Half way”" in p["theo"].client.get(f"/mentoring/pairs/{pair_id}").text
+    blocked = p["mona"].post(path, {"progress": "60", "comment": "Nudging"})
+    assert blocked.status_code == 403  # not shared with the mentor
+
+
+def test_csv_import_preview_then_confirm(people: dict[str, Person]) -> None:
+    p = people
+    pair_id = _pair(p["admin"], p["mona"], p["theo"])
+    bad = "Title,Due Date,Progress\nGood,2027-01-10,10\nBad,someday,20\n"
+    response = p["theo"].post(
+        f"/mentoring/pairs/{pair_id}/import", files={"file": ("hris.csv", bad, "text/csv")}
+    )
+    assert response.status_code == 400
+    assert "Row 3: &#39;someday&#39; is not a date" in response.text
+    assert 'name="csv_text"' not in response.text
+    forged = p["theo"].post(
+        f"/mentoring/pairs/{pair_id}/import/confirm", {"csv_text": bad, "filename": "x.csv"}
+    )
+    assert forged.status_code == 400
+    page = p["theo"].client.get(f"/mentoring/pairs/{pair_id}").text
+    assert "No milestones yet" in page
+    good = "name;deadline;% complete\nPresent at town hall;2027-01-10;25\n"
+    preview = p["theo"].post(
+        f"/mentoring/pairs/{pair_id}/import", files={"file": ("lms.csv", good, "text/csv")}
+    )
+    assert preview.status_code == 200 and "Import 1 milestone(s)" in preview.text
+    saved = p["theo"].post(
+        f"/mentoring/pairs/{pair_id}/import/confirm",
+        {"csv_text": good, "filename": "lms.csv"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    page = p["theo"].client.get(f"/mentoring/pairs/{pair_id}").text
+    assert "Present at town hall" in page and "Imported from lms.csv" in page
+
+
+def test_flag_page_demands_the_story_first(people: dict[str, Person]) -> None:
+    p = people
+    pair_id = _pair(p["admin"], p["mona"], p["theo"])
+    _share(p["theo"], pair_id, "milestones")
+    _overdue(p["theo"], pair_id)
+    flag_id = _flag_ids(p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text)[0]
+    page = p["mona"].client.get(f"/mentoring/flags/{flag_id}").text
+    assert "Stories that fit the same facts" in page and "/practice/mentor-milestones" in page
+    assert "Relationship friction" in page and "Advice before understanding" in page
+    early = p["mona"].post(f"/mentoring/flags/{flag_id}/resolve", {"outcome": "done"})
+    assert early.status_code == 400 and "record what you learned" in early.text
+    p["mona"].post(f"/mentoring/flags/{flag_id}/story", {"story": "The course moved."})
+    no_consent = p["mona"].post(f"/mentoring/flags/{flag_id}/escalate", {"to": "Lead"})
+    assert no_consent.status_code == 400 and "not agreed" in no_consent.text
+    p["theo"].post(f"/mentoring/flags/{flag_id}/account", {"account": "HR moved it."})
+    p["theo"].post(f"/mentoring/flags/{flag_id}/consent", {"consent": "1"})
+    assert p["admin"].client.get(f"/mentoring/flags/{flag_id}").status_code == 404
+    done = p["mona"].post(
+        f"/mentoring/flags/{flag_id}/escalate", {"to": "Programme lead"}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    admin_view = p["admin"].client.get(f"/mentoring/flags/{flag_id}")
+    assert admin_view.status_code == 200 and "HR moved it." in admin_view.text
+
+
+def test_sessions_tags_reflection_and_calendar(people: dict[str, Person]) -> None:
+    p = people
+    pair_id = _pair(p["admin"], p["mona"], p["theo"])
+    p["mona"].post(
+        f"/mentoring/pairs/{pair_id}/sessions",
+        {"notes": "Mona: What feels hardest?\nTheo: I feel anxious about the promotion panel."},
+    )
+    page = p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
+    assert "Counselling (psychosocial): “anxious”" in page
+    session_id = re.search(r"/sessions/(\d+)/tags", page)
+    assert session_id
+    sid = session_id.group(1)
+    assert (
+        p["mona"].client.get(f"/mentoring/pairs/{pair_id}/sessions/{sid}/reflection").status_code
+        == 403
+    )  # analysis not shared yet
+    _share(p["theo"], pair_id, "session_analysis")
+    reflection = p["mona"].client.get(f"/mentoring/pairs/{pair_id}/sessions/{sid}/reflection")
+    assert reflection.status_code == 200 and "Key metrics for Mona" in reflection.text
+    p["mona"].post(
+        f"/mentoring/pairs/{pair_id}/sessions/{sid}/tags",
+        {"function": ["counselling", "coaching"]},  # type: ignore[dict-item]
+    )
+    page = p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
+    assert "<svg" in page and "Career and psychosocial balance" in page
+    p["mona"].post(
+        f"/mentoring/pairs/{pair_id}/schedule",
+        {"starts_at": "2026-12-01T09:00", "interval_weeks": "2", "count": "5", "minutes": "45"},
+    )
+    page = p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
+    feed = re.search(r'href="(/mentoring/pairs/\d+/calendar\.ics\?token=[^"]+)"', page)
+    assert feed
+    ics = p["dina"].client.get(feed.group(1).replace("&amp;", "&"))  # the token is the key
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert "RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=5\r\n" in ics.text
+    assert "DTSTART:20261201T090000Z\r\n" in ics.text
+
+
+def test_notes_that_are_not_a_dialogue_get_a_clear_message(people: dict[str, Person]) -> None:
+    p = people
+    pair_id = _pair(p["admin"], p["mona"], p["theo"])
+    _share(p["theo"], pair_id, "session_analysis")
+    p["mona"].post(f"/mentoring/pairs/{pair_id}/sessions", {"notes": "We talked about goals."})
+    page = p["theo"].client.get(f"/mentoring/pairs/{pair_id}").text
+    sid = re.search(r"/sessions/(\d+)/reflection", page)
+    assert sid
+    reflection = p["theo"].client.get(
+        f"/mentoring/pairs/{pair_id}/sessions/{sid.group(1)}/reflection"
+    )
+    assert "not written as a dialogue" in reflection.text
+
+
+def test_nudge_on_home_and_csrf(people: dict[str, Person], app: Any) -> None:
+    p = people
+    pair_id = _pair(p["admin"], p["mona"], p["theo"])
+    assert "Time to reconnect" not in p["mona"].client.get("/mentoring").text
+    with app.state.sessions() as db:
+        db.get(Pair, pair_id).created_at = utcnow() - timedelta(days=100)
+        db.commit()
+    home = p["mona"].client.get("/mentoring").text
+    assert "Time to reconnect" in home and "no session for 100 days" in home
+    assert "Time to reconnect" not in p["theo"].client.get("/mentoring").text
+    response = p["mona"].client.post("/mentoring/invite", data={"mentor_email": "x@example.org"})
+    assert response.status_code == 403
