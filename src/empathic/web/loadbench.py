@@ -211,7 +211,7 @@ def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict
         "max_ms": round(1000 * times[-1], 1),
         "mean_ms": round(1000 * statistics.fmean(times), 1),
         "turns_per_s": round(len(times) / elapsed, 1),
-        "error_kinds": dict(Counter(tally.errors).most_common(3)),  # type: ignore[dict-item]
+        "error_kinds": dict(Counter(tally.errors).most_common(3)),
     }
 
 
