@@ -77,8 +77,7 @@ def run_session(
             coach = not coach
             console.print(f"[dim]Coach mode {'on' if coach else 'off'}.[/]")
             continue
-        step = sim.step(text)
-        console.print(f"[bold cyan]{esc(persona)}:[/] {esc(step.reply)}")
+        step = _step_streamed(sim, text, persona, console)
         if coach:
             meter(step, console)
     sim.end()
@@ -92,6 +91,46 @@ def run_session(
             or ""
         )
     return Session(sim.result(), intention.strip(), reflection.strip())
+
+
+def _step_streamed(sim: Simulation, text: str, persona: str, console: Console) -> StepRecord:
+    """Play a turn; a voice that streams (the LLM voice) shows its reply token by token.
+
+    When a streamed reply fails its checks the voice keeps the scripted line, and the
+    terminal says so and shows the line that counts.
+    """
+    voice = sim.voice
+    if not hasattr(voice, "stream_to"):
+        step = sim.step(text)
+        console.print(f"[bold cyan]{esc(persona)}:[/] {esc(step.reply)}")
+        return step
+    shown: list[str] = []
+    renders: list[int] = []
+
+    def show(render: int, token: str) -> None:
+        if not shown:
+            console.print(f"[bold cyan]{esc(persona)}:[/] ", end="")
+        if renders and renders[-1] != render:
+            token = " " + token
+        renders.append(render)
+        shown.append(token)
+        console.print(token, end="", markup=False, highlight=False, soft_wrap=True)
+
+    voice.stream_to = show
+    try:
+        step = sim.step(text)
+    finally:
+        voice.stream_to = None
+    streamed = "".join(shown)
+    if not shown:
+        console.print(f"[bold cyan]{esc(persona)}:[/] {esc(step.reply)}")
+    elif " ".join(streamed.split()) == " ".join(step.reply.split()):
+        console.print()
+    else:
+        console.print(
+            f"\n[dim](that reply failed a check; the scripted line counts:)[/] {esc(step.reply)}"
+        )
+    return step
 
 
 def _safe(prompt: Ask, text: str) -> str | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -149,6 +150,8 @@ class LLMVoice(Voice):
     fallbacks: list[tuple[int, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     name: str = "llm"
+    stream_to: Callable[[int, str], None] | None = None
+    """When set, the reply is streamed and each token passed on with its render index."""
 
     def __post_init__(self) -> None:
         self._scripted = ScriptedVoice()
@@ -157,13 +160,17 @@ class LLMVoice(Voice):
         line = self._scripted.render(intent, view, rng)  # the only use of rng
         index = len(self.sources)
         seed = zlib.crc32(f"{index}|{line}".encode()) & 0x7FFFFFFF
+        messages = build_messages(view, line)
+        options = {"temperature": 0.0, "seed": seed, "max_tokens": self.max_tokens}
         try:
-            raw = self.client.complete(
-                build_messages(view, line),
-                temperature=0.0,
-                seed=seed,
-                max_tokens=self.max_tokens,
-            )
+            if self.stream_to is None:
+                raw = self.client.complete(messages, **options)
+            else:
+                parts = []
+                for token in self.client.stream(messages, **options):
+                    parts.append(token)
+                    self.stream_to(index, token)
+                raw = "".join(parts)
         except LLMError as exc:
             return self._fallback(index, f"{type(exc).__name__}: {exc}", line)
         text = clean(raw)
