@@ -273,7 +273,7 @@ def shared_runs(db: Session, viewer: User) -> list[tuple[PracticeRun, User]]:
         .where(PracticeRun.shared.is_(True), User.id.in_(_scoped_members(viewer)))
         .order_by(PracticeRun.created_at.desc())
     )
-    return [(run, user) for run, user in db.execute(query).tuples()]
+    return [(run, user) for run, user in db.execute(query).all()]
 
 
 class OutOfScope(LookupError):
