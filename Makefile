@@ -21,8 +21,8 @@ report: setup
 	$(BIN)/empathic demo --out out/example-report.html
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 test: lint
@@ -31,6 +31,7 @@ test: lint
 bench: setup
 	$(BIN)/empathic bench
 	$(BIN)/python -m empathic.roleplay.bench
+	$(BIN)/python bench/llm_web_first_token.py
 
 loadbench: setup
 	$(BIN)/python -m empathic.web.loadbench
