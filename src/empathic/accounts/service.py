@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,6 +21,8 @@ from empathic.db import utcnow
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
+MAX_EMAIL = 254
+MAX_PASSWORD = 1024
 ATTEMPT_WINDOW = timedelta(minutes=15)
 
 
@@ -62,12 +66,16 @@ def sign_up(db: Session, *, email: str, name: str, password: str) -> User:
     email = normalise_email(email)
     name = " ".join(name.split())
     problems = []
-    if not EMAIL.match(email):
+    if "\x00" in email + name + password:
+        raise AccountError("Remove the invisible control characters and try again.")
+    if not EMAIL.match(email) or len(email) > MAX_EMAIL:
         problems.append("Enter an email address like name@example.org.")
     if not name:
         problems.append("Enter your name.")
     if len(password) < MIN_PASSWORD:
         problems.append(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        problems.append(f"Choose a password of at most {MAX_PASSWORD} characters.")
     if problems:
         raise AccountError(" ".join(problems))
     if db.scalar(select(User.id).where(User.email == email)) is not None:
@@ -88,10 +96,12 @@ def sign_in(
     db: Session, settings: Settings, *, email: str, password: str, address: str
 ) -> SignedIn:
     """Check the password and open a session; repeated failures pause further attempts."""
-    email = normalise_email(email)
-    keys = [f"email:{email}", f"addr:{address}"]
+    email = normalise_email(email)[:MAX_EMAIL]
+    keys = [f"email:{email}", f"addr:{address[:200]}"]
     _check_rate(db, settings, keys)
     user = db.scalar(select(User).where(User.email == email))
+    if user is None:
+        _verify_against_nobody(password)
     if user is None or not _verify(user, password):
         for key in keys:
             db.add(SigninAttempt(key=key))
@@ -118,6 +128,18 @@ def open_session(db: Session, settings: Settings, user: User) -> SignedIn:
     )
     db.flush()
     return SignedIn(user, token, csrf)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown emails, so both answers take as long."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def _verify_against_nobody(password: str) -> None:
+    """Spend the time a real check takes, so timing does not tell which emails have accounts."""
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher().verify(_dummy_hash(), password)
 
 
 def _verify(user: User, password: str) -> bool:

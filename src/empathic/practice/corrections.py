@@ -22,6 +22,7 @@ from empathic.practice.service import (
     PracticeError,
     SimulationCache,
     context_before,
+    plain,
     turn_of,
 )
 
@@ -78,7 +79,7 @@ def add_correction(
         corrected=corrected,
         text=turn.learner_text,
         context=context_before(run, turn.index),
-        note=note.strip()[:MAX_NOTE],
+        note=plain(note).strip()[:MAX_NOTE],
     )
     db.add(correction)
     db.flush()

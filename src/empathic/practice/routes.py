@@ -312,7 +312,7 @@ def correct(
 ) -> Response:
     run = _own(db, user, run_id)
     try:
-        if not turn.strip().isdigit():
+        if not (turn.strip().isascii() and turn.strip().isdigit()) or len(turn.strip()) > 4:
             raise PracticeError("Say which turn the correction is about.")
         fixes.add_correction(db, _cache(request), user, run, int(turn), label, value, note)
     except PracticeError as exc:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from empathic.config import Settings
 from empathic.llm import ChatModel, client_from_settings
@@ -58,7 +59,7 @@ def phrased_events(
             yield event("token", token)
         if outcome.text != "".join(shown):
             yield event("replace", outcome.text or scripted)
-        _store(sessions, run_id, index, outcome.text or scripted, outcome)
+        await run_in_threadpool(_store, sessions, run_id, index, outcome.text or scripted, outcome)
         yield tail
 
     return events()

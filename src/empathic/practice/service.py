@@ -30,8 +30,16 @@ from empathic.roleplay.loading import ScenarioError, find_scenario
 from empathic.roleplay.result import StepRecord
 from empathic.roleplay.scenario import DIFFICULTIES, Scenario
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters (not tabs or newlines): invisible, and PostgreSQL refuses NUL."""
+
 MAX_LINE = 2000
 """Longest learner turn accepted; a paragraph is plenty for one turn of a conversation."""
+
+
+def plain(text: str) -> str:
+    """Text as typed, without invisible control characters."""
+    return CONTROL.sub("", text)
 
 
 class PracticeError(ValueError):
@@ -144,7 +152,7 @@ def start_run(
         seed=run_seed,
         coach=coach,
         voice=voice,
-        intention=intention.strip()[:MAX_LINE],
+        intention=plain(intention).strip()[:MAX_LINE],
         opening=sim.opening,
         status="active",
     )
@@ -155,7 +163,7 @@ def start_run(
 
 def play_turn(db: Session, cache: SimulationCache, run: PracticeRun, text: str) -> PlayedTurn:
     """Step the engine and commit the turn before anyone sees the reply."""
-    line = " ".join(text.split())
+    line = " ".join(plain(text).split())
     if not line:
         raise PracticeError("Write what you would say before sending.")
     if len(line) > MAX_LINE:
@@ -252,7 +260,7 @@ def debrief_for(run: PracticeRun, cache: SimulationCache) -> Debrief:
 def save_reflection(run: PracticeRun, text: str) -> None:
     if run.status != "ended":
         raise PracticeError("Reflect after the conversation has ended.")
-    run.reflection = text.strip()[: 4 * MAX_LINE]
+    run.reflection = plain(text).strip()[: 4 * MAX_LINE]
 
 
 def set_shared(run: PracticeRun, shared: bool) -> None:

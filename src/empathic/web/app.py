@@ -9,6 +9,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,6 +17,9 @@ from empathic.config import Settings
 from empathic.db import make_engine, migrate, session_factory
 from empathic.web.deps import CSRF_COOKIE, OptionalUserDep, SignInRequired
 from empathic.web.render import render, template_env
+
+BODY_MARGIN = 1024 * 1024
+"""Room for form fields and multipart framing around the largest transcript upload."""
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -40,7 +44,14 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     engine = make_engine(settings.resolved_database_url())
     if run_migrations:
         migrate(engine)
-    app = FastAPI(title="Empathic", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="Empathic",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        # Refuse oversized bodies while reading them, before sign-in or CSRF checks run.
+        max_body_size=settings.max_upload_bytes + BODY_MARGIN,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
@@ -123,6 +134,15 @@ def _handlers(app: FastAPI) -> None:
         if not _wants_html(request):
             return JSONResponse({"detail": problems}, status_code=422)
         return render(request, "web/error.html", {"status": 422, "message": problems}, 422)
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def bad_value(request: Request, _exc: Exception) -> Response:
+        """A value the database cannot store (out-of-range number, NUL byte): the user's input."""
+        message = "A value in the request is out of range or contains characters we cannot store."
+        if not _wants_html(request):
+            return JSONResponse({"detail": message}, status_code=400)
+        return render(request, "web/error.html", {"status": 400, "message": message}, 400)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
