@@ -1,10 +1,21 @@
-"""Reading form fields into typed values, with messages a person can act on."""
+"""Reading form fields and path ids into typed values, with messages a person can act on.
+
+Every integer is range-checked before it reaches the database: PostgreSQL's
+INTEGER stops at 2**31 - 1 and SQLite's at 2**63 - 1, and a bigger number
+would otherwise surface as a server error instead of a message.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path, Request
 
 from empathic.mentoring.service import MentoringError
+
+MAX_INT = 2**31 - 1
+"""The largest value an INTEGER column (and so any id) holds on both databases."""
 
 
 def optional_date(value: str, what: str) -> date | None:
@@ -17,14 +28,22 @@ def optional_date(value: str, what: str) -> date | None:
         raise MentoringError(f"{what}: enter a date as YYYY-MM-DD.") from None
 
 
-def optional_int(value: str, what: str) -> int | None:
+def optional_int(value: str, what: str, low: int = -MAX_INT, high: int = MAX_INT) -> int | None:
     value = value.strip()
     if not value:
         return None
     try:
-        return int(value)
+        found = int(value)
     except ValueError:
         raise MentoringError(f"{what}: enter a whole number.") from None
+    if not low <= found <= high:
+        raise MentoringError(f"{what}: enter a whole number from {low} to {high}.")
+    return found
+
+
+def optional_id(value: str, what: str) -> int | None:
+    """A chosen row's id from a form (a select's value)."""
+    return optional_int(value, what, 1, MAX_INT)
 
 
 def required_int(value: str, what: str) -> int:
@@ -34,6 +53,10 @@ def required_int(value: str, what: str) -> int:
     return found
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
+"""Years a mentoring date can have; outside them it is a typo, and arithmetic could overflow."""
+
+
 def moment(value: str, what: str) -> datetime | None:
     """A `datetime-local` field, read as UTC (the page says so next to the field)."""
     value = value.strip()
@@ -41,6 +64,54 @@ def moment(value: str, what: str) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        found = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # 0001-01-01T00:00+05:00 has no UTC equivalent
         raise MentoringError(f"{what}: enter a date and time.") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if not MIN_YEAR <= found.year <= MAX_YEAR:
+        raise MentoringError(f"{what}: enter a date between {MIN_YEAR} and {MAX_YEAR}.")
+    return found
+
+
+def path_id(raw: str) -> int:
+    """A path id as an int, or 404: an id no row can have names nothing that exists."""
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 10 or not 1 <= int(raw) <= MAX_INT:
+        raise HTTPException(404, "Not found.")
+    return int(raw)
+
+
+def _pair_id(pair_id: Annotated[str, Path()]) -> int:
+    return path_id(pair_id)
+
+
+def _flag_id(flag_id: Annotated[str, Path()]) -> int:
+    return path_id(flag_id)
+
+
+def _milestone_id(milestone_id: Annotated[str, Path()]) -> int:
+    return path_id(milestone_id)
+
+
+def _session_id(session_id: Annotated[str, Path()]) -> int:
+    return path_id(session_id)
+
+
+PairId = Annotated[int, Depends(_pair_id)]
+FlagId = Annotated[int, Depends(_flag_id)]
+MilestoneId = Annotated[int, Depends(_milestone_id)]
+SessionId = Annotated[int, Depends(_session_id)]
+"""Path ids from 1 to 2**31 - 1; anything else (too big, negative, not a number) is a 404.
+
+(The mentoring area has no `user_id` in its paths; people are chosen by email.)
+"""
+
+
+async def reject_nul(request: Request) -> None:
+    """PostgreSQL cannot store NUL (\\x00) in text, so a form carrying one is refused whole."""
+    kind = request.headers.get("content-type", "")
+    if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return
+    for name, value in (await request.form()).multi_items():
+        if isinstance(value, str) and "\x00" in value:
+            raise HTTPException(
+                400, f"The field {name!r} contains a NUL character (\\x00); remove it and retry."
+            )

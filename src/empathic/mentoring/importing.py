@@ -162,6 +162,9 @@ def preview(data: bytes | str) -> ImportPreview:
     if not text.strip():
         out.errors.append("The file is empty.")
         return out
+    if "\x00" in text:  # PostgreSQL cannot store NUL; a UTF-16 or binary file is full of them
+        out.errors.append("The file contains NUL characters: save it as CSV (UTF-8) and retry.")
+        return out
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
             text.split("\n", 1)[0], delimiters=",;\t"
@@ -179,13 +182,17 @@ def preview(data: bytes | str) -> ImportPreview:
         out.errors.append("No title column: name one of " + ", ".join(HEADERS["title"][:4]) + ".")
         return out
     out.columns = {name: header[index].strip() for name, index in columns.items()}
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(out.rows) + len(out.errors) >= MAX_ROWS:
-            out.errors.append(f"More than {MAX_ROWS} rows; split the file.")
-            break
-        _row(out, line, cells, columns)
+    line = 1
+    try:
+        for line, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(out.rows) + len(out.errors) >= MAX_ROWS:
+                out.errors.append(f"More than {MAX_ROWS} rows; split the file.")
+                break
+            _row(out, line, cells, columns)
+    except csv.Error as exc:  # e.g. a field over csv.field_size_limit(): the rest is unreadable
+        out.errors.append(f"Row {line + 1}: the file cannot be read from here on ({exc}).")
     if not out.rows and not out.errors:
         out.errors.append("The file has a header but no rows.")
     return out

@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from empathic.accounts.models import User
 from empathic.mentoring import goals, importing, records, schedule, service, signals, views
-from empathic.mentoring.forms import moment, optional_date, optional_int, required_int
+from empathic.mentoring.forms import (
+    MilestoneId,
+    PairId,
+    SessionId,
+    moment,
+    optional_date,
+    optional_id,
+    optional_int,
+    reject_nul,
+    required_int,
+)
 from empathic.mentoring.reflect import reflect
 from empathic.mentoring.routes_flags import router as flags_router
 from empathic.mentoring.service import Access, MentoringError, NotFound
@@ -18,11 +28,11 @@ from empathic.web.charts import Series, data_table, line_chart
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, UserDep
 from empathic.web.render import render
 
-router = APIRouter(dependencies=[CsrfDep])
+router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])
 Text = Annotated[str, Form()]
 
 
-def access_or_404(db: DbDep, user: User, pair_id: int, *, member: bool = True) -> Access:
+def access_or_404(db: DbDep, user: User, pair_id: PairId, *, member: bool = True) -> Access:
     try:
         if member:
             return service.member_access(db, user, pair_id)
@@ -65,7 +75,7 @@ def pair_page(
 
 
 def act(
-    request: Request, db: DbDep, user: User, pair_id: int, action: Callable[[Access], object]
+    request: Request, db: DbDep, user: User, pair_id: PairId, action: Callable[[Access], object]
 ) -> Response:
     """Run one change for a pair member; a fixable problem re-renders the page with it."""
     access = access_or_404(db, user, pair_id)
@@ -128,7 +138,7 @@ def invite(
 
 
 @router.get("/mentoring/pairs/{pair_id}")
-def pair_overview(request: Request, db: DbDep, user: UserDep, pair_id: int) -> Response:
+def pair_overview(request: Request, db: DbDep, user: UserDep, pair_id: PairId) -> Response:
     access = access_or_404(db, user, pair_id, member=False)
     if access.member:
         signals.compute(db, pair_ids=[pair_id])
@@ -137,7 +147,7 @@ def pair_overview(request: Request, db: DbDep, user: UserDep, pair_id: int) -> R
 
 @router.post("/mentoring/pairs/{pair_id}/state")
 def change_state(
-    request: Request, db: DbDep, user: UserDep, pair_id: int, action: Text = ""
+    request: Request, db: DbDep, user: UserDep, pair_id: PairId, action: Text = ""
 ) -> Response:
     access = access_or_404(db, user, pair_id, member=False)
     try:
@@ -151,7 +161,7 @@ def change_state(
 
 @router.post("/mentoring/pairs/{pair_id}/consent")
 def consent(
-    request: Request, db: DbDep, user: UserDep, pair_id: int, source: Text = "", granted: Text = ""
+    request: Request, db: DbDep, user: UserDep, pair_id: PairId, source: Text = "", granted: Text = ""
 ) -> Response:
     return act(
         request,
@@ -167,7 +177,7 @@ def add_goal(
     request: Request,
     db: DbDep,
     user: UserDep,
-    pair_id: int,
+    pair_id: PairId,
     title: Text = "",
     description: Text = "",
 ) -> Response:
@@ -179,7 +189,7 @@ def add_milestone(
     request: Request,
     db: DbDep,
     user: UserDep,
-    pair_id: int,
+    pair_id: PairId,
     title: Text = "",
     due_date: Text = "",
     goal_id: Text = "",
@@ -190,7 +200,7 @@ def add_milestone(
         user,
         pair_id,
         lambda a: goals.add_milestone(
-            db, a, title, optional_date(due_date, "Due date"), optional_int(goal_id, "Goal")
+            db, a, title, optional_date(due_date, "Due date"), optional_id(goal_id, "Goal")
         ),
     )
 
@@ -200,8 +210,8 @@ def progress(
     request: Request,
     db: DbDep,
     user: UserDep,
-    pair_id: int,
-    milestone_id: int,
+    pair_id: PairId,
+    milestone_id: MilestoneId,
     progress: Text = "",
     comment: Text = "",
 ) -> Response:
@@ -216,13 +226,14 @@ def progress(
 
 
 @router.post("/mentoring/pairs/{pair_id}/import")
-async def import_preview(
-    request: Request, db: DbDep, user: UserDep, pair_id: int, file: UploadFile | None = None
+def import_preview(
+    request: Request, db: DbDep, user: UserDep, pair_id: PairId, file: UploadFile | None = None
 ) -> Response:
+    """A plain `def` route: the database work runs in the thread pool, not on the event loop."""
     access = access_or_404(db, user, pair_id)
     if not service.can_see(db, access, "milestones"):
         raise HTTPException(403, "Not allowed: the mentee has not shared milestones.")
-    data = await file.read(importing.MAX_BYTES + 1) if file is not None else b""
+    data = file.file.read(importing.MAX_BYTES + 1) if file is not None else b""
     found = importing.preview(data)
     context = {
         "pair": access.pair,
@@ -238,7 +249,7 @@ def import_confirm(
     request: Request,
     db: DbDep,
     user: UserDep,
-    pair_id: int,
+    pair_id: PairId,
     csv_text: Text = "",
     filename: Text = "",
 ) -> Response:
@@ -255,7 +266,7 @@ def checkin(
     request: Request,
     db: DbDep,
     user: UserDep,
-    pair_id: int,
+    pair_id: PairId,
     energy: Text = "",
     workload: Text = "",
     support: Text = "",
@@ -279,7 +290,7 @@ def checkin(
 
 @router.post("/mentoring/pairs/{pair_id}/sessions")
 def log_session(
-    request: Request, db: DbDep, user: UserDep, pair_id: int, notes: Text = "", held_at: Text = ""
+    request: Request, db: DbDep, user: UserDep, pair_id: PairId, notes: Text = "", held_at: Text = ""
 ) -> Response:
     return act(
         request,
@@ -291,11 +302,16 @@ def log_session(
 
 
 @router.post("/mentoring/pairs/{pair_id}/sessions/{session_id}/tags")
-async def confirm_tags(
-    request: Request, db: DbDep, user: UserDep, pair_id: int, session_id: int
+def confirm_tags(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    pair_id: PairId,
+    session_id: SessionId,
+    function: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    form = await request.form()
-    chosen = [str(v) for v in form.getlist("function")]
+    """A plain `def` route (database work off the event loop); `function` repeats per box."""
+    chosen = function or []
 
     def confirm(a: Access) -> object:
         try:
@@ -309,7 +325,7 @@ async def confirm_tags(
 
 @router.get("/mentoring/pairs/{pair_id}/sessions/{session_id}/reflection")
 def reflection(
-    request: Request, db: DbDep, user: UserDep, settings: SettingsDep, pair_id: int, session_id: int
+    request: Request, db: DbDep, user: UserDep, settings: SettingsDep, pair_id: PairId, session_id: SessionId
 ) -> Response:
     access = access_or_404(db, user, pair_id)
     try:
@@ -328,7 +344,7 @@ def add_schedule(
     request: Request,
     db: DbDep,
     user: UserDep,
-    pair_id: int,
+    pair_id: PairId,
     starts_at: Text = "",
     interval_weeks: Text = "2",
     count: Text = "",
@@ -353,7 +369,7 @@ def add_schedule(
 
 
 @router.get("/mentoring/pairs/{pair_id}/calendar.ics", name="calendar_feed")
-def calendar_feed(db: DbDep, pair_id: int, token: str = "") -> Response:
+def calendar_feed(db: DbDep, pair_id: PairId, token: str = "") -> Response:
     try:
         pair = schedule.pair_by_feed_token(db, pair_id, token)
     except NotFound:
@@ -366,8 +382,12 @@ def calendar_feed(db: DbDep, pair_id: int, token: str = "") -> Response:
 
 
 @router.get("/mentoring/pairs/{pair_id}/transparency")
-def transparency(request: Request, db: DbDep, user: UserDep, pair_id: int) -> Response:
-    access = access_or_404(db, user, pair_id)
+def transparency(request: Request, db: DbDep, user: UserDep, pair_id: PairId) -> Response:
+    """The mentee's page alone: it lists unshared flags and who looked, so others get 404."""
+    try:
+        access = service.mentee_access(db, user, pair_id)
+    except NotFound:
+        raise HTTPException(404, "No such mentoring relationship.") from None
     found = views.transparency(db, access)
     chart, table = balance_chart(found.mentor_view.balance)
     context = {"pair": access.pair, "role": access.role, "t": found, "view": found.mentor_view}

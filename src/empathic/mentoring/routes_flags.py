@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from empathic.accounts.models import User
 from empathic.mentoring import flags, signals, stories
+from empathic.mentoring.forms import FlagId, reject_nul
 from empathic.mentoring.models import Flag
 from empathic.mentoring.service import Access, MentoringError, NotFound
 from empathic.web.deps import CsrfDep, DbDep, UserDep
 from empathic.web.render import render
 
-router = APIRouter(dependencies=[CsrfDep])
+router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])
 Text = Annotated[str, Form()]
 
 
@@ -42,7 +43,7 @@ def _page(
 
 
 @router.get("/mentoring/flags/{flag_id}")
-def flag_page(request: Request, db: DbDep, user: UserDep, flag_id: int) -> Response:
+def flag_page(request: Request, db: DbDep, user: UserDep, flag_id: FlagId) -> Response:
     access, flag = _flag(db, user, flag_id)
     return _page(request, access, flag)
 
@@ -65,20 +66,20 @@ def _act(
 
 
 @router.post("/mentoring/flags/{flag_id}/story")
-def story(request: Request, db: DbDep, user: UserDep, flag_id: int, story: Text = "") -> Response:
+def story(request: Request, db: DbDep, user: UserDep, flag_id: FlagId, story: Text = "") -> Response:
     return _act(request, db, user, flag_id, lambda a, f: flags.record_story(db, a, f, story))
 
 
 @router.post("/mentoring/flags/{flag_id}/account")
 def account(
-    request: Request, db: DbDep, user: UserDep, flag_id: int, account: Text = ""
+    request: Request, db: DbDep, user: UserDep, flag_id: FlagId, account: Text = ""
 ) -> Response:
     return _act(request, db, user, flag_id, lambda a, f: flags.add_account(db, a, f, account))
 
 
 @router.post("/mentoring/flags/{flag_id}/consent")
 def consent(
-    request: Request, db: DbDep, user: UserDep, flag_id: int, consent: Text = ""
+    request: Request, db: DbDep, user: UserDep, flag_id: FlagId, consent: Text = ""
 ) -> Response:
     return _act(
         request,
@@ -91,13 +92,13 @@ def consent(
 
 @router.post("/mentoring/flags/{flag_id}/resolve")
 def resolve(
-    request: Request, db: DbDep, user: UserDep, flag_id: int, outcome: Text = ""
+    request: Request, db: DbDep, user: UserDep, flag_id: FlagId, outcome: Text = ""
 ) -> Response:
     return _act(request, db, user, flag_id, lambda a, f: flags.resolve(db, a, f, outcome))
 
 
 @router.post("/mentoring/flags/{flag_id}/escalate")
 def escalate(
-    request: Request, db: DbDep, user: UserDep, flag_id: int, to: Text = "", outcome: Text = ""
+    request: Request, db: DbDep, user: UserDep, flag_id: FlagId, to: Text = "", outcome: Text = ""
 ) -> Response:
     return _act(request, db, user, flag_id, lambda a, f: flags.escalate(db, a, f, to, outcome))

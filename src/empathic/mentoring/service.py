@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from empathic.accounts.models import User
@@ -27,6 +28,9 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "completed": {},
 }
 """state -> {action: next state}; anything not listed is refused."""
+
+OPEN_STATES = ("active", "paused")
+"""States in which the mentor sees what the mentee shares (never pending or completed)."""
 
 SOURCE_LABELS = {
     "milestones": "Goals and milestones",
@@ -85,11 +89,19 @@ def create_pair(
     start: date | None = None,
     end: date | None = None,
 ) -> Pair:
-    """A facilitator or admin pairs two people; the pair starts active."""
+    """A facilitator (within their own team) or an admin proposes a pair.
+
+    The pair starts `pending`: the mentee's data is theirs, so nothing is
+    shared with anyone until the mentee accepts.
+    """
     if actor.role not in ("facilitator", "admin"):
         raise PermissionError("only facilitators and admins create pairs")
     mentor, mentee = _user_by_email(db, mentor_email), _user_by_email(db, mentee_email)
-    return _new_pair(db, actor, mentor, mentee, programme, start, end, "active")
+    if actor.role == "facilitator" and (
+        actor.team_id is None or {mentor.team_id, mentee.team_id} != {actor.team_id}
+    ):
+        raise MentoringError("You can pair only people in your own team; ask an admin otherwise.")
+    return _new_pair(db, actor, mentor, mentee, programme, start, end, "pending")
 
 
 def invite_mentor(
@@ -143,14 +155,19 @@ def _new_pair(
     return pair
 
 
+def accepting_role(pair: Pair) -> str:
+    """Who must accept a pending pair: the mentor a mentee invited, else the mentee."""
+    return "mentor" if pair.created_by_id == pair.mentee_id else "mentee"
+
+
 def transition(db: Session, access: Access, action: str) -> Pair:
-    """Move a pair along an allowed edge; only the invited mentor may accept an invitation."""
+    """Move a pair along an allowed edge; only the invited person may accept."""
     pair = access.pair
     allowed = TRANSITIONS[pair.state]
     if action not in allowed:
         raise MentoringError(f"A {pair.state} relationship cannot {action}.")
-    if action == "accept" and access.role != "mentor":
-        raise PermissionError("only the invited mentor can accept")
+    if action == "accept" and access.role != accepting_role(pair):
+        raise PermissionError(f"only the {accepting_role(pair)} can accept")
     if action == "decline" and access.role not in ("mentor", "mentee"):
         raise PermissionError("only the pair can decline an invitation")
     pair.state = allowed[action]
@@ -190,6 +207,14 @@ def member_access(db: Session, viewer: User, pair_id: int, *, action: str = "vie
     return access
 
 
+def mentee_access(db: Session, viewer: User, pair_id: int) -> Access:
+    """The pair for its mentee only (their own data, so nothing to audit); else NotFound."""
+    pair = db.get(Pair, pair_id)
+    if pair is None or pair.mentee_id != viewer.id:
+        raise NotFound(pair_id)
+    return Access(pair, viewer, "mentee")
+
+
 def pairs_of(db: Session, user: User) -> tuple[list[Pair], list[Pair]]:
     """(pairs where I mentor, pairs where I am mentored), newest first."""
     rows = db.scalars(
@@ -225,20 +250,35 @@ def consent_history(db: Session, pair: Pair) -> list[ConsentChange]:
     )
 
 
+def _consent_row(db: Session, pair_id: int, source: str) -> Consent | None:
+    return db.scalar(select(Consent).where(Consent.pair_id == pair_id, Consent.source == source))
+
+
 def set_consent(db: Session, access: Access, source: str, granted: bool) -> None:
-    """Only the mentee decides what their mentor sees; every change is kept."""
+    """Only the mentee decides what their mentor sees; every change is kept.
+
+    The first choice for a source inserts a row; a double click can race two
+    inserts into the unique (pair, source) constraint, so the insert runs in a
+    savepoint and the loser falls back to updating the winner's row.
+    """
     if access.role != "mentee":
         raise PermissionError("only the mentee changes consent")
     if source not in SOURCES:
         raise MentoringError(f"Unknown data source {source!r}.")
     pair = access.pair
     now = utcnow()
-    row = db.scalar(select(Consent).where(Consent.pair_id == pair.id, Consent.source == source))
+    row = _consent_row(db, pair.id, source)
     if row is None:
-        db.add(Consent(pair_id=pair.id, source=source, granted=granted, updated_at=now))
-    elif row.granted == granted:
-        return
-    else:
+        try:
+            with db.begin_nested():
+                db.add(Consent(pair_id=pair.id, source=source, granted=granted, updated_at=now))
+        except IntegrityError:
+            row = _consent_row(db, pair.id, source)
+            if row is None:  # pragma: no cover (the conflicting row vanished again)
+                raise
+    if row is not None:
+        if row.granted == granted:
+            return
         row.granted, row.updated_at = granted, now
     db.add(
         ConsentChange(pair_id=pair.id, source=source, granted=granted, actor_id=access.viewer.id)
@@ -247,10 +287,11 @@ def set_consent(db: Session, access: Access, source: str, granted: bool) -> None
 
 
 def can_see(db: Session, access: Access, source: str) -> bool:
-    """The mentee sees all of their own data; the mentor only what the mentee shares."""
+    """The mentee sees all of their own data; the mentor only what the mentee shares,
+    and only while the relationship is open (not before acceptance, not after it ends)."""
     if access.role == "mentee":
         return True
-    if access.role == "mentor":
+    if access.role == "mentor" and access.pair.state in OPEN_STATES:
         return consents(db, access.pair).get(source, False)
     return False
 

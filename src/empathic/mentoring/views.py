@@ -1,8 +1,8 @@
 """What each person sees of a pair, assembled in one place so consent is applied once.
 
 `overview` builds the pair page for whoever is looking; `transparency` shows
-the mentee exactly what `overview` would show their mentor, plus every flag
-and every recorded view of their data.
+the mentee (and only the mentee) exactly what `overview` would show their
+mentor, plus every flag and every recorded view of their data.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ def overview(db: Session, access: Access) -> Overview:
     if not access.member:
         view.flags = flag_service.flags_of(db, access)
         return view
+    if access.pair.state == "pending":  # until accepted, the pair exists and nothing more
+        return view
     if shown["milestones"]:
         view.goals = goals.goals_of(db, access)
         view.milestones = goals.milestones_of(db, access)
@@ -97,9 +99,13 @@ class Transparency:
 
 
 def transparency(db: Session, access: Access) -> Transparency:
-    """Everything the mentor sees about the mentee, and who looked at it."""
-    if not access.member:
-        raise PermissionError("the transparency page belongs to the pair")
+    """Everything the mentor sees about the mentee, and who looked at it.
+
+    It lists data the mentee has not shared and who viewed it, so it is the
+    mentee's alone: showing it to the mentor would bypass consent.
+    """
+    if access.role != "mentee":
+        raise PermissionError("the transparency page belongs to the mentee")
     pair = access.pair
     as_mentor = Access(pair, pair.mentor, "mentor")
     mentor_view = overview(db, as_mentor)
