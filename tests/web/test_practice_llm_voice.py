@@ -165,3 +165,32 @@ def test_only_admins_choose_voices_and_llm_needs_an_endpoint(
     refused = admin.post(f"/admin/voices/{SCENARIO}", {"voice": "llm"})
     assert refused.status_code == 400 and "EMPATHIC_LLM_BASE_URL" in refused.text
     assert admin.post("/admin/voices/no-such-scenario", {"voice": "scripted"}).status_code == 404
+
+
+GOOD = "It sounds like you feel stretched thin and worried that nobody sees how much you carry."
+
+
+def test_the_debrief_shows_checked_model_rewrites_once_per_run(
+    llm_app: Any, people: tuple[Person, Person], stub: StubServer
+) -> None:
+    admin, learner = people
+    admin.post(f"/admin/voices/{SCENARIO}", {"voice": "llm"})
+
+    def respond(body: dict[str, Any]) -> Reply:
+        if "coach of empathic communication" in json.dumps(body):
+            return Reply(content=GOOD)
+        return Reply(content="".join(PHRASED), chunks=PHRASED)
+
+    stub.responder = respond
+    run_id = _start(learner)
+    for line in find_scenario(SCENARIO).playthroughs.poor.lines[:4]:
+        _turn(learner, run_id, line)
+    learner.post(f"/runs/{run_id}/end")
+    page = learner.client.get(f"/runs/{run_id}/debrief")
+    assert page.status_code == 200
+    assert "Or: “" + GOOD.replace("'", "&#39;") + "”" in page.text
+    asked = sum("coach of empathic communication" in json.dumps(b) for b in stub.requests)
+    assert asked >= 1
+    learner.client.get(f"/runs/{run_id}/debrief")
+    again = sum("coach of empathic communication" in json.dumps(b) for b in stub.requests)
+    assert again == asked  # kept with the run, not asked again

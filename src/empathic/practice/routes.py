@@ -19,7 +19,7 @@ from empathic.analysis.labels import LABEL_VALUES, LABELS
 from empathic.practice import corrections as fixes
 from empathic.practice import service, voicing
 from empathic.practice.models import PracticeRun
-from empathic.practice.routes_voice import phrased_events
+from empathic.practice.routes_voice import phrased_events, with_model_rewrites
 from empathic.practice.service import PracticeError, RunNotFound, SimulationCache, TurnConflict
 from empathic.roleplay.loading import ScenarioError, find_scenario, load_library
 from empathic.roleplay.scenario import DIFFICULTIES
@@ -253,6 +253,7 @@ def _debrief(
     request: Request, db: DbDep, user: UserDep, run: PracticeRun, status: int = 200, **extra: Any
 ) -> Response:
     debrief = service.debrief_for(run, _cache(request)).to_dict()
+    debrief["rewrites"] = with_model_rewrites(request, db, run, debrief)
     context = {
         "run": run,
         "d": debrief,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -16,6 +17,8 @@ from empathic.llm import ChatModel, client_from_settings
 from empathic.practice import voicing
 from empathic.practice.models import PracticeRun, PracticeTurn
 from empathic.practice.service import SimulationCache
+from empathic.roleplay.llm_rewrites import Proposal, propose_rewrites
+from empathic.roleplay.llm_rewrites import with_model_rewrites as merge_model_rewrites
 from empathic.roleplay.loading import load_library
 from empathic.web.deps import AdminDep, CsrfDep, DbDep, SettingsDep
 from empathic.web.render import render
@@ -74,6 +77,38 @@ def _store(sessions: Any, run_id: str, index: int, text: str, outcome: voicing.V
             db.commit()
     finally:
         db.close()
+
+
+def with_model_rewrites(
+    request: Request, db: Session, run: PracticeRun, debrief: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The debrief's rewrites plus the model's checked ones, for runs voiced by a model.
+
+    Asked once per run and kept in the run's summary, so a reload neither waits for
+    the model again nor shows different suggestions.
+    """
+    rewrites: list[dict[str, Any]] = list(debrief["rewrites"])
+    summary = dict(run.summary or {})
+    if run.voice != "llm":
+        return rewrites
+    stored = summary.get("model_rewrites")
+    if stored is None:
+        client = llm_client(request)
+        if client is None:
+            return rewrites
+        sim = request.app.state.simulations.get(run)
+        proposals = propose_rewrites(
+            rewrites,
+            sim.result(),
+            persona=sim.scenario.counterpart.name,
+            persona_role=sim.scenario.counterpart.role,
+            client=client,
+            coder=sim.coder,
+        )
+        stored = [asdict(p) for p in proposals]
+        run.summary = {**summary, "model_rewrites": stored}
+        db.flush()
+    return merge_model_rewrites(rewrites, [Proposal(**p) for p in stored])
 
 
 @router.get("/admin/voices")
