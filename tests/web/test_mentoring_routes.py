@@ -18,6 +18,7 @@ def _person(make_client: Any, name: str) -> Person:
 
 
 def _pair(admin: Person, mentor: Person, mentee: Person) -> int:
+    """A pair the admin proposes and the mentee accepts (it is pending until then)."""
     response = admin.post(
         "/mentoring/pairs",
         {"mentor_email": mentor.email, "mentee_email": mentee.email, "programme": "Pilot"},
@@ -26,7 +27,12 @@ def _pair(admin: Person, mentor: Person, mentee: Person) -> int:
     assert response.status_code == 303, response.text
     found = re.search(r"/mentoring/pairs/(\d+)$", response.headers["location"])
     assert found
-    return int(found.group(1))
+    pair_id = int(found.group(1))
+    accepted = mentee.post(
+        f"/mentoring/pairs/{pair_id}/state", {"action": "accept"}, follow_redirects=False
+    )
+    assert accepted.status_code == 303, accepted.text
+    return pair_id
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from empathic.accounts.models import AuditEntry, User
+from empathic.accounts.models import AuditEntry, Team, User
 from empathic.accounts.service import sign_up
 from empathic.db import utcnow
 from empathic.mentoring import goals, importing, kram, records, service
@@ -30,7 +30,7 @@ class World:
     other: User
 
     def pair(self, *, consent: tuple[str, ...] = ()) -> Access:
-        """An active pair (mentor, mentee) with the given sources shared."""
+        """An active pair (mentor, mentee), accepted by the mentee, with these sources shared."""
         pair = service.create_pair(
             self.db,
             self.facilitator,
@@ -39,6 +39,7 @@ class World:
             programme="Leaders 2026",
         )
         mentee_access = service.pair_for(self.db, self.mentee, pair.id)
+        service.transition(self.db, mentee_access, "accept")
         for source in consent:
             service.set_consent(self.db, mentee_access, source, True)
         return service.pair_for(self.db, self.mentor, pair.id)
@@ -48,19 +49,24 @@ class World:
 
 
 def make_world(db: Session) -> World:
-    def person(name: str, role: str = "learner") -> User:
+    """Fay facilitates the team Mona and Theo are in; Omar is in no team."""
+    team = Team(name="Oncology")
+    db.add(team)
+    db.flush()
+
+    def person(name: str, role: str = "learner", team_id: int | None = team.id) -> User:
         user = sign_up(db, email=f"{name.lower()}@example.org", name=name, password=PASSWORD)
-        user.role = role
+        user.role, user.team_id = role, team_id
         return user
 
-    admin = person("Ada", "admin")
+    admin = person("Ada", "admin", None)
     return World(
         db,
         admin,
         person("Fay", "facilitator"),
         person("Mona"),
         person("Theo"),
-        person("Omar"),
+        person("Omar", team_id=None),
     )
 
 

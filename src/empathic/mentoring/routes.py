@@ -66,6 +66,7 @@ def pair_page(
     chart, table = balance_chart(view.balance)
     context = {"view": view, "pair": access.pair, "role": access.role, "error": error}
     context["transitions"] = service.TRANSITIONS[access.pair.state]
+    context["accepter"] = service.accepting_role(access.pair)
     context |= {"chart": chart, "table": table, **views.labels()}
     context["feed_url"] = (
         f"{request.url_for('calendar_feed', pair_id=access.pair.id).path}"

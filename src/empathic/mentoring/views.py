@@ -31,6 +31,7 @@ from empathic.mentoring.models import (
 from empathic.mentoring.service import (
     SOURCE_LABELS,
     Access,
+    accepting_role,
     all_pairs,
     can_see,
     consent_history,
@@ -137,6 +138,7 @@ def home(db: Session, user: User) -> dict[str, Any]:
         "nudges": [(p, nudges[p.id]) for p in mentoring if p.id in nudges],
         "all_pairs": all_pairs(db, user) if user.role == "admin" else [],
         "nudge_days": signals.NUDGE_DAYS,
+        "accepter": accepting_role,
     }
 
 
