@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -24,7 +24,6 @@ from empathic.mentoring.forms import (
 from empathic.mentoring.reflect import reflect
 from empathic.mentoring.routes_flags import router as flags_router
 from empathic.mentoring.service import Access, MentoringError, NotFound
-from empathic.web.charts import Series, data_table, line_chart
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, UserDep
 from empathic.web.render import render
 
@@ -45,25 +44,11 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def balance_chart(rows: list[records.BalanceRow]) -> tuple[Any, Any]:
-    if not rows:
-        return None, None
-    labels = [r.month for r in rows]
-    series = [
-        Series("Career", [float(r.career) for r in rows]),
-        Series("Psychosocial", [float(r.psychosocial) for r in rows]),
-    ]
-    top = max(max(r.career, r.psychosocial) for r in rows)
-    title = "Confirmed career and psychosocial functions per month"
-    chart = line_chart(title, labels, series, y_min=0, y_max=max(top, 1), y_format="{:.0f}")
-    return chart, data_table(title, labels, series, y_format="{:.0f}")
-
-
 def pair_page(
     request: Request, db: DbDep, access: Access, error: str = "", status: int = 200
 ) -> Response:
     view = views.overview(db, access)
-    chart, table = balance_chart(view.balance)
+    chart, table = views.balance_chart(view.balance)
     context = {"view": view, "pair": access.pair, "role": access.role, "error": error}
     context["transitions"] = service.TRANSITIONS[access.pair.state]
     context["accepter"] = service.accepting_role(access.pair)
@@ -162,7 +147,12 @@ def change_state(
 
 @router.post("/mentoring/pairs/{pair_id}/consent")
 def consent(
-    request: Request, db: DbDep, user: UserDep, pair_id: PairId, source: Text = "", granted: Text = ""
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    pair_id: PairId,
+    source: Text = "",
+    granted: Text = "",
 ) -> Response:
     return act(
         request,
@@ -291,7 +281,12 @@ def checkin(
 
 @router.post("/mentoring/pairs/{pair_id}/sessions")
 def log_session(
-    request: Request, db: DbDep, user: UserDep, pair_id: PairId, notes: Text = "", held_at: Text = ""
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    pair_id: PairId,
+    notes: Text = "",
+    held_at: Text = "",
 ) -> Response:
     return act(
         request,
@@ -326,7 +321,12 @@ def confirm_tags(
 
 @router.get("/mentoring/pairs/{pair_id}/sessions/{session_id}/reflection")
 def reflection(
-    request: Request, db: DbDep, user: UserDep, settings: SettingsDep, pair_id: PairId, session_id: SessionId
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    settings: SettingsDep,
+    pair_id: PairId,
+    session_id: SessionId,
 ) -> Response:
     access = access_or_404(db, user, pair_id)
     try:
@@ -390,7 +390,7 @@ def transparency(request: Request, db: DbDep, user: UserDep, pair_id: PairId) ->
     except NotFound:
         raise HTTPException(404, "No such mentoring relationship.") from None
     found = views.transparency(db, access)
-    chart, table = balance_chart(found.mentor_view.balance)
+    chart, table = views.balance_chart(found.mentor_view.balance)
     context = {"pair": access.pair, "role": access.role, "t": found, "view": found.mentor_view}
     context |= {"chart": chart, "table": table, **views.labels()}
     return render(request, "mentoring/transparency.html", context)

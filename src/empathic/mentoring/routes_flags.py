@@ -66,7 +66,9 @@ def _act(
 
 
 @router.post("/mentoring/flags/{flag_id}/story")
-def story(request: Request, db: DbDep, user: UserDep, flag_id: FlagId, story: Text = "") -> Response:
+def story(
+    request: Request, db: DbDep, user: UserDep, flag_id: FlagId, story: Text = ""
+) -> Response:
     return _act(request, db, user, flag_id, lambda a, f: flags.record_story(db, a, f, story))
 
 

@@ -39,6 +39,7 @@ from empathic.mentoring.service import (
     pairs_of,
 )
 from empathic.practice.models import PracticeRun
+from empathic.web.charts import Series, data_table, line_chart
 
 
 @dataclass
@@ -140,6 +141,21 @@ def home(db: Session, user: User) -> dict[str, Any]:
         "nudge_days": signals.NUDGE_DAYS,
         "accepter": accepting_role,
     }
+
+
+def balance_chart(rows: list[records.BalanceRow]) -> tuple[Any, Any]:
+    """The balance as an SVG chart and the same numbers as a table (None, None when empty)."""
+    if not rows:
+        return None, None
+    labels = [r.month for r in rows]
+    series = [
+        Series("Career", [float(r.career) for r in rows]),
+        Series("Psychosocial", [float(r.psychosocial) for r in rows]),
+    ]
+    top = max(max(r.career, r.psychosocial) for r in rows)
+    title = "Confirmed career and psychosocial functions per month"
+    chart = line_chart(title, labels, series, y_min=0, y_max=max(top, 1), y_format="{:.0f}")
+    return chart, data_table(title, labels, series, y_format="{:.0f}")
 
 
 def labels() -> dict[str, Any]:
