@@ -60,6 +60,16 @@ def _register_corrections() -> None:
 _register_corrections()
 
 
+def _register_mentoring() -> None:
+    """Scheduled mentoring work (docs/mentoring.md)."""
+    from empathic.mentoring.cli import mentoring_app
+
+    app.add_typer(mentoring_app, name="mentoring", help="The mentoring companion: signals.")
+
+
+_register_mentoring()
+
+
 def _register_web() -> None:
     """The web application (docs/web.md)."""
     from empathic.web.cli import serve
