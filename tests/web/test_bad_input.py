@@ -53,3 +53,8 @@ def test_an_oversized_body_is_refused_before_sign_in(client: TestClient) -> None
         "/analyse", files={"file": ("big.txt", body, "text/plain")}, follow_redirects=False
     )
     assert response.status_code == 413
+
+
+def test_a_malformed_address_is_not_found(admin: Person) -> None:
+    assert admin.client.get("/facilitator/learners/abc").status_code == 404
+    assert admin.post("/admin/users/abc", {"role": "learner"}).status_code == 404

@@ -127,6 +127,12 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if all(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
+            # /runs/abc or /admin/users/x: an address that names nothing is "not found".
+            message = "There is nothing at this address."
+            if not _wants_html(request):
+                return JSONResponse({"detail": message}, status_code=404)
+            return render(request, "web/error.html", {"status": 404, "message": message}, 404)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
             for e in exc.errors()
