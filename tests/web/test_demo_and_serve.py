@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from empathic.accounts.models import Team, User
 from empathic.cli import app as cli_app
 from empathic.db import make_engine, migrate, session_factory
+from empathic.mentoring.models import Flag, Pair
 from empathic.models import metadata
 from empathic.practice.models import PracticeRun
 from empathic.web.demo import DEMO_PASSWORD, seed_demo
@@ -34,6 +35,10 @@ def test_demo_seeds_people_teams_and_real_runs_once(app: object) -> None:
         assert lena is not None
         mine = sorted((r for r in runs if r.user_id == lena.id), key=lambda r: r.created_at)
         assert mine[0].summary["outcome"] == "poor"  # type: ignore[index]
+        states = sorted(db.scalars(select(Pair.state)))
+        assert states == ["active", "active"]
+        kinds = set(db.scalars(select(Flag.kind).where(Flag.status == "open")))
+        assert "overdue_milestone" in kinds
 
 
 def test_demo_learner_can_sign_in(app: object, client: TestClient) -> None:

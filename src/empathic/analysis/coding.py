@@ -294,12 +294,26 @@ class RuleCoder:
         self, items: Sequence[tuple[str, str]], given_behaviour: Sequence[str | None] | None = None
     ) -> list[CodedUtterance]:
         """Code each (text, context); `given_behaviour` fixes behaviour to score subtypes."""
+        return self._code_many(items, given_behaviour, with_evidence=True)
+
+    def _code_many(
+        self,
+        items: Sequence[tuple[str, str]],
+        given_behaviour: Sequence[str | None] | None,
+        *,
+        with_evidence: bool,
+    ) -> list[CodedUtterance]:
+        """`code_many`; without evidence for a caller that rebuilds every label's evidence."""
         coded = []
         for row, (text, context) in enumerate(items):
             cues = find_cues(text)
             given = given_behaviour[row] if given_behaviour is not None else None
             labels, conf = _rule_labels(text, cues, given)
-            evidence = {label: evidence_for(label, labels[label], cues) for label in LABELS}
+            evidence = (
+                {label: evidence_for(label, labels[label], cues) for label in LABELS}
+                if with_evidence
+                else {}
+            )
             coded.append(CodedUtterance(text, context, labels, conf, evidence, cues))
         return coded
 

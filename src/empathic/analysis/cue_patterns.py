@@ -525,3 +525,14 @@ CUE_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
     "first_person": (r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b",),
     "second_person": (r"\b(?:you|you're|you've|you'd|you'll|your|yours|yourself)\b",),
 }
+
+CUE_REQUIRES: Final[dict[str, tuple[str, ...]]] = {
+    "question_mark": ("?",),
+    "closed_opener": ("?",),
+}
+"""Strings a family cannot match without (one of them must occur in the lower-cased text).
+
+A cheap test before the family's patterns run: every closed-opener pattern needs
+the question mark that ends the question (the first looks ahead for it), so the
+statements that make up most of a conversation skip them. Results are unchanged.
+"""

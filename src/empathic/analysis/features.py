@@ -14,7 +14,8 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from itertools import chain
+from functools import cache
+from itertools import chain, pairwise
 from typing import Any
 
 import numpy as np
@@ -111,11 +112,17 @@ def dense_features(text: str, context: str, cues: Sequence[Cue] | None = None) -
 
 
 def word_grams(text: str, lo: int, hi: int) -> list[str]:
-    tokens = _TOKEN.findall(text.lower())
+    return _token_grams(_TOKEN.findall(text.lower()), lo, hi)
+
+
+def _token_grams(tokens: list[str], lo: int, hi: int) -> list[str]:
+    """The word n-grams of `word_grams` from the tokens: all unigrams, then bigrams, ..."""
     grams: list[str] = []
     for n in range(lo, hi + 1):
         if n == 1:
             grams.extend(tokens)
+        elif n > 1:
+            grams.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False)))
         else:
             grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
     return grams
@@ -123,12 +130,62 @@ def word_grams(text: str, lo: int, hi: int) -> list[str]:
 
 def char_grams(text: str, lo: int, hi: int) -> list[str]:
     """Character n-grams of the lower-cased tokens joined by single spaces, padded."""
-    padded = " " + " ".join(_TOKEN.findall(text.lower())) + " "
+    return _padded_grams(" " + " ".join(_TOKEN.findall(text.lower())) + " ", lo, hi)
+
+
+def _padded_grams(padded: str, lo: int, hi: int) -> list[str]:
     grams: list[str] = []
     size = len(padded)
     for n in range(lo, hi + 1):
         grams += [padded[i : i + n] for i in range(size - n + 1)]
     return grams
+
+
+@cache
+def _crc32_table() -> np.ndarray:
+    """The byte table of the CRC-32 that `zlib.crc32` computes (reflected, 0xEDB88320)."""
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> 1) ^ np.uint32(0xEDB88320), table >> 1)
+    return table.astype(np.uint32)
+
+
+def char_gram_hashes(padded: Sequence[str], lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and `zlib.crc32` of every character n-gram (lo <= n <= hi) of each padded string.
+
+    The same hashes as `crc32(gram.encode())` over `char_grams`, in another order
+    (which a counted block does not see): ASCII strings are hashed all at once in
+    numpy, sharing the CRC state of an n-gram with the (n+1)-gram that extends it;
+    any other string takes the per-gram path.
+    """
+    rows: list[np.ndarray] = []
+    hashes: list[np.ndarray] = []
+    ascii_rows = [i for i, s in enumerate(padded) if s.isascii()]
+    if ascii_rows:
+        strings = [padded[i] for i in ascii_rows]
+        lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+        total = int(lengths.sum())
+        data = np.frombuffer(("".join(strings) + "\0" * hi).encode("ascii"), dtype=np.uint8)
+        row_of = np.repeat(np.asarray(ascii_rows, dtype=np.int64), lengths)
+        remaining = np.repeat(np.cumsum(lengths), lengths) - np.arange(total)
+        state = np.full(total, 0xFFFFFFFF, dtype=np.uint32)
+        table = _crc32_table()
+        for n in range(1, hi + 1):
+            state = table[(state ^ data[n - 1 : n - 1 + total]) & 0xFF] ^ (state >> 8)
+            if n >= lo:
+                fits = remaining >= n
+                rows.append(row_of[fits])
+                hashes.append(state[fits] ^ np.uint32(0xFFFFFFFF))
+    for i, s in enumerate(padded):
+        if not s.isascii():
+            grams = _padded_grams(s, lo, hi)
+            rows.append(np.full(len(grams), i, dtype=np.int64))
+            hashes.append(
+                np.fromiter(map(zlib.crc32, map(str.encode, grams)), np.uint32, len(grams))
+            )
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint32)
+    return np.concatenate(rows), np.concatenate(hashes)
 
 
 def hashed_block(
@@ -148,10 +205,52 @@ def hashed_block(
     if names is not None:
         names.update(zip(columns.tolist(), flat, strict=True))
     rows = np.repeat(np.arange(len(gram_lists)), [len(g) for g in gram_lists])
-    block = sparse.csr_matrix(
-        (np.ones(len(flat)), (rows, columns)), shape=(len(gram_lists), 2**bits)
-    )
-    block.sum_duplicates()
+    return counted_block(rows, columns, len(gram_lists), bits, weight)
+
+
+def counted_block(
+    rows: np.ndarray, columns: np.ndarray, n_rows: int, bits: int, weight: float
+) -> sparse.csr_matrix:
+    """The block of `hashed_block` from the row and column of every n-gram, in any order.
+
+    Counted with one sort of (row, column) keys instead of a sparse round trip.
+    The result is the very matrix of the reference construction (`_reference_block`):
+    the same values and, within each row, the same descending column order that
+    `diags(...) @ block` leaves, because that order fixes the order of the sums
+    when the matrix is multiplied by a pack's weights.
+    """
+    shape = (n_rows, 2**bits)
+    mask = 2**bits - 1
+    key_type = np.dtype(np.uint32 if n_rows << bits <= 2**32 else np.uint64)
+    shift, low = np.asarray(bits, dtype=key_type), np.asarray(mask, dtype=key_type)
+    keys: np.ndarray = np.asarray(rows).astype(key_type) << shift
+    keys |= low - (np.asarray(columns).astype(key_type) & low)
+    keys.sort()  # rows ascending, columns descending within a row
+    boundary = np.empty(len(keys), dtype=bool)
+    boundary[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=boundary[1:])
+    starts = np.flatnonzero(boundary)
+    unique = keys[starts]
+    counts = np.diff(np.append(starts, len(keys))).astype(np.float64)
+    entry_row = (unique >> shift).astype(np.int64)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entry_row, minlength=n_rows), out=indptr[1:])
+    norms = np.sqrt(np.bincount(entry_row, weights=counts * counts, minlength=n_rows))
+    norms[norms == 0] = 1.0
+    values = (weight / norms)[entry_row] * counts
+
+    def columns_of(unique_keys: np.ndarray) -> np.ndarray:
+        return (low - (unique_keys & low)).astype(np.int64)
+
+    if not (np.all(values != 0) and np.all(np.isfinite(values))):
+        block = sparse.csr_matrix((counts, columns_of(unique), indptr), shape=shape)
+        block.sort_indices()
+        return _reference_block(block, weight)
+    return sparse.csr_matrix((values, columns_of(unique), indptr), shape=shape)
+
+
+def _reference_block(block: sparse.csr_matrix, weight: float) -> sparse.csr_matrix:
+    """L2-normalised, weighted rows of a summed count block (the reference construction)."""
     norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(weight / norms) @ block)
@@ -169,7 +268,7 @@ def question_grams(text: str) -> list[str]:
             continue
         grams += ["^" + " ".join(tokens[:k]) for k in (1, 2, 3) if len(tokens) >= k]
         grams += tokens
-        grams += [" ".join(tokens[i : i + 2]) for i in range(len(tokens) - 1)]
+        grams += map(" ".join, pairwise(tokens))
     return grams
 
 
@@ -200,13 +299,12 @@ class Featurizer:
             ],
             dtype=np.float64,
         ).reshape(len(texts), len(DENSE_NAMES))
+        tokens = [_TOKEN.findall(t.lower()) for t in texts]
         blocks = [
             hashed_block(
-                [word_grams(t, *cfg.word_ngrams) for t in texts], cfg.word_bits, 1.0, word_names
+                [_token_grams(t, *cfg.word_ngrams) for t in tokens], cfg.word_bits, 1.0, word_names
             ),
-            hashed_block(
-                [char_grams(t, *cfg.char_ngrams) for t in texts], cfg.char_bits, cfg.char_weight
-            ),
+            self._char_block(tokens),
             hashed_block([word_grams(c, 1, 1) for c in last], cfg.context_bits, cfg.context_weight),
         ]
         if cfg.question_bits:
@@ -214,3 +312,11 @@ class Featurizer:
             blocks.append(hashed_block(grams, cfg.question_bits, cfg.extra_weight))
         blocks.append(sparse.csr_matrix(dense))
         return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
+
+    def _char_block(self, tokens: Sequence[list[str]]) -> sparse.csr_matrix:
+        """The character n-gram block (`char_grams` of each text) from its lower-cased tokens."""
+        cfg = self.config
+        padded = [" " + " ".join(t) + " " for t in tokens]
+        rows, hashes = char_gram_hashes(padded, *cfg.char_ngrams)
+        columns = hashes.astype(np.int64) & (2**cfg.char_bits - 1)
+        return counted_block(rows, columns, len(tokens), cfg.char_bits, cfg.char_weight)

@@ -151,7 +151,8 @@ class TrainedCoder:
         self, items: Sequence[tuple[str, str]], given_behaviour: Sequence[str | None] | None = None
     ) -> list[CodedUtterance]:
         """Code each (text, context); `given_behaviour` fixes behaviour to score subtypes."""
-        coded = self._rules.code_many(items, given_behaviour)
+        # `_apply` rebuilds the evidence of every label, in label order, from the cues
+        coded = self._rules._code_many(items, given_behaviour, with_evidence=False)
         if not coded:
             return coded
         word_names: dict[int, str] = {}

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from empathic.analysis.cue_patterns import CUE_PATTERNS, FEELINGS
+from empathic.analysis.cue_patterns import CUE_PATTERNS, CUE_REQUIRES, FEELINGS
 
 __all__ = ["CUES", "CUE_PATTERNS", "FEELINGS", "Cue", "feelings_in", "find_cues", "is_question"]
 
@@ -102,6 +102,9 @@ def _scan(text: str, names: tuple[str, ...] | None) -> tuple[Cue, ...]:
     folded = _prepared(text)
     found: list[Cue] = []
     for name in names if names is not None else CUES:
+        required = CUE_REQUIRES.get(name)
+        if required is not None and not any(r in folded for r in required):
+            continue  # the family cannot match (see CUE_REQUIRES)
         for match in compiled[name].finditer(folded):
             start, end = match.span()
             raw = text[start:end]

@@ -39,7 +39,10 @@ def line_chart(
     bands: Sequence[tuple[float, float, str]] = (),
 ) -> Markup:
     """A multi-series line chart with optional shaded bands (e.g. MITI fair/good ranges)."""
-    left, right, top, bottom = 48, 12, 16, 44
+    left, right, top = 48, 12, 16
+    legend = _legend_rows(series, left, width - right)
+    bottom = 30 + 18 * len(legend)
+    height += 18 * (len(legend) - 1)
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(x_labels), 1)
     span = (y_max - y_min) or 1.0
@@ -75,7 +78,7 @@ def line_chart(
     for i, label in enumerate(x_labels):
         if i % step == 0 or i == n - 1:
             parts.append(
-                f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" '
+                f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="{_anchor(i, n)}" '
                 f'fill="#4a5360">{escape(label)}</text>'
             )
     for index, s in enumerate(series):
@@ -89,16 +92,16 @@ def line_chart(
             )
         for px, py in points:
             parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>')
-    legend_x = left
-    for index, s in enumerate(series):
-        colour, dash = PALETTE[index % len(PALETTE)], DASHES[index % len(DASHES)]
-        ly = height - 10
-        parts.append(
-            f'<line x1="{legend_x}" x2="{legend_x + 22}" y1="{ly - 4}" y2="{ly - 4}" '
-            f'stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>'
-            f'<text x="{legend_x + 26}" y="{ly}" fill="#1b1f24">{escape(s.name)}</text>'
-        )
-        legend_x += 34 + 7 * len(s.name)
+    for row, items in enumerate(legend):
+        ly = height - bottom + 34 + 18 * row
+        for index, legend_x in items:
+            colour, dash = PALETTE[index % len(PALETTE)], DASHES[index % len(DASHES)]
+            parts.append(
+                f'<line x1="{legend_x}" x2="{legend_x + 22}" y1="{ly - 4}" y2="{ly - 4}" '
+                f'stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>'
+                f'<text x="{legend_x + 26}" y="{ly}" fill="#1b1f24">'
+                f"{escape(series[index].name)}</text>"
+            )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -119,6 +122,29 @@ def data_table(
         f'<div class="table-wrap"><table><thead><tr><th scope="col"></th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div></details>"
     )
+
+
+def _anchor(i: int, n: int) -> str:
+    """End labels hug the plot's edges so they are never cut off."""
+    if n > 1 and i == 0:
+        return "start"
+    if n > 1 and i == n - 1:
+        return "end"
+    return "middle"
+
+
+def _legend_rows(series: Sequence[Series], start: int, end: int) -> list[list[tuple[int, int]]]:
+    """(series index, x) per legend row, wrapping before an entry would overflow the chart."""
+    rows: list[list[tuple[int, int]]] = [[]]
+    x = start
+    for index, s in enumerate(series):
+        needed = 34 + 7 * len(s.name)
+        if rows[-1] and x + needed > end:
+            rows.append([])
+            x = start
+        rows[-1].append((index, x))
+        x += needed
+    return rows
 
 
 def _fmt(value: float | None, y_format: str) -> str:
