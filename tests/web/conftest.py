@@ -13,11 +13,14 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 from tests.web.helpers import Person, sign_up
+from tests.web.mentoring_world import World, make_world
 
 from empathic.config import Settings
 from empathic.db import make_engine, migrate
@@ -123,3 +126,14 @@ def admin(client: TestClient) -> Person:
 @pytest.fixture
 def learner(admin: Person, make_client: object) -> Person:
     return sign_up(make_client(), "Lee Learner")  # type: ignore[operator]
+
+
+@pytest.fixture
+def world(app: Any) -> Iterator[World]:
+    """The mentoring test organisation in a session that is rolled back afterwards."""
+    db: Session = app.state.sessions()
+    try:
+        yield make_world(db)
+    finally:
+        db.rollback()
+        db.close()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.web.test_mentoring_service import make_world
+from tests.web.mentoring_world import make_world
 from typer.testing import CliRunner
 
 from empathic.cli import app as cli_app

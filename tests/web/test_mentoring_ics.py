@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy.orm import Session
-from tests.web.test_mentoring_service import World, make_world
+from tests.web.mentoring_world import World
 
 from empathic.config import Settings
 from empathic.mentoring import ics, schedule
@@ -86,16 +84,6 @@ def test_fold_limits() -> None:
     assert ics.fold("x" * 75) == "x" * 75
     folded = ics.fold("x" * 150)
     assert folded == "x" * 75 + "\r\n " + "x" * 74 + "\r\n " + "x"
-
-
-@pytest.fixture
-def world(app: object) -> Iterator[World]:
-    db: Session = app.state.sessions()  # type: ignore[attr-defined]
-    try:
-        yield make_world(db)
-    finally:
-        db.rollback()
-        db.close()
 
 
 def test_schedule_rules_and_feed(world: World) -> None:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from tests.web.helpers import Person, sign_up
+from tests.web.mentoring_world import World
 from tests.web.test_mentoring_routes import _flag_ids, _overdue, _pair, _share
-from tests.web.test_mentoring_service import World, make_world
 
 from empathic.accounts.models import Team, User
 from empathic.mentoring import goals, records, service, views
@@ -27,16 +25,6 @@ from empathic.practice.models import PracticeRun
 @pytest.fixture
 def people(admin: Person, make_client: Any) -> dict[str, Person]:
     return {"admin": admin, **{n: sign_up(make_client(), n.title()) for n in ("mona", "theo")}}
-
-
-@pytest.fixture
-def world(app: Any) -> Iterator[World]:
-    db: Session = app.state.sessions()
-    try:
-        yield make_world(db)
-    finally:
-        db.rollback()
-        db.close()
 
 
 # ----------------------------------------------------------------------------- 1 transparency

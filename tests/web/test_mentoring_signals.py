@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from tests.web.test_mentoring_service import World, make_world
+from tests.web.mentoring_world import World
 
 from empathic.db import utcnow
 from empathic.mentoring import flags, goals, records, service, signals, stories
 from empathic.mentoring.models import Flag
 from empathic.mentoring.service import MentoringError, NotFound
-
-
-@pytest.fixture
-def world(app: object) -> Iterator[World]:
-    db: Session = app.state.sessions()  # type: ignore[attr-defined]
-    try:
-        yield make_world(db)
-    finally:
-        db.rollback()
-        db.close()
 
 
 def _kinds(db: Session) -> list[tuple[str, str]]:
