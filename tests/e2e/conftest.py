@@ -48,12 +48,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a free port with its own SQLite database, for the whole session."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The app behind the e2e server; tests may seed its database through `state.sessions`."""
     folder = tmp_path_factory.mktemp("e2e-data")
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'e2e.db'}")
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Any) -> Iterator[str]:
+    """The app on a free port with its own SQLite database, for the whole session."""
     port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(live_app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
