@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -51,6 +53,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
         openapi_url=None,
         # Refuse oversized bodies while reading them, before sign-in or CSRF checks run.
         max_body_size=settings.max_upload_bytes + BODY_MARGIN,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -66,6 +69,16 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.include_router(mentoring_router)
     _handlers(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Close what the app opened: the language-model client and the database pool."""
+    yield
+    client = getattr(app.state, "llm_client", None)
+    if client is not None:
+        client.close()
+    app.state.engine.dispose()
 
 
 class _Headers:
