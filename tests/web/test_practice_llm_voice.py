@@ -194,3 +194,26 @@ def test_the_debrief_shows_checked_model_rewrites_once_per_run(
     learner.client.get(f"/runs/{run_id}/debrief")
     again = sum("coach of empathic communication" in json.dumps(b) for b in stub.requests)
     assert again == asked  # kept with the run, not asked again
+
+
+def test_a_turn_is_claimed_once_so_a_second_stream_never_phrases_it_again(
+    llm_app: Any, people: tuple[Person, Person], stub: StubServer
+) -> None:
+    from empathic.practice import voicing
+
+    admin, learner = people
+    admin.post(f"/admin/voices/{SCENARIO}", {"voice": "llm"})
+    run_id = _start(learner)
+    token = re.search(r'csrf-token" content="([^"]+)', learner.client.get("/").text)
+    headers = {"X-CSRF-Token": token.group(1), "Accept": "application/json"}  # type: ignore[union-attr]
+    body = learner.client.post(
+        f"/runs/{run_id}/turns", data={"text": "How are things?"}, headers=headers
+    ).json()
+    with llm_app.state.sessions() as db:  # another tab's stream got there first
+        assert voicing.claim_turn(db, run_id, 1) is True
+        assert voicing.claim_turn(db, run_id, 1) is False
+    requests = len(stub.requests)
+    events = _events(learner.client.get(body["stream"]).text)
+    (turn,) = _stored(llm_app, run_id)
+    assert "".join(d for n, d in events if n == "token") == turn.reply  # the stored line
+    assert len(stub.requests) == requests  # and no second request to the model

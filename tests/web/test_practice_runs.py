@@ -196,3 +196,22 @@ def test_a_run_survives_a_restart(web_settings: Settings, app: Any, learner: Per
         fresh.state.engine.dispose()
     uninterrupted = run_lines(scenario, lines, difficulty="hard", seed=seed)
     assert replies == [step.reply for step in uninterrupted.steps]
+
+
+def test_a_turn_played_twice_at_once_is_a_conflict_not_a_500(app: Any, learner: Person) -> None:
+    """Two workers that both think turn 1 is next: the second commit is refused cleanly."""
+    from empathic.practice import service
+    from empathic.practice.models import PracticeRun
+    from empathic.roleplay.loading import find_scenario
+
+    started = learner.post("/practice/mentor-milestones/start", {"difficulty": "easy"})
+    run_id = str(started.url).rsplit("/", 1)[-1]
+    with app.state.sessions() as first, app.state.sessions() as second:
+        run_a, run_b = first.get(PracticeRun, run_id), second.get(PracticeRun, run_id)
+        stale = service.new_simulation(find_scenario("mentor-milestones"), "easy", run_b.seed)
+        service.play_turn(first, service.SimulationCache(), run_a, "How are you?")
+        other = service.SimulationCache()
+        other.get = lambda run: stale  # type: ignore[method-assign]
+        second.refresh = lambda *a, **k: None  # type: ignore[method-assign]
+        with pytest.raises(service.TurnConflict):
+            service.play_turn(second, other, run_b, "How are you really?")

@@ -13,7 +13,8 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
 
 from empathic.accounts.models import ROLES, AuditEntry, AuthSession, SigninAttempt, Team, User
 from empathic.config import Settings
@@ -87,8 +88,12 @@ def sign_up(db: Session, *, email: str, name: str, password: str) -> User:
         password_hash=hash_password(password),
         role="admin" if first else "learner",
     )
-    db.add(user)
-    db.flush()
+    try:
+        with db.begin_nested():  # two sign-ups racing for one email: the second is told so
+            db.add(user)
+            db.flush()
+    except IntegrityError as exc:
+        raise AccountError("An account with this email already exists. Sign in instead.") from exc
     return user
 
 
@@ -239,7 +244,8 @@ def list_users(db: Session) -> list[User]:
 
 
 def list_teams(db: Session) -> list[Team]:
-    return list(db.scalars(select(Team).order_by(Team.name)))
+    """Teams with their members loaded in one more query (the admin page counts them)."""
+    return list(db.scalars(select(Team).options(selectinload(Team.members)).order_by(Team.name)))
 
 
 def expire_sessions(db: Session, now: datetime | None = None) -> int:

@@ -52,7 +52,8 @@ class PracticeTurn(Base):
     reply: Mapped[str] = mapped_column(Text)
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     voice: Mapped[str] = mapped_column(String(20), default="scripted", server_default="scripted")
-    """scripted; pending (a language model will phrase it when streamed); llm; fallback."""
+    """scripted; pending (a language model will phrase it when streamed); voicing (a stream
+    is phrasing it now); llm; fallback (the scripted line was kept, see voice_note)."""
     voice_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     """Why a language-model reply fell back to the scripted line."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -19,7 +19,7 @@ from empathic.analysis.labels import LABEL_VALUES, LABELS
 from empathic.practice import corrections as fixes
 from empathic.practice import service, voicing
 from empathic.practice.models import PracticeRun
-from empathic.practice.routes_voice import phrased_events, with_model_rewrites
+from empathic.practice.routes_voice import model_rewrites, phrased_events
 from empathic.practice.service import PracticeError, RunNotFound, SimulationCache, TurnConflict
 from empathic.roleplay.loading import ScenarioError, find_scenario, load_library
 from empathic.roleplay.scenario import DIFFICULTIES
@@ -198,7 +198,7 @@ def stream(request: Request, db: DbDep, user: UserDep, run_id: str, index: int) 
     tail = f"event: state\ndata: {json.dumps(state)}\n\n" if state is not None else ""
     tail += f"event: done\ndata: {json.dumps(done)}\n\n"
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    phrased = phrased_events(request, run, turn, tail)
+    phrased = phrased_events(request, db, run, turn, tail)
     if phrased is not None:
         return StreamingResponse(phrased, media_type="text/event-stream", headers=headers)
 
@@ -253,7 +253,7 @@ def _debrief(
     request: Request, db: DbDep, user: UserDep, run: PracticeRun, status: int = 200, **extra: Any
 ) -> Response:
     debrief = service.debrief_for(run, _cache(request)).to_dict()
-    debrief["rewrites"] = with_model_rewrites(request, db, run, debrief)
+    debrief["rewrites"] = model_rewrites(request, db, run, debrief)
     context = {
         "run": run,
         "d": debrief,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -17,8 +16,6 @@ from empathic.llm import ChatModel, client_from_settings
 from empathic.practice import voicing
 from empathic.practice.models import PracticeRun, PracticeTurn
 from empathic.practice.service import SimulationCache
-from empathic.roleplay.llm_rewrites import Proposal, propose_rewrites
-from empathic.roleplay.llm_rewrites import with_model_rewrites as merge_model_rewrites
 from empathic.roleplay.loading import load_library
 from empathic.web.deps import AdminDep, CsrfDep, DbDep, SettingsDep
 from empathic.web.render import render
@@ -41,74 +38,56 @@ def llm_client(request: Request) -> ChatModel | None:
 
 
 def phrased_events(
-    request: Request, run: PracticeRun, turn: PracticeTurn, tail: str
+    request: Request, db: Session, run: PracticeRun, turn: PracticeTurn, tail: str
 ) -> AsyncIterator[str] | None:
-    """Events that stream the model's phrasing of a pending turn, or None to send it as stored."""
+    """Events that stream the model's phrasing of a pending turn, or None to send it as stored.
+
+    The stream claims the turn first, so it is phrased once; a stream cut short keeps the
+    scripted line (with the reason), so the turn never stays half-voiced.
+    """
     client = llm_client(request)
     if turn.voice != "pending" or client is None:
         return None
     cache: SimulationCache = request.app.state.simulations
     renders = voicing.renders_of_step(cache.get(run), turn.index)
-    if not renders:
+    if not renders or not voicing.claim_turn(db, run.id, turn.index):
         return None
     sessions = request.app.state.sessions
     run_id, index, scripted = run.id, turn.index, turn.reply
 
+    def keep(text: str, voice: str, note: str) -> None:
+        with sessions() as own:
+            voicing.store_voiced(own, run_id, index, text, voice, note)
+
     async def events() -> AsyncIterator[str]:
         outcome = voicing.Voiced()
         shown: list[str] = []
-        async for token in voicing.stream_phrasing(client, renders, outcome):
-            shown.append(token)
-            yield event("token", token)
-        if outcome.text != "".join(shown):
-            yield event("replace", outcome.text or scripted)
-        await run_in_threadpool(_store, sessions, run_id, index, outcome.text or scripted, outcome)
-        yield tail
+        kept = False
+        try:
+            async for token in voicing.stream_phrasing(client, renders, outcome):
+                shown.append(token)
+                yield event("token", token)
+            if outcome.text != "".join(shown):
+                yield event("replace", outcome.text or scripted)
+            await run_in_threadpool(keep, outcome.text or scripted, outcome.voice, outcome.note)
+            kept = True
+            yield tail
+        finally:
+            if not kept:  # the page went away mid-stream: keep the scripted line
+                keep(scripted, "fallback", "stream interrupted")
 
     return events()
 
 
-def _store(sessions: Any, run_id: str, index: int, text: str, outcome: voicing.Voiced) -> None:
-    db: Session = sessions()
-    try:
-        stored = db.query(PracticeTurn).filter_by(run_id=run_id, index=index).one()
-        if stored.voice == "pending":
-            stored.reply, stored.voice, stored.voice_note = text, outcome.voice, outcome.note
-            db.commit()
-    finally:
-        db.close()
-
-
-def with_model_rewrites(
+def model_rewrites(
     request: Request, db: Session, run: PracticeRun, debrief: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """The debrief's rewrites plus the model's checked ones, for runs voiced by a model.
-
-    Asked once per run and kept in the run's summary, so a reload neither waits for
-    the model again nor shows different suggestions.
-    """
-    rewrites: list[dict[str, Any]] = list(debrief["rewrites"])
-    summary = dict(run.summary or {})
+    """The debrief's rewrites with the model's checked ones (see `voicing.model_rewrites`)."""
+    rewrites = list(debrief["rewrites"])
     if run.voice != "llm":
         return rewrites
-    stored = summary.get("model_rewrites")
-    if stored is None:
-        client = llm_client(request)
-        if client is None:
-            return rewrites
-        sim = request.app.state.simulations.get(run)
-        proposals = propose_rewrites(
-            rewrites,
-            sim.result(),
-            persona=sim.scenario.counterpart.name,
-            persona_role=sim.scenario.counterpart.role,
-            client=client,
-            coder=sim.coder,
-        )
-        stored = [asdict(p) for p in proposals]
-        run.summary = {**summary, "model_rewrites": stored}
-        db.flush()
-    return merge_model_rewrites(rewrites, [Proposal(**p) for p in stored])
+    sim = request.app.state.simulations.get(run)
+    return voicing.model_rewrites(db, run, sim, llm_client(request), rewrites)
 
 
 @router.get("/admin/voices")

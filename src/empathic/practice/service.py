@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from empathic.accounts.models import User
 from empathic.accounts.service import audit
@@ -201,13 +201,25 @@ def play_turn(db: Session, cache: SimulationCache, run: PracticeRun, text: str) 
 
 
 def end_run(db: Session, cache: SimulationCache, run: PracticeRun) -> PracticeRun:
-    """The learner ends the conversation; a run with no turns is discarded."""
-    if run.status == "ended":
-        return run
+    """The learner ends the conversation (a run with no turns still gets its debrief).
+
+    Under the run's lock and from fresh rows, so a turn another worker has just
+    committed is in the summary; committed here, so the cache never says "ended"
+    for a run the database still holds open.
+    """
     with cache.lock(run.id):
+        db.refresh(run)
+        if run.status == "ended":
+            return run
         sim = cache.get(run)
         sim.end("learner_ended")
         _close(run, sim)
+        try:
+            db.commit()
+        except BaseException:
+            db.rollback()
+            cache.drop(run.id)
+            raise
     return run
 
 
@@ -352,7 +364,14 @@ def filter_library(scenarios: list[Scenario], wanted: LibraryFilter) -> list[Sce
 
 def active_runs(db: Session, user: User) -> list[PracticeRun]:
     """The user's runs still in progress, newest first, for 'continue where you left off'."""
-    return [run for run in runs_of(db, user.id) if run.status == "active"]
+    query = select(PracticeRun).where(
+        PracticeRun.user_id == user.id, PracticeRun.status == "active"
+    )
+    return list(
+        db.scalars(
+            query.options(selectinload(PracticeRun.turns)).order_by(PracticeRun.created_at.desc())
+        )
+    )
 
 
 def turn_of(run: PracticeRun, index: int) -> PracticeTurn:

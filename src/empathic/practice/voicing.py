@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from starlette.concurrency import iterate_in_threadpool
 
@@ -24,8 +25,9 @@ from empathic.accounts.models import User
 from empathic.config import Settings
 from empathic.db import utcnow
 from empathic.llm import ChatModel, LLMError
-from empathic.practice.models import ScenarioVoice
+from empathic.practice.models import PracticeRun, PracticeTurn, ScenarioVoice
 from empathic.roleplay.engine import Simulation
+from empathic.roleplay.llm_rewrites import Proposal, propose_rewrites, with_model_rewrites
 from empathic.roleplay.llm_voice import build_messages, clean, problem
 from empathic.roleplay.voices import ScriptedVoice, VoiceView
 
@@ -89,6 +91,71 @@ def set_voice(
     row.voice, row.updated_by, row.updated_at = voice, actor.id, utcnow()
     db.add(row)
     return row
+
+
+def claim_turn(db: Session, run_id: str, index: int) -> bool:
+    """Take a pending turn for phrasing; False when another stream already took it.
+
+    A conditional update, so two tabs (or two workers) never phrase one turn twice.
+    """
+    result = db.execute(
+        update(PracticeTurn)
+        .where(
+            PracticeTurn.run_id == run_id,
+            PracticeTurn.index == index,
+            PracticeTurn.voice == "pending",
+        )
+        .values(voice="voicing")
+    )
+    db.commit()
+    return bool(getattr(result, "rowcount", 0))
+
+
+def store_voiced(db: Session, run_id: str, index: int, text: str, voice: str, note: str) -> None:
+    """Keep what the learner was shown for a turn this stream claimed."""
+    db.execute(
+        update(PracticeTurn)
+        .where(
+            PracticeTurn.run_id == run_id,
+            PracticeTurn.index == index,
+            PracticeTurn.voice == "voicing",
+        )
+        .values(reply=text, voice=voice, voice_note=note)
+    )
+    db.commit()
+
+
+def model_rewrites(
+    db: Session,
+    run: PracticeRun,
+    sim: Simulation,
+    client: ChatModel | None,
+    rewrites: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The debrief's rewrites plus the model's checked ones, for runs voiced by a model.
+
+    Asked once per run and kept in the run's summary, so a reload neither waits for
+    the model again nor shows different suggestions.
+    """
+    if run.voice != "llm":
+        return rewrites
+    summary = dict(run.summary or {})
+    stored = summary.get("model_rewrites")
+    if stored is None:
+        if client is None:
+            return rewrites
+        proposals = propose_rewrites(
+            rewrites,
+            sim.result(),
+            persona=sim.scenario.counterpart.name,
+            persona_role=sim.scenario.counterpart.role,
+            client=client,
+            coder=sim.coder,
+        )
+        stored = [asdict(p) for p in proposals]
+        run.summary = {**summary, "model_rewrites": stored}
+        db.flush()
+    return with_model_rewrites(rewrites, [Proposal(**p) for p in stored])
 
 
 @dataclass

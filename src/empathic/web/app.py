@@ -114,9 +114,9 @@ class _Headers:
 
 
 def _wants_html(request: Request) -> bool:
-    return "text/html" in request.headers.get("accept", "") or not request.url.path.startswith(
-        "/api/"
-    )
+    """Pages get pages; `fetch` calls that ask for JSON (the practice script) get JSON."""
+    accept = request.headers.get("accept", "")
+    return "application/json" not in accept or "text/html" in accept
 
 
 def _handlers(app: FastAPI) -> None:
