@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
-from tests.web.mentoring_world import World
+from fastapi.testclient import TestClient
+from tests.web.helpers import csrf
+from tests.web.mentoring_world import PASSWORD, World
 
 from empathic.config import Settings
-from empathic.mentoring import ics, schedule
-from empathic.mentoring.reflect import NOT_DIALOGUE, reflect
+from empathic.insights.service import PackCache
+from empathic.mentoring import ics, records, schedule, service
+from empathic.mentoring.reflect import NOT_DIALOGUE, reflect, session_reflection, shared_packs
 from empathic.mentoring.service import MentoringError, NotFound
 
 
@@ -123,3 +127,58 @@ def test_reflection_refuses_notes_that_are_not_a_dialogue() -> None:
     assert not found.ok and found.message == NOT_DIALOGUE and found.metrics == []
     lonely = reflect("Mona: hello there", "Mona", Settings())
     assert not lonely.ok and "Only one speaker" in lonely.message
+
+
+def test_a_schedule_without_a_first_session_is_refused_by_the_service(world: World) -> None:
+    """The rule lives in the service, so every caller (not only the form) gets it."""
+    access = world.pair()
+    with pytest.raises(MentoringError, match="First session: enter a date and time"):
+        schedule.add_schedule(world.db, access, starts_at=None, interval_weeks=2, count=3)
+
+
+def test_session_reflection_needs_the_mentees_consent_in_the_service(world: World) -> None:
+    mentor = world.pair()
+    log = records.log_session(world.db, mentor, "Mona: How are you?\nTheo: Tired, thanks.")
+    packs = PackCache()
+    with pytest.raises(PermissionError, match="not shared the analysis"):
+        session_reflection(world.db, mentor, log.id, Settings(), packs)
+    with pytest.raises(NotFound):
+        session_reflection(world.db, mentor, log.id + 1000, Settings(), packs)
+    mentee = world.as_(world.mentee, mentor)
+    service.set_consent(world.db, mentee, "session_analysis", True)
+    found_log, found = session_reflection(world.db, mentor, log.id, Settings(), packs)
+    assert found_log.id == log.id and found.ok and found.mentor == "Mona"
+
+
+def test_reflection_pages_load_the_pack_once_and_share_it_with_insights(
+    app: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading a pack reads model files: once per app, in the cache insights uses too."""
+    import empathic.insights.service as insights
+
+    loads: list[str | None] = []
+    real = insights.load_pack
+
+    def counting(name: str | None, settings: Settings) -> Any:
+        loads.append(name)
+        return real(name, settings)
+
+    monkeypatch.setattr(insights, "load_pack", counting)
+    mentor = world.pair(consent=("session_analysis",))
+    notes = "Mona: What feels hardest?\nTheo: I feel anxious about the panel."
+    log = records.log_session(world.db, mentor, notes)
+    world.db.commit()
+    client = TestClient(app)
+    token = csrf(client, "/signin")
+    client.post(
+        "/signin",
+        data={"email": world.mentor.email, "password": PASSWORD, "csrf_token": token},
+    )
+    path = f"/mentoring/pairs/{mentor.pair.id}/sessions/{log.id}/reflection"
+    for _ in range(3):
+        page = client.get(path)
+        assert page.status_code == 200 and "Key metrics for Mona" in page.text
+    assert len(loads) == 1
+    cache = app.state.insights_packs
+    assert isinstance(cache, PackCache) and shared_packs(app.state) is cache
+    client.close()

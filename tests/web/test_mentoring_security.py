@@ -78,7 +78,7 @@ def test_a_proposed_pair_waits_for_the_mentee_and_shows_the_mentor_nothing(world
     world.db.add(
         PracticeRun(
             id="run1", user_id=world.mentee.id, scenario_id="s", title="Hard talk",
-            difficulty="easy", seed=1,
+            difficulty="easy", seed=1, shared=True,
         )
     )  # fmt: skip
     world.db.flush()
@@ -89,6 +89,27 @@ def test_a_proposed_pair_waits_for_the_mentee_and_shows_the_mentor_nothing(world
     service.transition(world.db, mentee, "accept")
     assert pair.state == "active" and pair.start_date is not None
     assert [r.title for r in views.overview(world.db, mentor).practice] == ["Hard talk"]
+
+
+def test_the_mentor_sees_only_practice_runs_the_mentee_shared(world: World) -> None:
+    """The "practice" consent opens the list; each run's own `shared` choice still holds."""
+    mentor = world.pair(consent=("practice",))
+    mentee = world.as_(world.mentee, mentor)
+    for run_id, title, shared in (("kept", "Private try", False), ("open", "Shared try", True)):
+        world.db.add(
+            PracticeRun(
+                id=run_id, user_id=world.mentee.id, scenario_id="s", title=title,
+                difficulty="easy", seed=1, shared=shared,
+            )
+        )  # fmt: skip
+    world.db.flush()
+    assert [r.title for r in views.overview(world.db, mentor).practice] == ["Shared try"]
+    assert [r.title for r in views.overview(world.db, mentee).practice] == ["Shared try"]
+    mirror = views.transparency(world.db, mentee).mentor_view
+    assert [r.title for r in mirror.practice] == ["Shared try"]
+    world.db.get(PracticeRun, "open").shared = False  # the mentee withdraws the run
+    world.db.flush()
+    assert views.overview(world.db, mentor).practice == []
 
 
 def test_the_mentee_accepts_a_proposed_pair_from_the_home_page(
@@ -232,7 +253,7 @@ def test_a_completed_pair_shows_the_former_mentor_no_shared_data(world: World) -
     world.db.add(
         PracticeRun(
             id="run2", user_id=world.mentee.id, scenario_id="s", title="Hard talk",
-            difficulty="easy", seed=1,
+            difficulty="easy", seed=1, shared=True,
         )
     )  # fmt: skip
     world.db.flush()

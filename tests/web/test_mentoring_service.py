@@ -147,6 +147,20 @@ def test_csv_import_previews_good_rows_with_header_variants() -> None:
     }
 
 
+def test_csv_import_preview_is_only_for_who_sees_milestones(world: World) -> None:
+    """The consent rule for the preview lives in the service, not in the upload route."""
+    mentor = world.pair()
+    data = b"title,due date\nLead the audit,2026-12-31\n"
+    with pytest.raises(PermissionError, match="not shared milestones"):
+        goals.preview_import(world.db, mentor, data)
+    mentee = world.as_(world.mentee, mentor)
+    assert [r.title for r in goals.preview_import(world.db, mentee, data).rows] == [
+        "Lead the audit"
+    ]
+    service.set_consent(world.db, mentee, "milestones", True)
+    assert goals.preview_import(world.db, mentor, data).ok
+
+
 def test_csv_import_reports_every_bad_row_and_saves_nothing(world: World) -> None:
     mentor = world.pair(consent=("milestones",))
     text = (

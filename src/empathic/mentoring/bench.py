@@ -7,7 +7,9 @@ server at TEST_POSTGRES_URL, or a temporary SQLite file), migrates it, fills it
 with `--pairs` active relationships, each with milestones and their progress
 history, check-ins, sessions and consents, then times `signals.compute` over
 all pairs twice: the first run raises flags, the second must raise none (it
-only proves there are no duplicates). The schema or file is removed at the end.
+only proves there are no duplicates), then the median time of `compute` for a
+single pair, which is what opening one pair page costs and must not grow with
+the number of pairs. The schema or file is removed at the end.
 Data are synthetic and seeded, so runs are comparable.
 """
 
@@ -17,6 +19,7 @@ import argparse
 import os
 import random
 import secrets
+import statistics
 import tempfile
 import time
 from collections.abc import Iterator
@@ -193,6 +196,7 @@ def run(pairs: int, database: str, seed_value: int = 7) -> dict[str, Any]:
                 db.execute(select(Flag.kind, func.count(Flag.id)).group_by(Flag.kind)).all()
             )
             per_query = _per_query(db, now)
+            one_pair = _one_pair(db, now, pairs)
         engine.dispose()
     return {
         "database": database,
@@ -205,6 +209,7 @@ def run(pairs: int, database: str, seed_value: int = 7) -> dict[str, Any]:
         "second": runs[1],
         "flags": by_kind,
         "queries_s": per_query,
+        "one_pair_s": one_pair,
     }
 
 
@@ -220,6 +225,21 @@ def _per_query(db: Session, now: datetime) -> dict[str, float]:
         find(db, now, None)
         out[name] = time.perf_counter() - started
     return out
+
+
+def _one_pair(db: Session, now: datetime, pairs: int, samples: int = 21) -> float:
+    """Median time of `compute` for a single pair, as opening one pair page runs it.
+
+    This is the figure that must not grow with the number of pairs in the database.
+    """
+    step = max(1, pairs // samples)
+    timings = []
+    for pair_id in range(1, pairs + 1, step)[:samples]:
+        started = time.perf_counter()
+        signals.compute(db, now=now, pair_ids=[pair_id])
+        timings.append(time.perf_counter() - started)
+    db.rollback()
+    return statistics.median(timings)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -243,6 +263,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     print("flags by kind: " + ", ".join(f"{k}={v}" for k, v in sorted(figures["flags"].items())))
     print("per query: " + ", ".join(f"{k} {v:.3f} s" for k, v in figures["queries_s"].items()))
+    print(f"one pair (median of compute for a single pair): {1000 * figures['one_pair_s']:.1f} ms")
 
 
 if __name__ == "__main__":

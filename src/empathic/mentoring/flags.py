@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 from empathic.accounts.models import User
 from empathic.db import utcnow
 from empathic.mentoring.models import Flag
-from empathic.mentoring.service import Access, MentoringError, NotFound, can_see, pair_for
+from empathic.mentoring.service import (
+    Access,
+    MentoringError,
+    NotFound,
+    can_see,
+    consents,
+    pair_for,
+)
 
 SOURCE_OF = {
     "overdue_milestone": "milestones",
@@ -27,22 +34,36 @@ SOURCE_OF = {
 MAX_TEXT = 5000
 
 
-def visible(db: Session, access: Access, flag: Flag) -> bool:
-    """Mentee: every flag. Mentor: flags on shared data. Admin: only consented escalations."""
+def visible(
+    db: Session, access: Access, flag: Flag, current: dict[str, bool] | None = None
+) -> bool:
+    """Mentee: every flag. Mentor: flags on shared data. Admin: only consented escalations.
+
+    `current` is the pair's consents if already read (see `service.can_see`).
+    """
     if access.role == "mentee":
         return True
     if access.role == "admin":
         return flag.status == "escalated" and flag.escalation_consent_at is not None
     source = SOURCE_OF.get(flag.kind)
-    return source is None or can_see(db, access, source)
+    return source is None or can_see(db, access, source, current)
 
 
-def flags_of(db: Session, access: Access, *, open_only: bool = False) -> list[Flag]:
+def flags_of(
+    db: Session,
+    access: Access,
+    *,
+    open_only: bool = False,
+    current: dict[str, bool] | None = None,
+) -> list[Flag]:
+    """The pair's flags this viewer may see; consent is read once for the whole list."""
     query = select(Flag).where(Flag.pair_id == access.pair.id)
     if open_only:
         query = query.where(Flag.status == "open")
     rows = db.scalars(query.order_by(Flag.raised_at.desc(), Flag.id.desc())).all()
-    return [f for f in rows if visible(db, access, f)]
+    if current is None and access.role == "mentor" and rows:
+        current = consents(db, access.pair)
+    return [f for f in rows if visible(db, access, f, current)]
 
 
 def flag_for(db: Session, viewer: User, flag_id: int) -> tuple[Access, Flag]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from empathic.mentoring.importing import ImportPreview
+from empathic.mentoring.importing import ImportPreview, preview
 from empathic.mentoring.models import Goal, Milestone, ProgressChange
 from empathic.mentoring.service import Access, MentoringError, NotFound, require_source
 
@@ -94,6 +94,12 @@ def record_progress(
     return change
 
 
+def preview_import(db: Session, access: Access, data: bytes | str) -> ImportPreview:
+    """Check an upload before anything is saved; only someone who sees milestones may."""
+    require_source(db, access, "milestones")
+    return preview(data)
+
+
 def save_import(
     db: Session, access: Access, found: ImportPreview, filename: str
 ) -> list[Milestone]:
@@ -122,6 +128,7 @@ def milestones_of(db: Session, access: Access) -> list[Milestone]:
         db.scalars(
             select(Milestone)
             .where(Milestone.pair_id == access.pair.id)
+            .options(selectinload(Milestone.changes).selectinload(ProgressChange.actor))
             .order_by(Milestone.due_date.is_(None), Milestone.due_date, Milestone.id)
         )
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from empathic.db import utcnow
 from empathic.mentoring import kram
@@ -47,8 +47,11 @@ def add_checkin(
     return checkin
 
 
-def checkins_of(db: Session, access: Access, limit: int = 50) -> list[CheckIn]:
-    require_source(db, access, "checkins")
+def checkins_of(
+    db: Session, access: Access, limit: int = 50, current: dict[str, bool] | None = None
+) -> list[CheckIn]:
+    """Latest check-ins, newest first; `current` is the pair's consents if already read."""
+    require_source(db, access, "checkins", current)
     return list(
         db.scalars(
             select(CheckIn)
@@ -91,12 +94,14 @@ def session_for(db: Session, access: Access, session_id: int) -> SessionLog:
 
 
 def sessions_of(db: Session, access: Access) -> list[SessionLog]:
+    """The pair's sessions, newest first, with tags and suggestions the page lists for each."""
     if not access.member:
         raise PermissionError("session notes belong to the pair")
     return list(
         db.scalars(
             select(SessionLog)
             .where(SessionLog.pair_id == access.pair.id)
+            .options(selectinload(SessionLog.tags), selectinload(SessionLog.suggestions))
             .order_by(SessionLog.held_at.desc(), SessionLog.id.desc())
         )
     )

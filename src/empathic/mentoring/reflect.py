@@ -8,13 +8,19 @@ mentor sees the analysis only when the mentee has shared "session_analysis".
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from empathic.analysis.packs import load_pack
+from sqlalchemy.orm import Session
+
 from empathic.analysis.report import LIMITS_NOTE, build_report
 from empathic.config import Settings
 from empathic.conversation import TranscriptError, parse_transcript
+from empathic.insights.service import PackCache
+from empathic.mentoring.models import SessionLog
+from empathic.mentoring.records import session_for
+from empathic.mentoring.service import Access, can_see
 
 NOT_DIALOGUE = (
     "These notes are not written as a dialogue, so there is nothing to analyse. "
@@ -55,7 +61,41 @@ def _plain(text: str) -> str:
     return re.sub(r"(https?://|www\.)\S+", "[link removed]", text)
 
 
-def reflect(notes: str, mentor_name: str, settings: Settings) -> Reflection:
+_STATE_LOCK = threading.Lock()
+
+
+def shared_packs(state: Any) -> PackCache:
+    """The app's loaded packs (`app.state.insights_packs`), shared with the insights pages.
+
+    Loading a pack reads its model files, so it happens once per app, not per
+    request; whichever area needs a pack first creates the cache, the other reuses it.
+    """
+    with _STATE_LOCK:
+        cache: PackCache | None = getattr(state, "insights_packs", None)
+        if cache is None:
+            cache = PackCache()
+            state.insights_packs = cache
+        return cache
+
+
+def session_reflection(
+    db: Session, access: Access, session_id: int, settings: Settings, packs: PackCache
+) -> tuple[SessionLog, Reflection]:
+    """A session's notes analysed for whoever may see the analysis.
+
+    NotFound for a session outside the pair; PermissionError while the mentee
+    has not shared "session_analysis" (the mentor reads the notes, not their analysis).
+    """
+    log = session_for(db, access, session_id)
+    if not can_see(db, access, "session_analysis"):
+        raise PermissionError("your mentee has not shared the analysis of session notes")
+    return log, reflect(log.notes, access.pair.mentor.name, settings, packs)
+
+
+def reflect(
+    notes: str, mentor_name: str, settings: Settings, packs: PackCache | None = None
+) -> Reflection:
+    """Analyse dialogue notes; `packs` is the app's cache (a fresh one loads the pack anew)."""
     try:
         transcript = parse_transcript(notes, source="session notes", fmt="text")
     except TranscriptError:
@@ -67,7 +107,7 @@ def reflect(notes: str, mentor_name: str, settings: Settings) -> Reflection:
         )
     matched = _mentor_speaker(speakers, mentor_name)
     mentor = matched or speakers[0]
-    info, coder = load_pack(None, settings)
+    info, coder = (packs or PackCache()).get(None, settings)
     report = build_report(transcript, learner=mentor, coder=coder, pack=info)
     m = report.metrics
     metrics = [

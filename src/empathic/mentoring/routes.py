@@ -21,7 +21,7 @@ from empathic.mentoring.forms import (
     reject_nul,
     required_int,
 )
-from empathic.mentoring.reflect import reflect
+from empathic.mentoring.reflect import session_reflection, shared_packs
 from empathic.mentoring.routes_flags import router as flags_router
 from empathic.mentoring.service import Access, MentoringError, NotFound
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, UserDep
@@ -222,10 +222,11 @@ def import_preview(
 ) -> Response:
     """A plain `def` route: the database work runs in the thread pool, not on the event loop."""
     access = access_or_404(db, user, pair_id)
-    if not service.can_see(db, access, "milestones"):
-        raise HTTPException(403, "Not allowed: the mentee has not shared milestones.")
     data = file.file.read(importing.MAX_BYTES + 1) if file is not None else b""
-    found = importing.preview(data)
+    try:
+        found = goals.preview_import(db, access, data)
+    except PermissionError as exc:
+        raise HTTPException(403, f"Not allowed: {exc}.") from exc
     context = {
         "pair": access.pair,
         "found": found,
@@ -329,13 +330,13 @@ def reflection(
     session_id: SessionId,
 ) -> Response:
     access = access_or_404(db, user, pair_id)
+    packs = shared_packs(request.app.state)
     try:
-        log = records.session_for(db, access, session_id)
+        log, found = session_reflection(db, access, session_id, settings, packs)
     except NotFound:
         raise HTTPException(404, "No such session.") from None
-    if not service.can_see(db, access, "session_analysis"):
-        raise HTTPException(403, "Your mentee has not shared the analysis of session notes.")
-    found = reflect(log.notes, access.pair.mentor.name, settings)
+    except PermissionError as exc:
+        raise HTTPException(403, f"Not allowed: {exc}.") from exc
     context = {"pair": access.pair, "log": log, "found": found}
     return render(request, "mentoring/reflection.html", context)
 
@@ -353,13 +354,10 @@ def add_schedule(
     minutes: Text = "45",
 ) -> Response:
     def plan(a: Access) -> object:
-        start = moment(starts_at, "First session")
-        if start is None:
-            raise MentoringError("First session: enter a date and time.")
         return schedule.add_schedule(
             db,
             a,
-            starts_at=start,
+            starts_at=moment(starts_at, "First session"),
             interval_weeks=required_int(interval_weeks, "Interval"),
             count=optional_int(count, "Number of sessions"),
             until=optional_date(until, "Until"),

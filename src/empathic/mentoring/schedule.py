@@ -20,7 +20,7 @@ def add_schedule(
     db: Session,
     access: Access,
     *,
-    starts_at: datetime,
+    starts_at: datetime | None,
     interval_weeks: int,
     count: int | None = None,
     until: date | None = None,
@@ -32,6 +32,8 @@ def add_schedule(
         raise PermissionError("only the pair schedules sessions")
     if access.pair.state not in ("active", "paused"):
         raise MentoringError("Sessions can be scheduled only while the relationship is open.")
+    if starts_at is None:
+        raise MentoringError("First session: enter a date and time.")
     if not 1 <= interval_weeks <= 12:
         raise MentoringError("Meet every 1 to 12 weeks.")
     if (count is None) == (until is None):

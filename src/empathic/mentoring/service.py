@@ -14,12 +14,15 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from empathic.accounts.models import User
 from empathic.accounts.service import audit, normalise_email
 from empathic.db import utcnow
 from empathic.mentoring.models import SOURCES, Consent, ConsentChange, Pair
+
+WITH_PEOPLE = (selectinload(Pair.mentor), selectinload(Pair.mentee))
+"""Pair lists show both names: load the people in one query each, not one per pair."""
 
 TRANSITIONS: dict[str, dict[str, str]] = {
     "pending": {"accept": "active", "decline": "completed"},
@@ -220,6 +223,7 @@ def pairs_of(db: Session, user: User) -> tuple[list[Pair], list[Pair]]:
     rows = db.scalars(
         select(Pair)
         .where(or_(Pair.mentor_id == user.id, Pair.mentee_id == user.id))
+        .options(*WITH_PEOPLE)
         .order_by(Pair.created_at.desc(), Pair.id.desc())
     ).all()
     return [p for p in rows if p.mentor_id == user.id], [p for p in rows if p.mentee_id == user.id]
@@ -229,7 +233,11 @@ def all_pairs(db: Session, admin: User) -> list[Pair]:
     """Administration list (names, states, programmes; none of the mentee's data)."""
     if admin.role != "admin":
         raise PermissionError("only admins list every pair")
-    return list(db.scalars(select(Pair).order_by(Pair.created_at.desc(), Pair.id.desc())))
+    return list(
+        db.scalars(
+            select(Pair).options(*WITH_PEOPLE).order_by(Pair.created_at.desc(), Pair.id.desc())
+        )
+    )
 
 
 def consents(db: Session, pair: Pair) -> dict[str, bool]:
@@ -286,16 +294,25 @@ def set_consent(db: Session, access: Access, source: str, granted: bool) -> None
     db.flush()
 
 
-def can_see(db: Session, access: Access, source: str) -> bool:
+def can_see(
+    db: Session, access: Access, source: str, current: dict[str, bool] | None = None
+) -> bool:
     """The mentee sees all of their own data; the mentor only what the mentee shares,
-    and only while the relationship is open (not before acceptance, not after it ends)."""
+    and only while the relationship is open (not before acceptance, not after it ends).
+
+    `current` is the pair's `consents`, when the caller already has them: a page
+    that checks many sources or flags then reads consent once, not once per check.
+    """
     if access.role == "mentee":
         return True
     if access.role == "mentor" and access.pair.state in OPEN_STATES:
-        return consents(db, access.pair).get(source, False)
+        return (current if current is not None else consents(db, access.pair)).get(source, False)
     return False
 
 
-def require_source(db: Session, access: Access, source: str) -> None:
-    if not can_see(db, access, source):
+def require_source(
+    db: Session, access: Access, source: str, current: dict[str, bool] | None = None
+) -> None:
+    """PermissionError unless the viewer may see `source` (see `can_see`)."""
+    if not can_see(db, access, source, current):
         raise PermissionError(f"the mentee has not shared {source}")

@@ -114,11 +114,12 @@ def overdue(db: Session, now: datetime, pair_ids: Collection[int] | None) -> lis
 
 
 def stalled(db: Session, now: datetime, pair_ids: Collection[int] | None) -> list[Candidate]:
-    last = (
-        select(ProgressChange.milestone_id, func.max(ProgressChange.at).label("last_at"))
-        .group_by(ProgressChange.milestone_id)
-        .subquery()
-    )
+    last_q = select(ProgressChange.milestone_id, func.max(ProgressChange.at).label("last_at"))
+    if pair_ids is not None:  # aggregate only the asked pairs' history, not the whole table
+        last_q = last_q.join(Milestone, Milestone.id == ProgressChange.milestone_id).where(
+            Milestone.pair_id.in_(pair_ids)
+        )
+    last = last_q.group_by(ProgressChange.milestone_id).subquery()
     since = func.coalesce(last.c.last_at, Milestone.created_at)
     query = (
         select(
@@ -250,16 +251,23 @@ def last_sessions(
     before: datetime,
     mentor_id: int | None = None,
 ) -> list[tuple[int, datetime, str]]:
-    """Active pairs whose last session (or creation, if none) is before `before`."""
-    last = (
-        select(
-            SessionLog.pair_id,
-            func.max(SessionLog.held_at).label("last_at"),
-            func.max(SessionLog.id).label("last_id"),
-        )
-        .group_by(SessionLog.pair_id)
-        .subquery()
+    """Active pairs whose last session (or creation, if none) is before `before`.
+
+    The pair and mentor filters apply inside the aggregate too, so one pair page
+    or one mentor's home page reads only their own sessions, not every log.
+    """
+    last_q = select(
+        SessionLog.pair_id,
+        func.max(SessionLog.held_at).label("last_at"),
+        func.max(SessionLog.id).label("last_id"),
     )
+    if pair_ids is not None:
+        last_q = last_q.where(SessionLog.pair_id.in_(pair_ids))
+    if mentor_id is not None:
+        last_q = last_q.where(
+            SessionLog.pair_id.in_(select(Pair.id).where(Pair.mentor_id == mentor_id))
+        )
+    last = last_q.group_by(SessionLog.pair_id).subquery()
     since = func.coalesce(last.c.last_at, Pair.created_at)
     query = _active(
         select(Pair.id, since.label("since"), last.c.last_id).outerjoin(

@@ -60,11 +60,11 @@ class Overview:
 
 def overview(db: Session, access: Access) -> Overview:
     """The pair as `access.role` may see it; an admin sees only administration facts."""
-    current = consents(db, access.pair)
-    shown = {source: can_see(db, access, source) for source in SOURCES}
+    current = consents(db, access.pair)  # read once; every check below reuses it
+    shown = {source: can_see(db, access, source, current) for source in SOURCES}
     view = Overview(access, current, shown)
     if not access.member:
-        view.flags = flag_service.flags_of(db, access)
+        view.flags = flag_service.flags_of(db, access, current=current)
         return view
     if access.pair.state == "pending":  # until accepted, the pair exists and nothing more
         return view
@@ -72,23 +72,38 @@ def overview(db: Session, access: Access) -> Overview:
         view.goals = goals.goals_of(db, access)
         view.milestones = goals.milestones_of(db, access)
     if shown["checkins"]:
-        view.checkins = records.checkins_of(db, access, limit=12)
+        view.checkins = records.checkins_of(db, access, limit=12, current=current)
     if shown["practice"]:
-        view.practice = list(
-            db.scalars(
-                select(PracticeRun)
-                .where(PracticeRun.user_id == access.pair.mentee_id)
-                .order_by(PracticeRun.created_at.desc())
-                .limit(10)
-            )
-        )
+        view.practice = shared_practice(db, access.pair.mentee_id)
     view.sessions = records.sessions_of(db, access)
-    view.flags = flag_service.flags_of(db, access)
+    view.flags = flag_service.flags_of(db, access, current=current)
     view.balance = records.balance(db, access)
     view.schedules = schedule.schedules_of(db, access.pair)
     last = max((s.held_at for s in view.sessions), default=access.pair.created_at)
     view.days_since_session = (utcnow() - last).days
     return view
+
+
+PRACTICE_SHOWN = 10
+"""How many of the mentee's latest shared practice runs the pair page lists."""
+
+
+def shared_practice(db: Session, mentee_id: int) -> list[PracticeRun]:
+    """The mentee's latest runs that they shared (`PracticeRun.shared`), newest first.
+
+    The "practice" consent opens this list to the mentor, but a run the mentee
+    kept private stays private: consent per source does not override the choice
+    made per run. The mentee's own pair page lists the same runs, so it shows
+    them what their mentor sees.
+    """
+    return list(
+        db.scalars(
+            select(PracticeRun)
+            .where(PracticeRun.user_id == mentee_id, PracticeRun.shared.is_(True))
+            .order_by(PracticeRun.created_at.desc(), PracticeRun.id)
+            .limit(PRACTICE_SHOWN)
+        )
+    )
 
 
 @dataclass
