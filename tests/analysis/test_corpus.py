@@ -48,3 +48,16 @@ def test_corpus_size_and_coverage() -> None:
         seen = Counter(r.labels[label] for r in learner if label in r.labels)
         assert set(seen) == set(values), (label, seen)
         assert min(seen.values()) >= 30, (label, seen)
+
+
+def test_corpus_carries_its_licence_and_datasheet() -> None:
+    licence = (CORPUS / "LICENSE.md").read_text(encoding="utf-8")
+    assert "Creative Commons Attribution 4.0" in licence
+    sheet = (CORPUS / "DATASHEET.md").read_text(encoding="utf-8")
+    for heading in ("## How it was written", "## Label definitions", "## Known gaps"):
+        assert heading in sheet
+    conversations = {r.conversation_id for p in FILES for r in read_labelled_csv(p)}
+    learner = sum(1 for p in FILES for r in read_labelled_csv(p) if r.labels)
+    # The datasheet's headline counts must describe the files as they are.
+    assert f"{len(conversations):,} conversations" in sheet
+    assert f"{learner:,} labelled turns" in sheet
