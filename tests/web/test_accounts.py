@@ -134,3 +134,42 @@ def test_security_headers(client: TestClient) -> None:
     response = client.get("/")
     assert response.headers["x-frame-options"] == "DENY"
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_two_first_sign_ups_at_once_make_one_admin(app: object) -> None:
+    """The second sign-up waits for the first to commit before it counts the accounts."""
+    import threading
+    import time
+
+    from sqlalchemy import select
+
+    from empathic.accounts.models import User
+    from empathic.accounts.service import sign_up as create
+
+    sessions = app.state.sessions  # type: ignore[attr-defined]
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        with sessions() as db:
+            create(db, email="one@example.org", name="One", password=PASSWORD)
+            time.sleep(0.4)  # still uncommitted while the second one signs up
+            db.commit()
+
+    def second() -> None:
+        time.sleep(0.15)
+        try:
+            with sessions() as db:
+                create(db, email="two@example.org", name="Two", password=PASSWORD)
+                db.commit()
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert not errors
+    with sessions() as db:
+        roles = dict(db.execute(select(User.email, User.role)).all())
+    assert roles == {"one@example.org": "admin", "two@example.org": "learner"}

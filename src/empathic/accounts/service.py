@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -24,6 +24,8 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 MAX_EMAIL = 254
 MAX_PASSWORD = 1024
+SIGN_UP_LOCK = 0x456D7061
+"""Advisory lock key ("Empa") that orders concurrent sign-ups on PostgreSQL."""
 ATTEMPT_WINDOW = timedelta(minutes=15)
 
 
@@ -81,20 +83,28 @@ def sign_up(db: Session, *, email: str, name: str, password: str) -> User:
         raise AccountError(" ".join(problems))
     if db.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("An account with this email already exists. Sign in instead.")
-    first = db.scalar(select(func.count(User.id))) == 0
-    user = User(
-        email=email,
-        name=name[:120],
-        password_hash=hash_password(password),
-        role="admin" if first else "learner",
-    )
+    user = User(email=email, name=name[:120], password_hash=hash_password(password), role="learner")
+    _serialise_sign_ups(db)
     try:
         with db.begin_nested():  # two sign-ups racing for one email: the second is told so
             db.add(user)
             db.flush()
     except IntegrityError as exc:
         raise AccountError("An account with this email already exists. Sign in instead.") from exc
+    if db.scalar(select(func.count(User.id))) == 1:  # counted after our insert: only us
+        user.role = "admin"
     return user
+
+
+def _serialise_sign_ups(db: Session) -> None:
+    """Make "the first account becomes admin" hold when two people sign up at once.
+
+    PostgreSQL: a transaction-scoped advisory lock, so the second sign-up counts
+    users only after the first has committed. SQLite needs nothing: its write lock,
+    taken by the insert, already orders the two transactions before they count.
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SIGN_UP_LOCK})
 
 
 def sign_in(
