@@ -110,7 +110,8 @@ def choose_learner(transcript: Transcript, learner: str | None) -> tuple[str, li
     chosen = speakers[1]
     note = (
         f"No learner named: coaching {chosen!r}, the speaker who is not the first speaker "
-        f"({speakers[0]!r}). Use --learner NAME to choose."
+        f"({speakers[0]!r}). Name the person being coached to choose another "
+        "(on the command line: --learner NAME)."
     )
     return chosen, [note]
 
