@@ -217,3 +217,20 @@ def test_a_turn_is_claimed_once_so_a_second_stream_never_phrases_it_again(
     (turn,) = _stored(llm_app, run_id)
     assert "".join(d for n, d in events if n == "token") == turn.reply  # the stored line
     assert len(stub.requests) == requests  # and no second request to the model
+
+
+def test_the_model_continues_the_conversation_the_learner_saw(
+    llm_app: Any, people: tuple[Person, Person], stub: StubServer
+) -> None:
+    admin, learner = people
+    admin.post(f"/admin/voices/{SCENARIO}", {"voice": "llm"})
+    first = "Honestly it has been a strange few weeks for me."
+    stub.queue = [Reply(content=first, chunks=[first])]
+    run_id = _start(learner)
+    _turn(learner, run_id, "How have things been for you lately?")
+    assert _stored(llm_app, run_id)[0].reply == first
+    _turn(learner, run_id, "Strange in what way?")
+    second_request = json.dumps(stub.requests[-1])
+    assert first in second_request  # its own earlier words, not the scripted line
+    scripted = run_lines(find_scenario(SCENARIO), ["How have things been for you lately?"], seed=0)
+    assert scripted.steps[0].reply not in second_request

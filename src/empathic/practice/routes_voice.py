@@ -49,7 +49,11 @@ def phrased_events(
     if turn.voice != "pending" or client is None:
         return None
     cache: SimulationCache = request.app.state.simulations
-    renders = voicing.renders_of_step(cache.get(run), turn.index)
+    shown = [t.reply for t in run.turns if t.index < turn.index]
+    renders = [
+        (voicing.as_shown(view, shown), line)
+        for view, line in voicing.renders_of_step(cache.get(run), turn.index)
+    ]
     if not renders or not voicing.claim_turn(db, run.id, turn.index):
         return None
     sessions = request.app.state.sessions

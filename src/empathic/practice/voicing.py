@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -23,6 +23,7 @@ from starlette.concurrency import iterate_in_threadpool
 
 from empathic.accounts.models import User
 from empathic.config import Settings
+from empathic.conversation import Turn
 from empathic.db import utcnow
 from empathic.llm import ChatModel, LLMError
 from empathic.practice.models import PracticeRun, PracticeTurn, ScenarioVoice
@@ -58,6 +59,23 @@ def renders_of_step(sim: Simulation, index: int) -> list[tuple[VoiceView, str]]:
     if not isinstance(voice, RecordingVoice):
         return []
     return [(view, line) for view, line in voice.renders if len(view.history) == 2 * index - 1]
+
+
+def as_shown(view: VoiceView, shown: Sequence[str]) -> VoiceView:
+    """The view with the persona's earlier replies as the learner saw them.
+
+    The engine's history holds the scripted wording; when earlier replies were
+    phrased by the model, the model should continue its own conversation.
+    `shown[i]` is the stored reply of learner turn i + 1.
+    """
+    replies = iter(shown)
+    history = []
+    for turn in view.history:
+        if turn.speaker == view.persona:
+            turn = Turn(turn.speaker, next(replies, turn.text), turn.start, turn.end)
+        history.append(turn)
+    recent = tuple(t.text for t in history if t.speaker == view.persona)
+    return replace(view, history=tuple(history), recent=recent or view.recent)
 
 
 def llm_available(settings: Settings) -> bool:
