@@ -234,3 +234,20 @@ def test_the_model_continues_the_conversation_the_learner_saw(
     assert first in second_request  # its own earlier words, not the scripted line
     scripted = run_lines(find_scenario(SCENARIO), ["How have things been for you lately?"], seed=0)
     assert scripted.steps[0].reply not in second_request
+
+
+def test_the_debrief_quotes_the_replies_the_learner_saw(
+    llm_app: Any, people: tuple[Person, Person], stub: StubServer
+) -> None:
+    from empathic.practice import service
+
+    admin, learner = people
+    admin.post(f"/admin/voices/{SCENARIO}", {"voice": "llm"})
+    run_id = _start(learner)
+    _turn(learner, run_id, "How have things been for you lately?")
+    learner.post(f"/runs/{run_id}/end")
+    with llm_app.state.sessions() as db:
+        run = db.get(PracticeRun, run_id)
+        debrief = service.debrief_for(run, llm_app.state.simulations).to_dict()
+    said = [t["text"] for t in debrief["report"]["turns"]]
+    assert "".join(PHRASED) in said

@@ -13,7 +13,7 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -259,9 +259,19 @@ def skill_scores(sim: Simulation) -> dict[str, float]:
 
 
 def debrief_for(run: PracticeRun, cache: SimulationCache) -> Debrief:
+    """The debrief of the conversation as the learner saw it.
+
+    Decisions come from the replay; replies a language model phrased are put back
+    in their stored words, so the report and rewrites quote what was actually said.
+    """
     sim = cache.get(run)
+    result = sim.result()
+    stored = {t.index: t.reply for t in run.turns}
+    result.steps = [
+        replace(step, reply=stored.get(step.index, step.reply)) for step in result.steps
+    ]
     return build_debrief(
-        sim.result(),
+        result,
         sim.scenario,
         coder=sim.coder,
         intention=run.intention,
