@@ -13,8 +13,6 @@ and from opening the stream (GET) to that event. Prints medians and the overhead
 from __future__ import annotations
 
 import argparse
-import re
-import socket
 import statistics
 import sys
 import tempfile
@@ -33,21 +31,14 @@ from empathic.db import session_factory  # noqa: E402
 from empathic.practice.models import ScenarioVoice  # noqa: E402
 from empathic.roleplay.loading import find_scenario  # noqa: E402
 from empathic.web.app import create_app  # noqa: E402
+from empathic.web.local import csrf_token_in, free_port, wait_until_up  # noqa: E402
 from test_llm import Reply, StubServer  # noqa: E402
 
 SCENARIO = "mentor-milestones"
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _token(client: httpx.Client, path: str = "/") -> str:
-    found = re.search(r'csrf-token" content="([^"]+)', client.get(path).text)
-    assert found
-    return found.group(1)
+    return csrf_token_in(client.get(path).text)
 
 
 def main() -> None:
@@ -66,16 +57,11 @@ def main() -> None:
     with session_factory(app.state.engine)() as db:
         db.add(ScenarioVoice(scenario_id=SCENARIO, voice="llm"))
         db.commit()
-    port = _port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     threading.Thread(target=server.run, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            httpx.get(f"{base}/healthz")
-            break
-        except httpx.HTTPError:
-            time.sleep(0.05)
+    wait_until_up(base)
     body = {"model": "m", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
     raw, via_post, via_get = [], [], []
     lines = find_scenario(SCENARIO).playthroughs.empathic.lines

@@ -7,13 +7,16 @@ install or an upgrade needs no separate step.
 
 from __future__ import annotations
 
+import os
+import secrets
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from empathic.config import Settings
@@ -122,6 +125,48 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+"""The development and CI server; benchmarks and tests read TEST_POSTGRES_URL first."""
+
+
+def local_postgres_url() -> str:
+    return os.environ.get("TEST_POSTGRES_URL", LOCAL_POSTGRES)
+
+
+def url_with_schema(url: str, schema: str) -> str:
+    """The same PostgreSQL URL with every connection's search_path set to `schema`."""
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+
+
+@contextmanager
+def scratch_database(kind: str, prefix: str = "empathic_scratch") -> Iterator[str]:
+    """An empty database URL for benchmarks and tests, removed afterwards.
+
+    `sqlite`: a file in a temporary folder. `postgresql`: a new schema on the server at
+    TEST_POSTGRES_URL (default: the local one), dropped with everything in it.
+    """
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'scratch.db'}"
+        return
+    base = local_postgres_url()
+    schema = f"{prefix}_{secrets.token_hex(4)}"
+    admin = make_engine(base, pool_size=1, max_overflow=0)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except BaseException:
+        admin.dispose()
+        raise
+    try:
+        yield url_with_schema(base, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def database_for(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:

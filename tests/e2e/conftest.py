@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import uvicorn
 
 from empathic.config import Settings
 from empathic.web.app import create_app
+from empathic.web.local import free_port, wait_until_up
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,12 +39,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The app behind the e2e server; tests may seed its database through `state.sessions`."""
@@ -58,21 +50,16 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture(scope="session")
 def live_server(live_app: Any) -> Iterator[str]:
     """The app on a free port with its own SQLite database, for the whole session."""
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(live_app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        pytest.fail("the e2e server did not start within 30 s")
+    try:
+        wait_until_up(base, seconds=30)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     yield base
     server.should_exit = True
     thread.join(timeout=10)

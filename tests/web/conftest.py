@@ -8,8 +8,6 @@ when no server answers. SQLite tests copy a migrated template file per test.
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,11 +21,9 @@ from tests.web.helpers import Person, sign_up
 from tests.web.mentoring_world import World, make_world
 
 from empathic.config import Settings
-from empathic.db import make_engine, migrate
+from empathic.db import local_postgres_url, make_engine, migrate, scratch_database
 from empathic.models import metadata
 from empathic.web.app import create_app
-
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(scope="session")
@@ -41,27 +37,19 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_schema() -> Iterator[str]:
-    """A fresh schema on the local server for this test session, dropped at the end."""
-    schema = f"empathic_test_{secrets.token_hex(4)}"
+    """A fresh, migrated schema on the local server for this test session, dropped at the end."""
+    scratch = scratch_database("postgresql", "empathic_test")
     try:
-        admin = make_engine(POSTGRES_URL, pool_size=1, max_overflow=0)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = scratch.__enter__()
     except Exception as exc:  # the server is absent or refuses us: say so and skip
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}")
-    url = _with_schema(POSTGRES_URL, schema)
-    engine = make_engine(url)
-    migrate(engine)
-    engine.dispose()
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
-
-def _with_schema(url: str, schema: str) -> str:
-    joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+        pytest.skip(f"PostgreSQL not reachable at {local_postgres_url()}: {type(exc).__name__}")
+    try:
+        engine = make_engine(url)
+        migrate(engine)
+        engine.dispose()
+        yield url
+    finally:
+        scratch.__exit__(None, None, None)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from empathic.web.local import csrf_token_in
+
 PASSWORD = "correct horse battery"
-CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
 def csrf(client: TestClient, path: str = "/") -> str:
     """The CSRF token a page of this browser carries (as a real form would send it)."""
-    page = client.get(path)
-    found = CSRF.search(page.text)
-    assert found, f"no CSRF token on {path}"
-    return found.group(1)
+    return csrf_token_in(client.get(path).text)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.web.helpers import Person, sign_up
+from tests.web.helpers import Person, csrf, sign_up
 
 from empathic.config import Settings
 from empathic.practice.models import PracticeRun, PracticeTurn
@@ -66,8 +66,7 @@ def _start(learner: Person) -> str:
 
 
 def _turn(learner: Person, run_id: str, text: str) -> list[tuple[str, Any]]:
-    token = re.search(r'csrf-token" content="([^"]+)', learner.client.get("/").text)
-    headers = {"X-CSRF-Token": token.group(1), "Accept": "application/json"}  # type: ignore[union-attr]
+    headers = {"X-CSRF-Token": csrf(learner.client), "Accept": "application/json"}
     body = learner.client.post(f"/runs/{run_id}/turns", data={"text": text}, headers=headers)
     assert body.status_code == 200, body.text
     return _events(learner.client.get(body.json()["stream"]).text)
@@ -204,8 +203,7 @@ def test_a_turn_is_claimed_once_so_a_second_stream_never_phrases_it_again(
     admin, learner = people
     admin.post(f"/admin/voices/{SCENARIO}", {"voice": "llm"})
     run_id = _start(learner)
-    token = re.search(r'csrf-token" content="([^"]+)', learner.client.get("/").text)
-    headers = {"X-CSRF-Token": token.group(1), "Accept": "application/json"}  # type: ignore[union-attr]
+    headers = {"X-CSRF-Token": csrf(learner.client), "Accept": "application/json"}
     body = learner.client.post(
         f"/runs/{run_id}/turns", data={"text": "How are things?"}, headers=headers
     ).json()

@@ -11,10 +11,8 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,19 +24,14 @@ from empathic.db import make_engine
 from empathic.practice.models import PracticeRun
 from empathic.roleplay.engine import run_lines
 from empathic.roleplay.loading import find_scenario
+from empathic.web.local import csrf_token_in, free_port, wait_until_up
 
 SCENARIO = "remote-wellbeing"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Server:
     def __init__(self, data_dir: Path, database_url: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.env = {
             **os.environ,
             "EMPATHIC_DATA_DIR": str(data_dir),
@@ -55,15 +48,7 @@ class Server:
         self.process = subprocess.Popen(
             command, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "the server exited"
-            try:
-                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        pytest.fail("the server did not start within 30 s")
+        wait_until_up(self.base, self.process, seconds=30)
 
     def kill(self) -> None:
         assert self.process is not None
@@ -80,9 +65,7 @@ def server(isolated_env: Path, database_url: str) -> Iterator[Server]:
 
 
 def _token(client: httpx.Client, path: str = "/") -> str:
-    found = re.search(r'csrf-token" content="([^"]+)', client.get(path).text)
-    assert found
-    return found.group(1)
+    return csrf_token_in(client.get(path).text)
 
 
 def _turn(client: httpx.Client, run_id: str, text: str) -> str:

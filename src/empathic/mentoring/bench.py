@@ -16,23 +16,17 @@ Data are synthetic and seeded, so runs are comparable.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import secrets
 import statistics
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from empathic.accounts.models import User
-from empathic.db import make_engine, migrate, session_factory, utcnow
+from empathic.db import make_engine, migrate, scratch_database, session_factory, utcnow
 from empathic.mentoring import signals
 from empathic.mentoring.models import (
     CheckIn,
@@ -43,30 +37,6 @@ from empathic.mentoring.models import (
     ProgressChange,
     SessionLog,
 )
-
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-@contextmanager
-def fresh_database(kind: str) -> Iterator[str]:
-    """A migrated, empty database URL; dropped (schema) or deleted (file) afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            yield url
-        return
-    base = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
-    schema = f"empathic_mbench_{secrets.token_hex(4)}"
-    admin = make_engine(base, pool_size=1, max_overflow=0)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    joiner = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _rows(pairs: int, rng: random.Random, now: datetime) -> dict[type, list[dict[str, Any]]]:
@@ -175,7 +145,7 @@ def run(pairs: int, database: str, seed_value: int = 7) -> dict[str, Any]:
     """Seed, then time two full signal computations; returns the figures."""
     rng = random.Random(seed_value)
     now = utcnow()
-    with fresh_database(database) as url:
+    with scratch_database(database, "empathic_mbench") as url:
         engine = make_engine(url)
         migrate(engine)
         started = time.perf_counter()

@@ -21,7 +21,6 @@ import os
 import random
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,12 +28,11 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 
-CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+from empathic.db import scratch_database
+from empathic.web.local import csrf_token_in, free_port, wait_until_up
 
 
 @dataclass
@@ -43,18 +41,8 @@ class Tally:
     errors: list[str] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def _token(client: httpx.AsyncClient, path: str = "/") -> str:
-    page = await client.get(path)
-    found = CSRF.search(page.text)
-    if not found:
-        raise RuntimeError(f"no CSRF token on {path} ({page.status_code})")
-    return found.group(1)
+    return csrf_token_in((await client.get(path)).text)
 
 
 async def _sign_up(client: httpx.AsyncClient, number: int) -> str | None:
@@ -132,69 +120,25 @@ async def _drive(base: str, learners: int, runs: int, think: float) -> tuple[Tal
         await asyncio.gather(*(c.aclose() for c in clients))
 
 
-def _database(kind: str, folder: Path) -> tuple[str, str | None]:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'bench.db'}", None
-    from sqlalchemy import text
-
-    from empathic.db import make_engine
-
-    base = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
-    schema = f"empathic_bench_{secrets.token_hex(3)}"
-    engine = make_engine(base, pool_size=1, max_overflow=0)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    joiner = "&" if "?" in base else "?"
-    return f"{base}{joiner}options=-csearch_path%3D{schema}", schema
-
-
-def _drop(schema: str) -> None:
-    from sqlalchemy import text
-
-    from empathic.db import make_engine
-
-    engine = make_engine(os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES))
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
-def _wait(base: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with {server.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not answer within a minute")
-
-
 def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict[str, object]:
     """Start a server, drive it, stop it; return the figures."""
-    with tempfile.TemporaryDirectory() as folder:
-        url, schema = _database(kind, Path(folder))
-        port = _free_port()
+    with tempfile.TemporaryDirectory() as folder, scratch_database(kind, "empathic_bench") as url:
+        port = free_port()
         env = {**os.environ, "EMPATHIC_DATA_DIR": folder, "EMPATHIC_DATABASE_URL": url}
         command = [sys.executable, "-m", "empathic.cli", "serve", "--port", str(port)]
         server = subprocess.Popen(
             [*command, "--workers", str(workers)],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait(base, server)
+            wait_until_up(base, server)
             tally, elapsed = asyncio.run(_drive(base, learners, runs, think))
         finally:
             server.terminate()
             server.wait(timeout=30)
-            if schema:
-                _drop(schema)
     times = sorted(tally.turns)
     if not times:
         raise RuntimeError(f"no turn completed; errors: {tally.errors[:5]}")
