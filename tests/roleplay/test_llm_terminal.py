@@ -65,3 +65,12 @@ def test_a_streamed_reply_that_fails_a_check_says_so(server: StubServer) -> None
     reply = session.result.steps[0].reply  # type: ignore[attr-defined]
     assert reply != "As an AI I cannot."
     assert "the scripted line counts" in text and reply in text
+
+
+def test_a_reply_the_voice_kept_is_not_called_failed_even_when_cleaned(
+    server: StubServer,
+) -> None:
+    server.default = Reply(content='"It has been a lot."', chunks=['"It has ', 'been a lot."'])
+    text, session = _interactive(server, ["How have the last few weeks been for you?"])
+    assert session.result.steps[0].reply == "It has been a lot."  # type: ignore[attr-defined]
+    assert "failed a check" not in text

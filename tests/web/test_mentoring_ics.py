@@ -179,6 +179,6 @@ def test_reflection_pages_load_the_pack_once_and_share_it_with_insights(
         page = client.get(path)
         assert page.status_code == 200 and "Key metrics for Mona" in page.text
     assert len(loads) == 1
-    cache = app.state.insights_packs
+    cache = app.state.packs
     assert isinstance(cache, PackCache) and shared_packs(app.state) is cache
     client.close()

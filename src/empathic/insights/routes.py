@@ -31,12 +31,8 @@ checked in the service so the page can answer 413 with a clear message."""
 
 
 def _pack_cache(request: Request) -> service.PackCache:
-    """The app's loaded packs, created on first use rather than at import or start-up."""
-    state = request.app.state
-    cache: service.PackCache | None = getattr(state, "insights_packs", None)
-    if cache is None:
-        cache = service.PackCache()
-        state.insights_packs = cache
+    """The app's loaded packs (made in `create_app`, shared with the mentoring area)."""
+    cache: service.PackCache = request.app.state.packs
     return cache
 
 

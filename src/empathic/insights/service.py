@@ -78,11 +78,11 @@ class PackCache:
 
     def get(self, name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
         """The pack's card and coder; PackError when it does not exist or cannot load."""
-        resolved = resolve_pack_name(name or None, settings)
+        key = name or ""  # the default is resolved once, by load_pack, not per request
         with self._lock:
-            if resolved not in self._packs:
-                self._packs[resolved] = load_pack(resolved, settings)
-            return self._packs[resolved]
+            if key not in self._packs:
+                self._packs[key] = load_pack(name or None, settings)
+            return self._packs[key]
 
 
 def upload_format(filename: str) -> str | None:

@@ -8,7 +8,6 @@ mentor sees the analysis only when the mentee has shared "session_analysis".
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,21 +60,10 @@ def _plain(text: str) -> str:
     return re.sub(r"(https?://|www\.)\S+", "[link removed]", text)
 
 
-_STATE_LOCK = threading.Lock()
-
-
 def shared_packs(state: Any) -> PackCache:
-    """The app's loaded packs (`app.state.insights_packs`), shared with the insights pages.
-
-    Loading a pack reads its model files, so it happens once per app, not per
-    request; whichever area needs a pack first creates the cache, the other reuses it.
-    """
-    with _STATE_LOCK:
-        cache: PackCache | None = getattr(state, "insights_packs", None)
-        if cache is None:
-            cache = PackCache()
-            state.insights_packs = cache
-        return cache
+    """The app's loaded packs (made in `create_app`), shared with the insights pages."""
+    cache: PackCache = state.packs
+    return cache
 
 
 def session_reflection(

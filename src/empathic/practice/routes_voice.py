@@ -11,8 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from empathic.config import Settings
-from empathic.llm import ChatModel, client_from_settings
+from empathic.llm import ChatModel
 from empathic.practice import voicing
 from empathic.practice.models import PracticeRun, PracticeTurn
 from empathic.practice.service import SimulationCache
@@ -28,12 +27,8 @@ def event(name: str, data: Any) -> str:
 
 
 def llm_client(request: Request) -> ChatModel | None:
-    """One client per app, made on first use (None when no endpoint is configured)."""
-    state = request.app.state
-    if not hasattr(state, "llm_client"):
-        settings: Settings = state.settings
-        state.llm_client = client_from_settings(settings) if settings.llm_base_url else None
-    client: ChatModel | None = state.llm_client
+    """The app's client (made in `create_app`), or None when no endpoint is configured."""
+    client: ChatModel | None = request.app.state.llm_client
     return client
 
 

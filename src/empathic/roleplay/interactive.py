@@ -16,6 +16,7 @@ from rich.panel import Panel
 
 from empathic.analysis.coding import Coder
 from empathic.roleplay.engine import Simulation
+from empathic.roleplay.llm_voice import LLMVoice
 from empathic.roleplay.moves import MOVES
 from empathic.roleplay.render import bar
 from empathic.roleplay.result import RunResult, StepRecord
@@ -100,7 +101,7 @@ def _step_streamed(sim: Simulation, text: str, persona: str, console: Console) -
     terminal says so and shows the line that counts.
     """
     voice = sim.voice
-    if not hasattr(voice, "stream_to"):
+    if not isinstance(voice, LLMVoice):
         step = sim.step(text)
         console.print(f"[bold cyan]{esc(persona)}:[/] {esc(step.reply)}")
         return step
@@ -116,15 +117,15 @@ def _step_streamed(sim: Simulation, text: str, persona: str, console: Console) -
         shown.append(token)
         console.print(token, end="", markup=False, highlight=False, soft_wrap=True)
 
+    fallbacks_before = len(voice.fallbacks)
     voice.stream_to = show
     try:
         step = sim.step(text)
     finally:
         voice.stream_to = None
-    streamed = "".join(shown)
     if not shown:
         console.print(f"[bold cyan]{esc(persona)}:[/] {esc(step.reply)}")
-    elif " ".join(streamed.split()) == " ".join(step.reply.split()):
+    elif len(voice.fallbacks) == fallbacks_before:  # the voice says what it kept
         console.print()
     else:
         console.print(

@@ -124,13 +124,13 @@ def propose_rewrites(
             proposals.append(Proposal(turn, "", False, f"{type(exc).__name__}: {exc}", 0.0, None))
             continue
         text = re.sub(r"^(?:leader|you|rewrite)\s*:\s*", "", text, flags=re.I)
-        before, after = coder.code_many([(original, context), (text or "-", context)])
-        base = empathy_score(before)
         problem = _problem(text, " ".join((context, original, persona, persona_role)))
-        if problem is not None:
+        if problem is not None:  # refused before coding: no work for a proposal never shown
+            base = empathy_score(coder.code_many([(original, context)])[0])
             proposals.append(Proposal(turn, text, False, problem, base, None))
             continue
-        score = empathy_score(after)
+        before, after = coder.code_many([(original, context), (text, context)])
+        base, score = empathy_score(before), empathy_score(after)
         accepted = score > base
         reason = "scores higher" if accepted else f"does not score higher ({score:g} ≤ {base:g})"
         proposals.append(Proposal(turn, text, accepted, reason, base, score))

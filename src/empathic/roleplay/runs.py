@@ -82,10 +82,11 @@ def save_run(
 ) -> Path:
     """Write the run atomically and return its path; never overwrites an existing run."""
     runs_dir.mkdir(parents=True, exist_ok=True)
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    now = now or datetime.now(UTC)  # one instant for the file name and `saved_at`
+    stamp = now.strftime("%Y%m%d-%H%M%S")
     payload = {
         "format": RUN_FORMAT,
-        "saved_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "saved_at": now.isoformat(timespec="seconds"),
         "scenario_path": scenario_path,
         "learner_lines": result.learner_lines,
         "intention": intention,

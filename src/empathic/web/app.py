@@ -38,6 +38,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     """Build the web app for these settings; migrates the database unless told not to."""
     from empathic.accounts.routes import router as accounts_router
     from empathic.insights.routes import router as insights_router
+    from empathic.insights.service import PackCache
+    from empathic.llm import client_from_settings
     from empathic.mentoring.routes import router as mentoring_router
     from empathic.practice.routes import router as practice_router
     from empathic.practice.routes_voice import router as voice_router
@@ -60,6 +62,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.templates = template_env()
     app.state.simulations = SimulationCache()
+    app.state.packs = PackCache()  # loaded on first use, shared by every area
+    app.state.llm_client = client_from_settings(settings)  # None when no endpoint is set
     app.add_middleware(_Headers, settings=settings)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), "static")
     app.include_router(accounts_router)
@@ -75,7 +79,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Close what the app opened: the language-model client and the database pool."""
     yield
-    client = getattr(app.state, "llm_client", None)
+    client = app.state.llm_client
     if client is not None:
         client.close()
     app.state.engine.dispose()
