@@ -7,7 +7,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -256,8 +256,3 @@ def list_users(db: Session) -> list[User]:
 def list_teams(db: Session) -> list[Team]:
     """Teams with their members loaded in one more query (the admin page counts them)."""
     return list(db.scalars(select(Team).options(selectinload(Team.members)).order_by(Team.name)))
-
-
-def expire_sessions(db: Session, now: datetime | None = None) -> int:
-    result = db.execute(delete(AuthSession).where(AuthSession.expires_at <= (now or utcnow())))
-    return int(getattr(result, "rowcount", 0) or 0)

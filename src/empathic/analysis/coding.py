@@ -51,7 +51,6 @@ EVIDENCE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 """Which detectors count as evidence for each value of each label."""
 
-SUBTYPE_LABELS = ("question", "reflection", "input")
 
 ADVICE_QUESTION_OPENERS = (
     "have you",

@@ -277,7 +277,6 @@ class Featurizer:
 
     def __init__(self, config: FeatureConfig | None = None) -> None:
         self.config = config or FeatureConfig()
-        self._word_mask = 2**self.config.word_bits - 1
 
     def transform(
         self,

@@ -21,7 +21,13 @@ from empathic.analysis.metrics import (
     is_advice,
     is_self_focused,
 )
-from empathic.analysis.phrasing import flip_pronouns, lower_first, reused_words, source_clause
+from empathic.analysis.phrasing import (
+    flip_pronouns,
+    lower_first,
+    reused_words,
+    source_clause,
+    unique,
+)
 
 
 @dataclass
@@ -61,14 +67,6 @@ def _cues(coded: CodedUtterance, *names: str) -> list[str]:
     return list(seen)
 
 
-def _unique(items: Sequence[str]) -> list[str]:
-    """Items in order without repeats, ignoring case."""
-    seen: dict[str, str] = {}
-    for item in items:
-        seen.setdefault(item.lower(), item)
-    return list(seen.values())
-
-
 def _quote(words: Sequence[str]) -> str:
     return ", ".join(f"“{w}”" for w in words)
 
@@ -79,11 +77,11 @@ def _coded(ex: Exchange) -> CodedUtterance:
 
 
 def _cue_phrases(exs: Sequence[Exchange], *names: str) -> list[str]:
-    return _unique([p for ex in exs for p in _cues(_coded(ex), *names)])
+    return unique([p for ex in exs for p in _cues(_coded(ex), *names)])
 
 
 def _evidence(exs: Sequence[Exchange], label: str) -> list[str]:
-    return _unique([p for ex in exs for p in _coded(ex).evidence.get(label, [])])
+    return unique([p for ex in exs for p in _coded(ex).evidence.get(label, [])])
 
 
 def _words_before(ex: Exchange) -> int:
@@ -182,7 +180,7 @@ def strengths(turns: Sequence[AnalysedTurn], metrics: dict[str, Any]) -> list[Fi
     ]
     _add(found, "open_question", opened, _evidence(opened, "question"))
     ack = [ex for ex in pairs if ex.feelings and acknowledges(_coded(ex))]
-    feelings = _quote(_unique([f for ex in ack for f in ex.feelings]))
+    feelings = _quote(unique([f for ex in ack for f in ex.feelings]))
     phrases = _cue_phrases(ack, "warmth", "understanding", "reflection_stem", "feeling_word")
     _add(found, "acknowledged_feeling", ack, phrases, feelings=feelings)
     aff = [ex for ex in pairs if "affirmation" in _coded(ex).cue_names()]
@@ -237,7 +235,7 @@ def missed_opportunities(turns: Sequence[AnalysedTurn], metrics: dict[str, Any])
     _add(found, "advice_before_exploration", early, _cue_phrases(early, "advice", "options"))
     missed = [ex for ex in pairs if ex.feelings and not acknowledges(_coded(ex))]
     if missed:
-        feelings = _unique([f for ex in missed for f in ex.feelings])
+        feelings = unique([f for ex in missed for f in ex.feelings])
         turns_ = sorted({t.index for ex in missed for t in (*ex.before, ex.turn)})
         found.append(
             _finding("unacknowledged_feeling", turns_, feelings, feelings=_quote(feelings))
@@ -249,7 +247,7 @@ def missed_opportunities(turns: Sequence[AnalysedTurn], metrics: dict[str, Any])
             _finding(
                 "closed_question_streak",
                 [ex.turn.index for ex in closed],
-                _unique([ex.turn.text for ex in closed]),
+                unique([ex.turn.text for ex in closed]),
                 n=len(streaks),
                 longest=max(map(len, streaks)),
             )

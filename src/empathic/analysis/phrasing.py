@@ -157,7 +157,8 @@ def source_clause(context: str) -> tuple[str | None, str | None, str]:
     return (feelings[0] if feelings else None), None, parts[-1] if parts else context
 
 
-def _unique(items: Sequence[str]) -> list[str]:
+def unique(items: Sequence[str]) -> list[str]:
+    """Items in order without repeats, ignoring case."""
     seen: dict[str, str] = {}
     for item in items:
         seen.setdefault(item.lower(), item)
@@ -168,6 +169,4 @@ def reused_words(feeling: str | None, sentence: str, rewrite: str) -> list[str]:
     """The other person's words (feeling first, then content words) that the rewrite reuses."""
     words = re.findall(r"[A-Za-z][A-Za-z'-]*", sentence)
     content = [w for w in words if len(w) >= 3 and w.lower() not in _STOP]
-    return [w for w in _unique(([feeling] if feeling else []) + content) if has_word(w, rewrite)][
-        :6
-    ]
+    return [w for w in unique(([feeling] if feeling else []) + content) if has_word(w, rewrite)][:6]

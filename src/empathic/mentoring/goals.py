@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from empathic.mentoring.importing import ImportPreview, preview
 from empathic.mentoring.models import Goal, Milestone, ProgressChange
-from empathic.mentoring.service import Access, MentoringError, NotFound, require_source
+from empathic.mentoring.service import (
+    OPEN_STATES,
+    Access,
+    MentoringError,
+    NotFound,
+    require_source,
+)
 
 MAX_COMMENT = 2000
 
@@ -30,7 +36,7 @@ def _writable(db: Session, access: Access) -> None:
     if not access.member:
         raise PermissionError("only the pair edits goals")
     require_source(db, access, "milestones")
-    if access.pair.state not in ("active", "paused"):
+    if access.pair.state not in OPEN_STATES:
         raise MentoringError("Goals can be changed only while the relationship is open.")
 
 

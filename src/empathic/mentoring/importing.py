@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 MAX_BYTES = 512_000
 MAX_ROWS = 500
@@ -223,7 +223,3 @@ def _row(out: ImportPreview, line: int, cells: list[str], columns: dict[str, int
         out.errors.append(f"Row {line}: " + "; ".join(problems) + ".")
     else:
         out.rows.append(ImportRow(line, title, due, progress))
-
-
-def format_date(value: date | datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""

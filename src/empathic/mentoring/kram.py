@@ -193,7 +193,3 @@ def suggest(notes: str) -> list[Suggestion]:
 
 def kind_of(function: str) -> str:
     return FUNCTIONS[function][0]
-
-
-def label_of(function: str) -> str:
-    return FUNCTIONS[function][1]

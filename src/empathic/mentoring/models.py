@@ -27,7 +27,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from empathic.accounts.models import User
 from empathic.db import Base, UTCDateTime, utcnow
 
-STATES = ("pending", "active", "paused", "completed")
 SOURCES = ("milestones", "checkins", "session_analysis", "practice")
 """Data sources a mentee can share with their mentor, one consent each."""
 

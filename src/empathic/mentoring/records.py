@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session, selectinload
 from empathic.db import utcnow
 from empathic.mentoring import kram
 from empathic.mentoring.models import CheckIn, KramSuggestion, KramTag, SessionLog
-from empathic.mentoring.service import Access, MentoringError, NotFound, require_source
+from empathic.mentoring.service import (
+    OPEN_STATES,
+    Access,
+    MentoringError,
+    NotFound,
+    require_source,
+)
 
 MAX_TEXT = 20_000
 
@@ -24,7 +30,7 @@ def _scale(name: str, value: int) -> int:
 
 
 def _open(access: Access) -> None:
-    if access.pair.state not in ("active", "paused"):
+    if access.pair.state not in OPEN_STATES:
         raise MentoringError("This relationship is not open (pending or completed).")
 
 
@@ -142,11 +148,6 @@ class BalanceRow:
     month: str
     career: int
     psychosocial: int
-
-    @property
-    def career_share(self) -> float | None:
-        total = self.career + self.psychosocial
-        return self.career / total if total else None
 
 
 def balance(db: Session, access: Access) -> list[BalanceRow]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from empathic.db import utcnow
 from empathic.mentoring import ics
 from empathic.mentoring.models import Pair, Schedule
-from empathic.mentoring.service import Access, MentoringError, NotFound
+from empathic.mentoring.service import OPEN_STATES, Access, MentoringError, NotFound
 
 MAX_COUNT = 104
 
@@ -30,7 +30,7 @@ def add_schedule(
     """Either a number of sessions or an end date (not both), every 1–12 weeks."""
     if not access.member:
         raise PermissionError("only the pair schedules sessions")
-    if access.pair.state not in ("active", "paused"):
+    if access.pair.state not in OPEN_STATES:
         raise MentoringError("Sessions can be scheduled only while the relationship is open.")
     if starts_at is None:
         raise MentoringError("First session: enter a date and time.")

@@ -8,7 +8,6 @@ and anything a person may not see is a plain 404 (run ids are never confirmed).
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -19,7 +18,7 @@ from empathic.analysis.labels import LABEL_VALUES, LABELS
 from empathic.practice import corrections as fixes
 from empathic.practice import service, voicing
 from empathic.practice.models import PracticeRun
-from empathic.practice.routes_voice import model_rewrites, phrased_events
+from empathic.practice.routes_voice import event, model_rewrites, phrased_events
 from empathic.practice.service import PracticeError, RunNotFound, SimulationCache, TurnConflict
 from empathic.roleplay.loading import ScenarioError, find_scenario, load_library
 from empathic.roleplay.scenario import DIFFICULTIES
@@ -194,9 +193,8 @@ def stream(request: Request, db: DbDep, user: UserDep, run_id: str, index: int) 
     state = dict(turn.state or {}) if run.coach else None
     done = {"finished": run.status == "ended", "debrief": f"/runs/{run.id}/debrief"}
 
-    tokens = [f"event: token\ndata: {json.dumps(chunk)}\n\n" for chunk in chunks]
-    tail = f"event: state\ndata: {json.dumps(state)}\n\n" if state is not None else ""
-    tail += f"event: done\ndata: {json.dumps(done)}\n\n"
+    tokens = [event("token", chunk) for chunk in chunks]
+    tail = (event("state", state) if state is not None else "") + event("done", done)
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     phrased = phrased_events(request, db, run, turn, tail)
     if phrased is not None:

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from empathic.insights.service import llm_host
 from empathic.llm import ChatModel
 from empathic.practice import voicing
 from empathic.practice.models import PracticeRun, PracticeTurn
@@ -98,7 +99,7 @@ def voices_page(request: Request, db: DbDep, user: AdminDep, settings: SettingsD
             "scenarios": load_library(),
             "chosen": voicing.chosen_voices(db),
             "llm": voicing.llm_available(settings),
-            "llm_host": _host(settings.llm_base_url),
+            "llm_host": llm_host(settings) or "",
         },
     )
 
@@ -118,12 +119,3 @@ def set_voice(
     except voicing.VoiceSettingError as exc:
         raise HTTPException(400, str(exc)) from exc
     return RedirectResponse("/admin/voices", status_code=303)
-
-
-def _host(url: str | None) -> str:
-    if not url:
-        return ""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else ""

@@ -221,14 +221,6 @@ class TopicMatcher:
                     expanded.setdefault(other, labels.get(other, " ".join(other)))
             self._topics[topic] = sorted(expanded.items(), key=lambda kv: (-len(kv[0]), kv[0]))
 
-    @property
-    def topic_ids(self) -> list[str]:
-        return list(self._topics)
-
-    def terms(self, topic: str) -> list[str]:
-        """Every term (with synonyms) that reaches a topic, for documentation and checks."""
-        return [label for _, label in self._topics[topic]]
-
     def match(self, text: str) -> list[TopicHit]:
         """Topics the text touches, in declaration order, each with its evidence."""
         words = tokens(text.replace("-", " "))

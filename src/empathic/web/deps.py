@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from empathic.accounts.models import User
 from empathic.accounts.service import session_for
 from empathic.config import Settings
+from empathic.db import session_scope
 
 SESSION_COOKIE = "empathic_session"
 CSRF_COOKIE = "empathic_csrf"
@@ -32,15 +33,8 @@ def get_settings(request: Request) -> Settings:
 
 def get_db(request: Request) -> Iterator[Session]:
     """One session per request: committed when the route returns, rolled back on error."""
-    db: Session = request.app.state.sessions()
-    try:
+    with session_scope(request.app.state.sessions) as db:
         yield db
-        db.commit()
-    except BaseException:
-        db.rollback()
-        raise
-    finally:
-        db.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
