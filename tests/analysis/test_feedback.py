@@ -10,7 +10,6 @@ import pytest
 from empathic.analysis.coding import AnalysedTurn, RuleCoder
 from empathic.analysis.feedback import (
     Finding,
-    Rewrite,
     missed_opportunities,
     strengths,
     suggest_rewrites,
@@ -273,7 +272,6 @@ def test_a_question_is_quoted_rather_than_reflected() -> None:
 def test_rewrite_serialises() -> None:
     (r,) = suggest_rewrites(conversation(POOR_MANAGER, "Alex"), limit=1)
     assert r.turn == 1
-    assert isinstance(r, Rewrite)
     assert set(r.to_dict()) == {"turn", "original", "rewrite", "why", "uses"}
 
 

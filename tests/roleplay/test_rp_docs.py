@@ -6,7 +6,6 @@ import typing
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 from empathic.roleplay import scenario as schema
 from empathic.roleplay.cli import practice
@@ -52,7 +51,6 @@ def test_every_schema_field_is_documented(doc):
         schema.Playthrough,
     ]
     for model in models:
-        assert issubclass(model, BaseModel)
         for name in model.model_fields:
             assert name in doc, f"{model.__name__}.{name}"
 

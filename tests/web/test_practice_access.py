@@ -5,18 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from tests.web.helpers import Person, sign_up
 
-from empathic.practice import routes
 from empathic.roleplay.loading import find_scenario
 
 SCENARIO = "nurse-medication-error"
-
-
-@pytest.fixture(autouse=True)
-def _no_token_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(routes, "TOKEN_DELAY", 0)
 
 
 def ended_run(person: Person) -> str:

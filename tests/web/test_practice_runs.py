@@ -11,17 +11,11 @@ from fastapi.testclient import TestClient
 from tests.web.helpers import Person, csrf
 
 from empathic.config import Settings
-from empathic.practice import routes
 from empathic.roleplay.engine import run_lines
 from empathic.roleplay.loading import find_scenario
 from empathic.web.app import create_app
 
 SCENARIO = "ai-tool-anxiety"
-
-
-@pytest.fixture(autouse=True)
-def _no_token_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(routes, "TOKEN_DELAY", 0)
 
 
 def start(person: Person, scenario: str = SCENARIO, **form: str) -> str:

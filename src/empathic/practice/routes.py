@@ -7,7 +7,6 @@ and anything a person may not see is a plain 404 (run ids are never confirmed).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -27,10 +26,6 @@ from empathic.web.deps import CsrfDep, DbDep, UserDep
 from empathic.web.render import render
 
 router = APIRouter(dependencies=[CsrfDep])
-
-TOKEN_DELAY = 0.0
-"""Seconds between streamed tokens of a stored reply. Zero: a scripted reply exists in full, so
-waiting would only add latency (language-model replies stream as the model writes them)."""
 
 Text = Annotated[str, Form()]
 
@@ -201,13 +196,7 @@ def stream(request: Request, db: DbDep, user: UserDep, run_id: str, index: int) 
         return StreamingResponse(phrased, media_type="text/event-stream", headers=headers)
 
     async def events() -> AsyncIterator[str]:
-        if not TOKEN_DELAY:  # the reply exists in full: one write, the same events
-            yield "".join(tokens) + tail
-            return
-        for token in tokens:
-            yield token
-            await asyncio.sleep(TOKEN_DELAY)
-        yield tail
+        yield "".join(tokens) + tail  # a stored reply exists in full: one write, same events
 
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
 
