@@ -218,7 +218,7 @@ def test_feature_config_round_trips_through_json():
     # unknown keys (from a newer card) are ignored; missing keys take defaults, except the
     # blocks added later: a card without them was trained without them
     old_card = FeatureConfig.from_dict({"word_bits": 10, "future": 1})
-    assert old_card == FeatureConfig(word_bits=10, question_bits=0)
+    assert old_card == FeatureConfig(word_bits=10, question_bits=0, embedding="")
     assert FeatureConfig.from_dict({}) == FeatureConfig()
 
 

@@ -4,7 +4,9 @@ Hashing keeps packs small and free of any training text: a pack stores
 weights for hashed n-grams, never a vocabulary copied from its data. The
 hashing is CRC-32 from the standard library, so coding needs only numpy and
 scipy at run time (fast start, no scikit-learn import). The detectors of
-`rules` add transparent, dense features on top.
+`rules` add transparent, dense features on top, and a static vector table
+(`embedding`) adds the gist of the words, so a phrasing never seen in
+training still lands near its meaning.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from empathic.analysis.embedding import EmbeddingError, load_embedding
 from empathic.analysis.rules import CUES, Cue, find_cues
 
 _TOKEN = re.compile(r"\w[\w']*|\?")
@@ -55,6 +58,10 @@ class FeatureConfig:
     question_bits: int = 16
     """Block of n-grams from the utterance's questions (0 = off, as in packs made before it)."""
     extra_weight: float = 0.5
+    embedding: str = "minilm-l6-static"
+    """Bundled static vector table of `embedding` ("" = off, as in packs made before it)."""
+    embedding_dim: int = 256
+    embedding_weight: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,6 +71,7 @@ class FeatureConfig:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         if data:  # a card written before a block existed was trained without it
             known.setdefault("question_bits", 0)
+            known.setdefault("embedding", "")
         for key in ("word_ngrams", "char_ngrams"):
             if key in known:
                 known[key] = tuple(known[key])
@@ -72,6 +80,7 @@ class FeatureConfig:
     @property
     def width(self) -> int:
         extra = 2**self.question_bits if self.question_bits else 0
+        extra += self.embedding_dim if self.embedding else 0
         return (
             2**self.word_bits + 2**self.char_bits + 2**self.context_bits + extra + len(DENSE_NAMES)
         )
@@ -309,6 +318,14 @@ class Featurizer:
         if cfg.question_bits:
             grams = [question_grams(t) for t in texts]
             blocks.append(hashed_block(grams, cfg.question_bits, cfg.extra_weight))
+        if cfg.embedding:
+            vectors = load_embedding(cfg.embedding).embed(texts)
+            if vectors.shape[1] != cfg.embedding_dim:
+                raise EmbeddingError(
+                    f"vector table {cfg.embedding!r} has {vectors.shape[1]} dimensions; "
+                    f"the pack expects {cfg.embedding_dim}"
+                )
+            blocks.append(sparse.csr_matrix(cfg.embedding_weight * vectors))
         blocks.append(sparse.csr_matrix(dense))
         return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
 

@@ -22,6 +22,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 
 from empathic.analysis.datasets import LabelledRow, conversation_groups, read_labelled_csv
+from empathic.analysis.embedding import PROVENANCE
 from empathic.analysis.features import FeatureConfig, Featurizer
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
 from empathic.analysis.linear import LinearModel, softmax
@@ -33,16 +34,16 @@ SVM_C = 0.3
 NB_ALPHA = 1.0
 """Smoothing of the naive-Bayes log-count ratios of `NBSVM`."""
 Progress = Callable[[str], None]
+FEATURES_DESCRIPTION = "hashed word/char n-grams + detector features + static word-piece vectors"
 MODEL_DESCRIPTION = {
-    "svm": "linear SVM per label over hashed word/char n-grams + detector features; "
-    "confidence = softmax of decision scores with a temperature fitted out-of-fold",
+    "svm": f"linear SVM per label over {FEATURES_DESCRIPTION}; confidence = softmax of "
+    "decision scores with a temperature fitted out-of-fold",
     "nbsvm": "NB-SVM per label (one-vs-rest linear SVMs over naive-Bayes log-count-ratio "
-    "scaled features, folded into plain linear weights) over hashed word/char n-grams + "
-    "detector features; confidence = softmax of decision scores with a temperature fitted "
-    "out-of-fold",
+    f"scaled features, folded into plain linear weights) over {FEATURES_DESCRIPTION}; "
+    "confidence = softmax of decision scores with a temperature fitted out-of-fold",
     "auto": "per label, a linear SVM or an NB-SVM (one-vs-rest linear SVMs over naive-Bayes "
     "log-count-ratio scaled features, folded into plain linear weights), whichever scores "
-    "better in an inner grouped CV, over hashed word/char n-grams + detector features; "
+    f"better in an inner grouped CV, over {FEATURES_DESCRIPTION}; "
     "confidence = softmax of decision scores with a temperature fitted out-of-fold",
 }
 
@@ -377,6 +378,7 @@ def train_pack(
         "seed": SEED,
         "model": MODEL_DESCRIPTION[recipe.model],
         "features": config.to_dict(),
+        "vectors": PROVENANCE.get(config.embedding, {}),
         "training_data": [
             {
                 "name": f.name,

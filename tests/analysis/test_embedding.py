@@ -1,0 +1,155 @@
+"""The static vector table: word pieces, sentence vectors, distillation and the featurizer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from empathic.analysis.distill import (
+    BertEncoder,
+    distill,
+    read_safetensors,
+    save_table,
+    write_safetensors,
+)
+from empathic.analysis.embedding import (
+    EmbeddingError,
+    StaticEmbedding,
+    WordPieces,
+    basic_words,
+    load_embedding,
+    read_table,
+)
+from empathic.analysis.features import FeatureConfig, Featurizer
+
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "that", "sound", "##s", "hard", "'", "t", "don"]
+VOCAB += ["worry", "!", "cafe", "un", "##believ", "##able", "?"]
+
+
+def test_basic_words_lowercases_strips_accents_and_splits_punctuation() -> None:
+    assert basic_words("Don't WORRY, Café!") == ["don", "'", "t", "worry", ",", "cafe", "!"]
+    assert basic_words("snake_case  x") == ["snake", "_", "case", "x"]
+
+
+def test_word_pieces_take_the_longest_known_piece_first() -> None:
+    pieces = WordPieces({t: i for i, t in enumerate(VOCAB)})
+    assert pieces.ids("That sounds hard") == [4, 5, 6, 7]
+    assert pieces.ids("unbelievable?") == [14, 15, 16, 17]
+    assert pieces.ids("Don't worry!") == [10, 8, 9, 11, 12]
+    assert pieces.ids("zebra") == [1]  # no piece for "z": the whole word is unknown
+    assert pieces.ids("a" * 101) == [1]
+
+
+def _table(dim: int = 4, seed: int = 1) -> StaticEmbedding:
+    vectors = np.random.default_rng(seed).normal(size=(len(VOCAB), dim))
+    return StaticEmbedding(VOCAB, vectors, "tiny")
+
+
+def test_embed_is_the_unit_mean_of_the_piece_vectors() -> None:
+    table = _table()
+    got = table.embed(["That sounds hard", "", "hard hard"])
+    expected = table.vectors[[4, 5, 6, 7]].mean(axis=0)
+    np.testing.assert_allclose(got[0], expected / np.linalg.norm(expected), rtol=1e-5)
+    assert not got[1].any()  # no words, no direction
+    hard = table.vectors[7] / np.linalg.norm(table.vectors[7])
+    np.testing.assert_allclose(got[2], hard, rtol=1e-5)
+    np.testing.assert_allclose(table.embed(["hard hard"])[0], got[2])  # batch = one by one
+
+
+def test_a_table_without_an_unknown_token_or_with_mismatched_rows_is_refused() -> None:
+    with pytest.raises(EmbeddingError, match=r"no \[UNK\]"):
+        StaticEmbedding(["a", "b"], np.zeros((2, 3)), "bad")
+    with pytest.raises(EmbeddingError, match="3 tokens but 2 vectors"):
+        StaticEmbedding(["a", "b", "[UNK]"], np.zeros((2, 3)), "bad")
+
+
+def test_a_table_round_trips_through_its_file_and_a_broken_file_names_itself(
+    tmp_path: Path,
+) -> None:
+    vectors = np.arange(len(VOCAB) * 3, dtype=np.float32).reshape(len(VOCAB), 3)
+    path = tmp_path / "tiny.npz"
+    save_table(path, VOCAB, vectors)
+    table = read_table(path)
+    assert table.pieces.vocabulary == {t: i for i, t in enumerate(VOCAB)}
+    np.testing.assert_allclose(table.vectors, vectors.astype(np.float16))
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a table")
+    with pytest.raises(EmbeddingError, match=r"broken\.npz"):
+        read_table(broken)
+
+
+def _tiny_bert(folder: Path, hidden: int = 8, layers: int = 2) -> BertEncoder:
+    rng = np.random.default_rng(7)
+
+    def normal(*shape: int) -> np.ndarray:
+        return rng.normal(scale=0.5, size=shape).astype(np.float32)
+
+    weights = {
+        "embeddings.word_embeddings.weight": normal(len(VOCAB), hidden),
+        "embeddings.position_embeddings.weight": normal(16, hidden),
+        "embeddings.token_type_embeddings.weight": normal(2, hidden),
+        "embeddings.LayerNorm.weight": np.ones(hidden, np.float32),
+        "embeddings.LayerNorm.bias": np.zeros(hidden, np.float32),
+        "embeddings.position_ids": np.arange(16, dtype=np.int64)[None, :],
+    }
+    for layer in range(layers):
+        p = f"encoder.layer.{layer}."
+        for name, (rows, cols) in {
+            "attention.self.query": (hidden, hidden),
+            "attention.self.key": (hidden, hidden),
+            "attention.self.value": (hidden, hidden),
+            "attention.output.dense": (hidden, hidden),
+            "intermediate.dense": (4 * hidden, hidden),
+            "output.dense": (hidden, 4 * hidden),
+        }.items():
+            weights[p + name + ".weight"] = normal(rows, cols)
+            weights[p + name + ".bias"] = normal(rows)
+        for norm in ("attention.output.LayerNorm", "output.LayerNorm"):
+            weights[p + norm + ".weight"] = np.ones(hidden, np.float32)
+            weights[p + norm + ".bias"] = np.zeros(hidden, np.float32)
+    write_safetensors(folder / "model.safetensors", {"bert." + k: v for k, v in weights.items()})
+    read = read_safetensors(folder / "model.safetensors")
+    assert read.keys() == weights.keys()  # the "bert." prefix is dropped on reading
+    np.testing.assert_array_equal(
+        read["encoder.layer.1.output.dense.weight"], weights["encoder.layer.1.output.dense.weight"]
+    )
+    return BertEncoder(read, heads=2, layers=layers)
+
+
+def test_padding_never_changes_a_sequence_s_pooled_vector(tmp_path: Path) -> None:
+    encoder = _tiny_bert(tmp_path)
+    alone = encoder.pooled([[2, 4, 5, 3]])
+    padded = encoder.pooled([[2, 4, 5, 3], [2, 4, 5, 6, 7, 7, 3]])
+    np.testing.assert_allclose(padded[0], alone[0], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(padded[1], alone[0])
+    # attention mixes positions: the same piece pooled after different pieces differs
+    assert not np.allclose(encoder.pooled([[2, 4, 3]])[0], encoder.pooled([[2, 7, 4, 3]])[0])
+
+
+def test_distilling_gives_one_reproducible_vector_per_piece(tmp_path: Path) -> None:
+    encoder = _tiny_bert(tmp_path)
+    first = distill(encoder, VOCAB, dim=3)
+    again = distill(encoder, VOCAB, dim=3)
+    assert first.shape == (len(VOCAB), 3)
+    np.testing.assert_array_equal(first, again)  # PCA signs fixed: the same table every time
+    assert not first[0].any()  # rank 0 ([PAD]) weighs log(1) = 0
+    assert np.abs(first[-1]).sum() > 0
+
+
+def test_the_bundled_table_covers_the_vocabulary_and_places_similar_words_together() -> None:
+    table = load_embedding("minilm-l6-static")
+    assert len(table.pieces.vocabulary) == 30522 and table.dim == 256
+    sad, upset, invoice = table.embed(["I feel so sad", "I am really upset", "the invoice total"])
+    assert float(sad @ upset) > float(sad @ invoice) + 0.2
+
+
+def test_featurizer_appends_the_vector_block_and_old_cards_keep_it_off() -> None:
+    config = FeatureConfig(word_bits=10, char_bits=10, context_bits=8, question_bits=8)
+    matrix = Featurizer(config).transform(["That sounds hard"], ["I lost the deal"])
+    assert matrix.shape == (1, config.width)
+    old = FeatureConfig.from_dict({"word_bits": 10, "char_bits": 10, "context_bits": 8})
+    assert old.embedding == ""
+    plain = Featurizer(old).transform(["That sounds hard"], ["I lost the deal"])
+    assert plain.shape[1] == matrix.shape[1] - 256 - 2**8
