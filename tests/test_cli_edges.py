@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -72,3 +74,14 @@ def test_reflections_without_questions_rate_good() -> None:
     metrics = session_metrics(turns)
     assert metrics["questions"] == 0 and metrics["reflections"] == 1
     assert metrics["miti"]["r_q"] == "good"
+
+
+def test_the_cli_starts_without_numpy_or_the_analysis_engine():
+    """`empathic --help` stays quick: heavy modules load only in the commands that need them."""
+    probe = (
+        "import sys, empathic.cli; print(sorted({'numpy', 'scipy', 'httpx'} & set(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

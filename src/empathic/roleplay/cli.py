@@ -24,14 +24,14 @@ from rich.table import Table
 
 from empathic.config import Settings
 from empathic.roleplay.check import check_paths
-from empathic.roleplay.debrief import build_debrief
 from empathic.roleplay.engine import run_lines
-from empathic.roleplay.interactive import run_session
 from empathic.roleplay.loading import ScenarioError, find_scenario, library_paths, load_scenario
-from empathic.roleplay.render import payload, render_html, render_text
 from empathic.roleplay.result import RunResult
 from empathic.roleplay.runs import RunError, load_run, replay_run, save_run
 from empathic.roleplay.scenario import DIFFICULTIES, Scenario
+
+# The debrief (numpy, the analysis engine), the terminal session (httpx) and the
+# renderers are imported where they are used, so `empathic --help` starts fast.
 
 
 class ListFormat(StrEnum):
@@ -189,6 +189,8 @@ def practice(
         else:
             result = run_lines(chosen, lines, difficulty=difficulty.value, seed=run_seed)
     else:
+        from empathic.roleplay.interactive import run_session
+
         llm = _llm_voice(settings) if voice is VoiceKind.llm else None
         try:
             session = run_session(
@@ -308,6 +310,9 @@ def _show(
     saved: Path | None,
     llm_settings: Settings | None = None,
 ) -> None:
+    from empathic.roleplay.debrief import build_debrief
+    from empathic.roleplay.render import payload, render_html, render_text
+
     debrief = build_debrief(result, scenario, intention=intention, reflection=reflection)
     if llm_settings is not None:
         debrief.rewrites = _model_rewrites(debrief.rewrites, result, scenario, llm_settings)
