@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zlib
@@ -220,6 +221,25 @@ def test_unreadable_card_is_a_pack_error_naming_it(settings, install):
     (folder / "card.json").write_text("{not json", "utf-8")
     with pytest.raises(PackError, match=r"card\.json: unreadable model card"):
         load_pack("open", settings)
+
+
+@pytest.mark.parametrize(
+    ("features", "message"),
+    [
+        ({"embedding": "no-such-table"}, r"no vector table named 'no-such-table'"),
+        ({"embedding_dim": 64}, r"has 256 dimensions; the pack expects 64"),
+    ],
+)
+def test_a_pack_naming_a_missing_or_mismatched_vector_table_is_a_pack_error(
+    settings, install, features, message
+):
+    folder = install("open")
+    card = json.loads((folder / "card.json").read_text("utf-8"))
+    card["features"].update(features)
+    (folder / "card.json").write_text(json.dumps(card), "utf-8")
+    with pytest.raises(PackError, match=message) as err:
+        load_pack("open", settings)
+    assert str(err.value).startswith(str(folder))
 
 
 def test_a_broken_pack_folder_does_not_hide_the_other_packs(settings):

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from empathic.analysis.embedding import EmbeddingError, load_embedding
+from empathic.analysis.embedding import EmbeddingError, StaticEmbedding, load_embedding
 from empathic.analysis.rules import CUES, Cue, find_cues
 
 _TOKEN = re.compile(r"\w[\w']*|\?")
@@ -318,16 +318,24 @@ class Featurizer:
         if cfg.question_bits:
             grams = [question_grams(t) for t in texts]
             blocks.append(hashed_block(grams, cfg.question_bits, cfg.extra_weight))
-        if cfg.embedding:
-            vectors = load_embedding(cfg.embedding).embed(texts)
-            if vectors.shape[1] != cfg.embedding_dim:
-                raise EmbeddingError(
-                    f"vector table {cfg.embedding!r} has {vectors.shape[1]} dimensions; "
-                    f"the pack expects {cfg.embedding_dim}"
-                )
-            blocks.append(sparse.csr_matrix(cfg.embedding_weight * vectors))
+        table = self.load_tables()
+        if table is not None:
+            blocks.append(sparse.csr_matrix(cfg.embedding_weight * table.embed(texts)))
         blocks.append(sparse.csr_matrix(dense))
         return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
+
+    def load_tables(self) -> StaticEmbedding | None:
+        """The vector table the config names (read once per process), checked against it."""
+        name = self.config.embedding
+        if not name:
+            return None
+        table = load_embedding(name)
+        if table.dim != self.config.embedding_dim:
+            raise EmbeddingError(
+                f"vector table {name!r} has {table.dim} dimensions; "
+                f"the pack expects {self.config.embedding_dim}"
+            )
+        return table
 
     def _char_block(self, tokens: Sequence[list[str]]) -> sparse.csr_matrix:
         """The character n-gram block (`char_grams` of each text) from its lower-cased tokens."""

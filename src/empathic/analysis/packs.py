@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from empathic.analysis.coding import CodedUtterance, RuleCoder, evidence_for
+from empathic.analysis.embedding import EmbeddingError
 from empathic.analysis.features import FeatureConfig, Featurizer
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
 from empathic.analysis.linear import LinearModel, load_models, save_models, softmax
@@ -140,6 +141,7 @@ class TrainedCoder:
         self.info = info
         self.models = models
         self.featurizer = Featurizer(FeatureConfig.from_dict(card.get("features", {})))
+        self.featurizer.load_tables()  # part of loading the pack, not of the first analysis
         self.temperature: dict[str, float] = dict(card.get("temperature", {}))
         self._rules = RuleCoder()
         self._explain: dict[tuple[str, str], np.ndarray] = {}
@@ -274,7 +276,10 @@ def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
         models = load_models(info.path / MODEL_FILE)
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise PackError(f"{info.path / MODEL_FILE}: cannot load model pack ({err})") from None
-    return info, TrainedCoder(info, info.card, models)
+    try:
+        return info, TrainedCoder(info, info.card, models)
+    except EmbeddingError as err:
+        raise PackError(f"{info.path}: {err}") from None
 
 
 def save_pack(folder: Path, card: dict[str, Any], models: dict[str, LinearModel]) -> None:
