@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,9 @@ from empathic.analysis.distill import (
     read_safetensors,
     save_table,
     write_safetensors,
+)
+from empathic.analysis.distill import (
+    main as distill_main,
 )
 from empathic.analysis.embedding import (
     EmbeddingError,
@@ -153,3 +157,21 @@ def test_featurizer_appends_the_vector_block_and_old_cards_keep_it_off() -> None
     assert old.embedding == ""
     plain = Featurizer(old).transform(["That sounds hard"], ["I lost the deal"])
     assert plain.shape[1] == matrix.shape[1] - 256 - 2**8
+
+
+def test_the_distill_command_writes_a_table_the_featurizer_can_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    assert distill_main([str(model)]) == 2
+    assert "missing config.json, model.safetensors, vocab.txt" in capsys.readouterr().err
+    _tiny_bert(model)
+    (model / "vocab.txt").write_text("\n".join(VOCAB) + "\n", "utf-8")
+    config = {"num_attention_heads": 2, "num_hidden_layers": 2}
+    (model / "config.json").write_text(json.dumps(config), "utf-8")
+    out = tmp_path / "tiny.npz"
+    assert distill_main([str(model), "--dim", "3", "--out", str(out)]) == 0
+    assert f"wrote {out} ({len(VOCAB)} x 3)" in capsys.readouterr().err
+    table = read_table(out)
+    assert table.dim == 3 and table.embed(["that sounds hard"]).shape == (1, 3)
