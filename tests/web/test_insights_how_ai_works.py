@@ -22,6 +22,8 @@ def test_page_is_public_and_names_the_default_pack(client: Any, web_settings: Se
     assert f"<strong>{info.name}</strong>, version {info.version}" in page
     assert info.licence in page
     assert "Commercial use</dt><dd>Yes" in page
+    vectors = info.card["vectors"]
+    assert f"Word vectors</dt><dd>{vectors['source']} ({vectors['licence']})" in page
     for label in LABELS:
         assert f'<th scope="row">{label.replace("_", " ").capitalize()}</th>' in page
     assert "fair from 1:1, good from 2:1" in page and "fair from 40%, good from 50%" in page
