@@ -150,7 +150,9 @@ def test_the_bundled_table_covers_the_vocabulary_and_places_similar_words_togeth
 
 
 def test_featurizer_appends_the_vector_block_and_old_cards_keep_it_off() -> None:
-    config = FeatureConfig(word_bits=10, char_bits=10, context_bits=8, question_bits=8)
+    config = FeatureConfig(
+        word_bits=10, char_bits=10, context_bits=8, question_bits=8, embedding="minilm-l6-static"
+    )
     matrix = Featurizer(config).transform(["That sounds hard"], ["I lost the deal"])
     assert matrix.shape == (1, config.width)
     old = FeatureConfig.from_dict({"word_bits": 10, "char_bits": 10, "context_bits": 8})

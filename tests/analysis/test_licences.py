@@ -43,3 +43,7 @@ def test_open_recipe_reads_only_the_projects_corpus() -> None:
     assert recipe.commercial_use and recipe.files
     assert all(f.path.parent == corpus and f.licence == "CC BY 4.0" for f in recipe.files)
     assert not any("shared" in str(f.path) for f in recipe.files)
+    # no third ingredient: the word vectors come from a model trained on data under other terms
+    assert recipe.features.embedding == ""
+    card = json.loads(_card_text("open"))
+    assert card["features"]["embedding"] == "" and "vectors" not in card

@@ -227,7 +227,10 @@ def test_unreadable_card_is_a_pack_error_naming_it(settings, install):
     ("features", "message"),
     [
         ({"embedding": "no-such-table"}, r"no vector table named 'no-such-table'"),
-        ({"embedding_dim": 64}, r"has 256 dimensions; the pack expects 64"),
+        (
+            {"embedding": "minilm-l6-static", "embedding_dim": 64},
+            r"has 256 dimensions; the pack expects 64",
+        ),
     ],
 )
 def test_a_pack_naming_a_missing_or_mismatched_vector_table_is_a_pack_error(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +18,13 @@ from empathic.analysis.datasets import (
     conversation_groups,
     read_labelled_csv,
 )
+from empathic.analysis.embedding import PROVENANCE
 from empathic.analysis.features import DENSE_NAMES, FeatureConfig, Featurizer
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
 from empathic.analysis.linear import LinearModel, load_models
 from empathic.analysis.training import (
     NBSVM,
+    RESEARCH_VECTORS,
     SEED,
     DataFile,
     Recipe,
@@ -286,6 +289,21 @@ def test_training_is_reproducible(trained_pack, synthetic_csv, tmp_path):
         assert np.array_equal(wa.data, wb.data), task
 
 
+def test_a_recipe_with_vectors_trains_them_and_names_their_source(synthetic_csv, tmp_path):
+    small = {"word_bits": 10, "char_bits": 10, "context_bits": 8, "question_bits": 8}
+    recipe = replace(_recipe(synthetic_csv), features=FeatureConfig(**small))
+    with_vectors = replace(recipe, features=FeatureConfig(**small, embedding=RESEARCH_VECTORS))
+    plain = train_pack(recipe, tmp_path / "plain", cross_validate_metrics=False)
+    card = train_pack(with_vectors, tmp_path / "vectors", cross_validate_metrics=False)
+    assert "vectors" not in plain and "word-piece vectors" not in plain["model"]
+    assert card["vectors"] == PROVENANCE[RESEARCH_VECTORS]
+    assert "static word-piece vectors" in card["model"]
+    weights = load_models(tmp_path / "vectors" / "models.npz")["behaviour"].weights
+    assert weights.shape[0] == FeatureConfig(**small).width + 256
+    block = weights.toarray()[-256 - len(DENSE_NAMES) : -len(DENSE_NAMES)]
+    assert np.abs(block).sum() > 0  # the models use the vector block
+
+
 def test_train_pack_without_cross_validation_has_no_metrics(synthetic_csv, tmp_path):
     card = train_pack(_recipe(synthetic_csv), tmp_path / "p", cross_validate_metrics=False)
     assert card["metrics"] == {} and card["temperature"] == {}
@@ -335,6 +353,9 @@ def test_recipes(tmp_path, synthetic_dir):
     assert "non-commercial" in research.licence
     # the open pack keeps the plain SVM: NB-SVM lowered its held-out EPITOME scores
     assert research.model == "auto" and corpus_recipe.model == "svm"
+    # only the research pack reads the word vectors: open is the corpus and detectors alone
+    assert research.features.embedding == RESEARCH_VECTORS
+    assert corpus_recipe.features.embedding == recipe.features.embedding == ""
     assert {f.path.name for f in research.files} == {
         "epitome_train.csv",
         "annomi_train.csv",

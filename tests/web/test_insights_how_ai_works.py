@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import html
+import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from empathic.analysis.embedding import PROVENANCE
 from empathic.analysis.labels import LABELS
-from empathic.analysis.packs import load_pack
+from empathic.analysis.packs import bundled_packs_dir, load_pack
 from empathic.config import Settings
 from empathic.web.app import create_app
 
@@ -22,8 +25,7 @@ def test_page_is_public_and_names_the_default_pack(client: Any, web_settings: Se
     assert f"<strong>{info.name}</strong>, version {info.version}" in page
     assert info.licence in page
     assert "Commercial use</dt><dd>Yes" in page
-    vectors = info.card["vectors"]
-    assert f"Word vectors</dt><dd>{vectors['source']} ({vectors['licence']})" in page
+    assert "Word vectors" not in page  # the open pack is the corpus and detectors alone
     for label in LABELS:
         assert f'<th scope="row">{label.replace("_", " ").capitalize()}</th>' in page
     assert "fair from 1:1, good from 2:1" in page and "fair from 40%, good from 50%" in page
@@ -67,3 +69,28 @@ def test_rules_pack_card_says_it_has_no_measured_accuracy(
         app.state.engine.dispose()
     assert "<strong>rules</strong>, version 1" in page
     assert "no measured accuracy" in page
+
+
+def test_a_pack_reading_word_vectors_names_their_source_and_licence(
+    web_settings: Settings, tmp_path: Path
+) -> None:
+    """A research-style pack in the packs folder: its card's `vectors` are shown."""
+    folder = tmp_path / "packs" / "vectored"
+    shutil.copytree(bundled_packs_dir() / "open", folder)
+    card = json.loads((folder / "card.json").read_text("utf-8"))
+    card["name"] = "vectored"
+    card["features"]["embedding"] = "minilm-l6-static"
+    card["vectors"] = PROVENANCE["minilm-l6-static"]
+    (folder / "card.json").write_text(json.dumps(card), "utf-8")
+    settings = Settings(
+        data_dir=tmp_path, database_url=web_settings.database_url, default_pack="vectored"
+    )
+    app = create_app(settings, run_migrations=False)
+    try:
+        with TestClient(app) as browser:
+            page = html.unescape(browser.get("/how-ai-works").text)
+    finally:
+        app.state.engine.dispose()
+    source, licence = card["vectors"]["source"], card["vectors"]["licence"]
+    assert f"<dt>Word vectors</dt><dd>{source} ({licence})" in page
+    assert "no model runs on your words" in page

@@ -4,9 +4,9 @@ Hashing keeps packs small and free of any training text: a pack stores
 weights for hashed n-grams, never a vocabulary copied from its data. The
 hashing is CRC-32 from the standard library, so coding needs only numpy and
 scipy at run time (fast start, no scikit-learn import). The detectors of
-`rules` add transparent, dense features on top, and a static vector table
-(`embedding`) adds the gist of the words, so a phrasing never seen in
-training still lands near its meaning.
+`rules` add transparent, dense features on top; a pack may also read a
+static vector table (`embedding`) that adds the gist of the words, so a
+phrasing never seen in training still lands near its meaning.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ class FeatureConfig:
     question_bits: int = 16
     """Block of n-grams from the utterance's questions (0 = off, as in packs made before it)."""
     extra_weight: float = 0.5
-    embedding: str = "minilm-l6-static"
-    """Bundled static vector table of `embedding` ("" = off, as in packs made before it)."""
+    embedding: str = ""
+    """Bundled static vector table of `embedding` to read ("" = none: n-grams and detectors)."""
     embedding_dim: int = 256
     embedding_weight: float = 1.0
 
@@ -71,7 +71,6 @@ class FeatureConfig:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         if data:  # a card written before a block existed was trained without it
             known.setdefault("question_bits", 0)
-            known.setdefault("embedding", "")
         for key in ("word_ngrams", "char_ngrams"):
             if key in known:
                 known[key] = tuple(known[key])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -34,18 +34,26 @@ SVM_C = 0.3
 NB_ALPHA = 1.0
 """Smoothing of the naive-Bayes log-count ratios of `NBSVM`."""
 Progress = Callable[[str], None]
-FEATURES_DESCRIPTION = "hashed word/char n-grams + detector features + static word-piece vectors"
 MODEL_DESCRIPTION = {
-    "svm": f"linear SVM per label over {FEATURES_DESCRIPTION}; confidence = softmax of "
+    "svm": "linear SVM per label over {features}; confidence = softmax of "
     "decision scores with a temperature fitted out-of-fold",
     "nbsvm": "NB-SVM per label (one-vs-rest linear SVMs over naive-Bayes log-count-ratio "
-    f"scaled features, folded into plain linear weights) over {FEATURES_DESCRIPTION}; "
+    "scaled features, folded into plain linear weights) over {features}; "
     "confidence = softmax of decision scores with a temperature fitted out-of-fold",
     "auto": "per label, a linear SVM or an NB-SVM (one-vs-rest linear SVMs over naive-Bayes "
     "log-count-ratio scaled features, folded into plain linear weights), whichever scores "
-    f"better in an inner grouped CV, over {FEATURES_DESCRIPTION}; "
+    "better in an inner grouped CV, over {features}; "
     "confidence = softmax of decision scores with a temperature fitted out-of-fold",
 }
+RESEARCH_VECTORS = "minilm-l6-static"
+"""The research pack reads the static word-piece vectors; `open` does not (see `open_recipe`)."""
+
+
+def describe_model(kind: str, config: FeatureConfig) -> str:
+    features = "hashed word/char n-grams + detector features"
+    if config.embedding:
+        features += " + static word-piece vectors"
+    return MODEL_DESCRIPTION[kind].format(features=features)
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,7 @@ class Recipe:
     model: str = "svm"
     """`svm` (LinearSVC), `nbsvm` (`NBSVM`) or `auto` (per task, whichever of the two
     scores better in an inner grouped CV); all are stored as plain linear models."""
+    features: FeatureConfig = field(default_factory=FeatureConfig)
 
 
 def research_recipe(data_dir: Path) -> Recipe:
@@ -87,11 +96,16 @@ def research_recipe(data_dir: Path) -> Recipe:
         # NB-SVM helps some tasks (ER, question, reflection) and hurts others (strategy);
         # it lowers the open pack's held-out EPITOME scores, so `open` keeps the plain SVM
         model="auto",
+        features=FeatureConfig(embedding=RESEARCH_VECTORS),
     )
 
 
 def open_recipe(corpus_dir: Path) -> Recipe:
-    """The open pack: the project's own CC BY 4.0 corpus only; free for commercial use."""
+    """The open pack: the project's own CC BY 4.0 corpus only; free for commercial use.
+
+    It reads no word vectors: they come from a sentence model trained on data
+    under other terms, and this pack is the corpus and the detectors alone.
+    """
     files = tuple(
         DataFile(f"Empathic corpus {p.stem}", p, "CC BY 4.0")
         for p in sorted(corpus_dir.glob("*.csv"))
@@ -353,7 +367,7 @@ def train_pack(
             )
         )
     rows, counts = load_rows(recipe)
-    config = FeatureConfig()
+    config = recipe.features
     featurizer = Featurizer(config)
     models: dict[str, Classifier] = {}
     metrics: dict[str, Any] = {}
@@ -376,9 +390,9 @@ def train_pack(
         "description": recipe.description,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seed": SEED,
-        "model": MODEL_DESCRIPTION[recipe.model],
+        "model": describe_model(recipe.model, config),
         "features": config.to_dict(),
-        "vectors": PROVENANCE.get(config.embedding, {}),
+        **({"vectors": PROVENANCE[config.embedding]} if config.embedding else {}),
         "training_data": [
             {
                 "name": f.name,
