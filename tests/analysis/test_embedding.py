@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import struct
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +28,7 @@ from empathic.analysis.embedding import (
     load_embedding,
     read_table,
 )
-from empathic.analysis.features import FeatureConfig, Featurizer
+from empathic.analysis.features import DENSE_NAMES, FeatureConfig, Featurizer
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "that", "sound", "##s", "hard", "'", "t", "don"]
 VOCAB += ["worry", "!", "cafe", "un", "##believ", "##able", "?"]
@@ -35,6 +37,23 @@ VOCAB += ["worry", "!", "cafe", "un", "##believ", "##able", "?"]
 def test_basic_words_lowercases_strips_accents_and_splits_punctuation() -> None:
     assert basic_words("Don't WORRY, Café!") == ["don", "'", "t", "worry", ",", "cafe", "!"]
     assert basic_words("snake_case  x") == ["snake", "_", "case", "x"]
+
+
+def test_basic_words_drop_invisible_characters_and_split_ideographs() -> None:
+    assert basic_words("ok\u200bay\x00!") == ["okay", "!"]  # zero-width space and NUL
+    assert basic_words("你好 world") == ["你", "好", "world"]
+    assert basic_words("sad 😢") == ["sad", "😢"]
+
+
+def test_unknown_pieces_carry_no_meaning_and_long_words_are_not_cached() -> None:
+    table = _table()
+    emoji_only, with_emoji, plain = table.embed(
+        ["😀 🎉", "that sounds hard 😢", "that sounds hard"]
+    )
+    assert not emoji_only.any()  # only [UNK]: no direction, not a shared "unknown" one
+    np.testing.assert_array_equal(with_emoji, plain)
+    table.pieces.ids("a" * 500 + " hard")
+    assert "a" * 500 not in table.pieces._known and "hard" in table.pieces._known
 
 
 def test_word_pieces_take_the_longest_known_piece_first() -> None:
@@ -82,6 +101,20 @@ def test_a_table_round_trips_through_its_file_and_a_broken_file_names_itself(
     broken.write_bytes(b"not a table")
     with pytest.raises(EmbeddingError, match=r"broken\.npz"):
         read_table(broken)
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(path.read_bytes()[:-40])
+    with pytest.raises(EmbeddingError, match=r"truncated\.npz: cannot read"):
+        read_table(truncated)
+    flat = tmp_path / "flat.npz"
+    np.savez(flat, tokens=np.asarray(VOCAB), vectors=np.zeros(len(VOCAB)))
+    with pytest.raises(EmbeddingError, match="must be a table"):
+        read_table(flat)
+
+
+@pytest.mark.parametrize("name", ["../packs/open/models", "/etc/passwd", "", "Minilm"])
+def test_a_table_name_from_a_card_cannot_leave_the_vectors_folder(name: str) -> None:
+    with pytest.raises(EmbeddingError, match="is not a vector table name"):
+        load_embedding(name)
 
 
 def _tiny_bert(folder: Path, hidden: int = 8, layers: int = 2) -> BertEncoder:
@@ -138,8 +171,38 @@ def test_distilling_gives_one_reproducible_vector_per_piece(tmp_path: Path) -> N
     again = distill(encoder, VOCAB, dim=3)
     assert first.shape == (len(VOCAB), 3)
     np.testing.assert_array_equal(first, again)  # PCA signs fixed: the same table every time
+    # each row is the piece's centred pooled vector, projected, times log(1 + rank) / 10
+    pooled = encoder.pooled([[2, i, 3] for i in range(len(VOCAB))]).astype(np.float64)
+    centred = pooled - pooled.mean(axis=0)
+    _, _, components = np.linalg.svd(centred, full_matrices=False)
+    projected = np.abs(centred @ components[:3].T)  # signs are fixed by `distill`, not by svd
+    rank = np.log1p(np.arange(len(VOCAB)))[:, None] / 10
+    np.testing.assert_allclose(np.abs(first), projected * rank, rtol=1e-4, atol=1e-6)
     assert not first[0].any()  # rank 0 ([PAD]) weighs log(1) = 0
-    assert np.abs(first[-1]).sum() > 0
+    with pytest.raises(ValueError, match="between 1 and the model's width"):
+        distill(encoder, VOCAB, dim=9)  # the tiny model is 8 wide
+
+
+def test_the_safetensors_reader_refuses_short_tensors_and_unknown_types(tmp_path: Path) -> None:
+    path = tmp_path / "model.safetensors"
+    write_safetensors(path, {"x": np.ones((2, 3), np.float32)})
+    raw = bytearray(path.read_bytes())
+    short = tmp_path / "short.safetensors"
+    short.write_bytes(bytes(raw[:-4]))
+    with pytest.raises(ValueError, match=r"x is cut short \(20 of 24 bytes\)"):
+        read_safetensors(short)
+    header = b'{"x": {"dtype": "BF16", "shape": [2], "data_offsets": [0, 4]}}'
+    typed = tmp_path / "bf16.safetensors"
+    typed.write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 4)
+    with pytest.raises(ValueError, match="x is BF16; only F32, F16, I64 are read"):
+        read_safetensors(typed)
+    header = b'{"x": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}'
+    typed.write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 4)
+    with pytest.raises(ValueError, match="x is declared as 4 bytes, not 8"):
+        read_safetensors(typed)
+    (tmp_path / "junk.safetensors").write_bytes(b"\x01")
+    with pytest.raises(ValueError, match="not a safetensors file"):
+        read_safetensors(tmp_path / "junk.safetensors")
 
 
 def test_the_bundled_table_covers_the_vocabulary_and_places_similar_words_together() -> None:
@@ -153,12 +216,18 @@ def test_featurizer_appends_the_vector_block_and_old_cards_keep_it_off() -> None
     config = FeatureConfig(
         word_bits=10, char_bits=10, context_bits=8, question_bits=8, embedding="minilm-l6-static"
     )
-    matrix = Featurizer(config).transform(["That sounds hard"], ["I lost the deal"])
-    assert matrix.shape == (1, config.width)
+    texts, contexts = ["That sounds hard", ""], ["I lost the deal", ""]
+    matrix = Featurizer(config).transform(texts, contexts).toarray()
+    assert matrix.shape == (2, config.width)
+    plain = Featurizer(replace(config, embedding="")).transform(texts, contexts).toarray()
+    start = plain.shape[1] - len(DENSE_NAMES)  # the vectors sit before the detector block
+    vectors = matrix[:, start : start + 256]
+    np.testing.assert_array_equal(np.delete(matrix, np.s_[start : start + 256], axis=1), plain)
+    expected = load_embedding("minilm-l6-static").embed(texts)
+    np.testing.assert_allclose(vectors, expected, rtol=1e-6)
+    assert np.linalg.norm(vectors[0]) == pytest.approx(1.0) and not vectors[1].any()
     old = FeatureConfig.from_dict({"word_bits": 10, "char_bits": 10, "context_bits": 8})
-    assert old.embedding == ""
-    plain = Featurizer(old).transform(["That sounds hard"], ["I lost the deal"])
-    assert plain.shape[1] == matrix.shape[1] - 256 - 2**8
+    assert old.embedding == "" and old.width == FeatureConfig(**old.to_dict()).width
 
 
 def test_the_distill_command_writes_a_table_the_featurizer_can_read(
@@ -173,6 +242,8 @@ def test_the_distill_command_writes_a_table_the_featurizer_can_read(
     config = {"num_attention_heads": 2, "num_hidden_layers": 2}
     (model / "config.json").write_text(json.dumps(config), "utf-8")
     out = tmp_path / "tiny.npz"
+    assert distill_main([str(model), "--dim", "9"]) == 2
+    assert "between 1 and the model's width (8), not 9" in capsys.readouterr().err
     assert distill_main([str(model), "--dim", "3", "--out", str(out)]) == 0
     assert f"wrote {out} ({len(VOCAB)} x 3)" in capsys.readouterr().err
     table = read_table(out)

@@ -231,11 +231,11 @@ def test_unreadable_card_is_a_pack_error_naming_it(settings, install):
             {"embedding": "minilm-l6-static", "embedding_dim": 64},
             r"has 256 dimensions; the pack expects 64",
         ),
+        ({"word_bits": 17}, r"give \d+ columns but the \w+ model has \d+; retrain the pack"),
+        ({"embedding": "minilm-l6-static"}, r"give \d+ columns but the \w+ model has \d+"),
     ],
 )
-def test_a_pack_naming_a_missing_or_mismatched_vector_table_is_a_pack_error(
-    settings, install, features, message
-):
+def test_a_card_that_does_not_fit_its_models_is_a_pack_error(settings, install, features, message):
     folder = install("open")
     card = json.loads((folder / "card.json").read_text("utf-8"))
     card["features"].update(features)

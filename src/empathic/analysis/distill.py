@@ -22,26 +22,44 @@ import struct
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.special import erf
 
-_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+_DTYPES: dict[str, np.dtype[Any]] = {
+    "F32": np.dtype("<f4"),
+    "F16": np.dtype("<f2"),
+    "I64": np.dtype("<i8"),
+}
+"""The safetensors dtypes a BERT checkpoint uses (always little-endian on disk)."""
 BATCH = 1024
 
 
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     """Tensors of a `.safetensors` file: an 8-byte header length, a JSON header, raw data."""
     raw = path.read_bytes()
-    (size,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8 : 8 + size])
+    try:
+        (size,) = struct.unpack("<Q", raw[:8])
+        header = json.loads(raw[8 : 8 + size])
+    except (struct.error, ValueError) as err:
+        raise ValueError(f"{path}: not a safetensors file ({err})") from None
     data = memoryview(raw)[8 + size :]
     tensors = {}
     for name, spec in header.items():
         if name == "__metadata__":
             continue
+        dtype = _DTYPES.get(spec["dtype"])
+        if dtype is None:
+            raise ValueError(f"{path}: {name} is {spec['dtype']}; only F32, F16, I64 are read")
         start, end = spec["data_offsets"]
-        array = np.frombuffer(data[start:end], dtype=_DTYPES[spec["dtype"]])
+        expected = math.prod(spec["shape"]) * dtype.itemsize
+        if end - start != expected:
+            raise ValueError(f"{path}: {name} is declared as {end - start} bytes, not {expected}")
+        if end > len(data):
+            held = max(0, len(data) - start)
+            raise ValueError(f"{path}: {name} is cut short ({held} of {expected} bytes)")
+        array = np.frombuffer(data[start:end], dtype=dtype)
         tensors[name.removeprefix("bert.")] = array.reshape(spec["shape"])
     return tensors
 
@@ -69,12 +87,13 @@ class BertEncoder:
     """The forward pass of a BERT encoder (post-layer-norm, GELU), batch by batch."""
 
     def __init__(self, weights: dict[str, np.ndarray], heads: int, layers: int) -> None:
-        self.w = {k: v.astype(np.float32) for k, v in weights.items() if v.dtype != np.int64}
+        self.weights = {k: v.astype(np.float32) for k, v in weights.items() if v.dtype.kind == "f"}
         self.heads = heads
         self.layers = layers
 
     @classmethod
     def from_dir(cls, folder: Path) -> BertEncoder:
+        """The encoder of a Hugging Face model folder (config.json, model.safetensors)."""
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         weights = read_safetensors(folder / "model.safetensors")
         return cls(weights, config["num_attention_heads"], config["num_hidden_layers"])
@@ -83,10 +102,10 @@ class BertEncoder:
         mean = x.mean(-1, keepdims=True)
         var = ((x - mean) ** 2).mean(-1, keepdims=True)
         scaled = (x - mean) / np.sqrt(var + 1e-12)
-        return scaled * self.w[prefix + ".weight"] + self.w[prefix + ".bias"]
+        return scaled * self.weights[prefix + ".weight"] + self.weights[prefix + ".bias"]
 
     def _linear(self, x: np.ndarray, prefix: str) -> np.ndarray:
-        return x @ self.w[prefix + ".weight"].T + self.w[prefix + ".bias"]
+        return x @ self.weights[prefix + ".weight"].T + self.weights[prefix + ".bias"]
 
     def pooled(self, batch_ids: Sequence[Sequence[int]]) -> np.ndarray:
         """Mean of the last layer over each sequence's real (unpadded) positions."""
@@ -96,7 +115,7 @@ class BertEncoder:
         for row, seq in enumerate(batch_ids):
             ids[row, : len(seq)] = seq
             mask[row, : len(seq)] = 1.0
-        w = self.w
+        w = self.weights
         x = (
             w["embeddings.word_embeddings.weight"][ids]
             + w["embeddings.position_embeddings.weight"][:length]
@@ -129,7 +148,9 @@ class BertEncoder:
 
 
 def read_vocabulary(folder: Path) -> list[str]:
-    return (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    """One piece per line of vocab.txt; only a newline separates pieces (as in BERT)."""
+    text = (folder / "vocab.txt").read_text(encoding="utf-8")
+    return text.removesuffix("\n").split("\n")
 
 
 def distill(
@@ -138,9 +159,16 @@ def distill(
     dim: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
-    """One vector per vocabulary piece: pooled alone, PCA to `dim`, scaled by log(1 + rank)."""
+    """One vector per vocabulary piece: pooled alone, PCA to `dim`, scaled by log(1 + rank) / 10.
+
+    The division by 10 only keeps the numbers small; sentence vectors are
+    normalised after averaging, so it does not change them.
+    """
+    hidden = encoder.weights["embeddings.word_embeddings.weight"].shape[1]
+    if not 0 < dim <= hidden:
+        raise ValueError(f"--dim must be between 1 and the model's width ({hidden}), not {dim}")
     cls_id, sep_id = vocabulary.index("[CLS]"), vocabulary.index("[SEP]")
-    pooled = np.zeros((len(vocabulary), encoder.w["embeddings.word_embeddings.weight"].shape[1]))
+    pooled = np.zeros((len(vocabulary), hidden))
     for start in range(0, len(vocabulary), BATCH):
         stop = min(len(vocabulary), start + BATCH)
         pooled[start:stop] = encoder.pooled([[cls_id, i, sep_id] for i in range(start, stop)])
@@ -156,6 +184,7 @@ def distill(
 
 
 def save_table(path: Path, vocabulary: Sequence[str], vectors: np.ndarray) -> None:
+    """The `.npz` that `embedding.read_table` opens: pieces and float16 vectors."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         np.savez_compressed(
@@ -164,6 +193,7 @@ def save_table(path: Path, vocabulary: Sequence[str], vectors: np.ndarray) -> No
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: distil a model folder into a table; 2 on bad input."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "model_dir",
@@ -186,7 +216,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     def show(done: int, total: int) -> None:
         print(f"\rdistilling {done}/{total} word pieces", end="", file=sys.stderr, flush=True)
 
-    vectors = distill(BertEncoder.from_dir(args.model_dir), vocabulary, args.dim, show)
+    try:
+        vectors = distill(BertEncoder.from_dir(args.model_dir), vocabulary, args.dim, show)
+    except (ValueError, KeyError) as err:
+        print(f"{args.model_dir}: {err}", file=sys.stderr)
+        return 2
     save_table(args.out, vocabulary, vectors)
     print(f"\nwrote {args.out} ({len(vocabulary)} x {args.dim})", file=sys.stderr)
     return 0

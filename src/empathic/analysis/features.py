@@ -317,13 +317,13 @@ class Featurizer:
         if cfg.question_bits:
             grams = [question_grams(t) for t in texts]
             blocks.append(hashed_block(grams, cfg.question_bits, cfg.extra_weight))
-        table = self.load_tables()
+        table = self.load_table()
         if table is not None:
             blocks.append(sparse.csr_matrix(cfg.embedding_weight * table.embed(texts)))
         blocks.append(sparse.csr_matrix(dense))
         return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
 
-    def load_tables(self) -> StaticEmbedding | None:
+    def load_table(self) -> StaticEmbedding | None:
         """The vector table the config names (read once per process), checked against it."""
         name = self.config.embedding
         if not name:

@@ -141,7 +141,7 @@ class TrainedCoder:
         self.info = info
         self.models = models
         self.featurizer = Featurizer(FeatureConfig.from_dict(card.get("features", {})))
-        self.featurizer.load_tables()  # part of loading the pack, not of the first analysis
+        self.featurizer.load_table()  # part of loading the pack, not of the first analysis
         self.temperature: dict[str, float] = dict(card.get("temperature", {}))
         self._rules = RuleCoder()
         self._explain: dict[tuple[str, str], np.ndarray] = {}
@@ -277,9 +277,18 @@ def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise PackError(f"{info.path / MODEL_FILE}: cannot load model pack ({err})") from None
     try:
-        return info, TrainedCoder(info, info.card, models)
+        coder = TrainedCoder(info, info.card, models)
     except EmbeddingError as err:
         raise PackError(f"{info.path}: {err}") from None
+    width = coder.featurizer.config.width
+    wrong = {t: m.weights.shape[0] for t, m in models.items() if m.weights.shape[0] != width}
+    if wrong:  # a card edited or copied from another pack: fail now, not mid-analysis
+        task, rows = next(iter(wrong.items()))
+        raise PackError(
+            f"{info.path}: the card's feature settings give {width} columns but the "
+            f"{task} model has {rows}; retrain the pack"
+        )
+    return info, coder
 
 
 def save_pack(folder: Path, card: dict[str, Any], models: dict[str, LinearModel]) -> None:

@@ -55,6 +55,10 @@ _HOME = {
 for numpy and the analysis engine that the debrief needs (PEP 562)."""
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
+
+
 def __getattr__(name: str) -> Any:
     if name not in _HOME:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
