@@ -50,6 +50,7 @@ RESEARCH_VECTORS = "minilm-l6-static"
 
 
 def describe_model(kind: str, config: FeatureConfig) -> str:
+    """The card's one-line account of the model, naming only the feature blocks it reads."""
     features = "hashed word/char n-grams + detector features"
     if config.embedding:
         features += " + static word-piece vectors"
