@@ -15,7 +15,6 @@ from empathic.analysis.distill import (
     distill,
     read_safetensors,
     save_table,
-    write_safetensors,
 )
 from empathic.analysis.distill import (
     main as distill_main,
@@ -29,6 +28,26 @@ from empathic.analysis.embedding import (
     read_table,
 )
 from empathic.analysis.features import DENSE_NAMES, FeatureConfig, Featurizer
+
+
+def write_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
+    """The inverse of `read_safetensors` (float32 and int64 only): tiny models for tests."""
+    names = {np.dtype(np.float32): "F32", np.dtype(np.int64): "I64"}
+    header: dict[str, object] = {}
+    blobs: list[bytes] = []
+    offset = 0
+    for name, array in tensors.items():
+        blob = np.ascontiguousarray(array).tobytes()
+        header[name] = {
+            "dtype": names[array.dtype],
+            "shape": list(array.shape),
+            "data_offsets": [offset, offset + len(blob)],
+        }
+        blobs.append(blob)
+        offset += len(blob)
+    encoded = json.dumps(header).encode()
+    path.write_bytes(struct.pack("<Q", len(encoded)) + encoded + b"".join(blobs))
+
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "that", "sound", "##s", "hard", "'", "t", "don"]
 VOCAB += ["worry", "!", "cafe", "un", "##believ", "##able", "?"]

@@ -34,7 +34,11 @@ def test_upload_a_vtt_transcript_and_read_its_report(page: Any, tmp_path: Path) 
     text = page.locator("main").inner_text()
     assert "Sam Lee" in text
     assert "invisible" in text and "hardest part" in text
-    assert "reflection" in text.lower() and "open" in text.lower()
+    # the coached turns are coded: Sam's reflection is complex, Sam's question open
+    reflection = page.locator("#turn-1 table").inner_text()
+    question = page.locator("#turn-3 table").inner_text()
+    assert "reflection\tcomplex" in reflection.replace("Reflection", "reflection")
+    assert "question\topen" in question.replace("Question", "question")
 
 
 def test_a_bad_transcript_gets_a_clear_message_and_keeps_the_text(page: Any) -> None:

@@ -100,6 +100,14 @@ def test_invented_specifics_and_out_of_role_are_refused(server: StubServer, poor
     assert any(p.reason == "out of role" for p in proposals[1:])
 
 
+def test_a_name_nobody_said_is_refused_as_in_persona_replies(server: StubServer, poor_run) -> None:
+    server.default = Reply(content="It sounds like Priya let you down, and that stung.")
+    proposals = _propose(server, poor_run)
+    assert proposals and not any(p.accepted for p in proposals)
+    expected = "introduces the name 'Priya', which is not in the conversation"
+    assert all(p.reason == expected for p in proposals)
+
+
 def test_endpoint_errors_leave_the_debrief_unchanged(server: StubServer, poor_run) -> None:
     server.default = Reply(status=500, raw='{"error": {"message": "down"}}')
     proposals = _propose(server, poor_run)

@@ -101,6 +101,9 @@ def test_pages_need_sign_in(client: TestClient) -> None:
     response = client.get("/admin", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/signin?next=/admin"
+    # the practice script's fetch calls ask for JSON: they get a 401 they can read, not a page
+    scripted = client.get("/admin", headers={"Accept": "application/json"}, follow_redirects=False)
+    assert scripted.status_code == 401 and scripted.json() == {"detail": "Sign in first."}
 
 
 def test_admin_sets_roles_and_teams(admin: Person, learner: Person) -> None:

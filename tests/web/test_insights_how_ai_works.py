@@ -35,6 +35,16 @@ def test_page_is_public_and_names_the_default_pack(client: Any, web_settings: Se
     assert "empathic corrections export" in page
 
 
+def _how_ai_works(settings: Settings) -> str:
+    """The page as served by an app made with these settings (its own pack and LLM choice)."""
+    app = create_app(settings, run_migrations=False)
+    try:
+        with TestClient(app) as browser:
+            return browser.get("/how-ai-works").text
+    finally:
+        app.state.engine.dispose()
+
+
 def test_llm_sentence_names_the_host_and_never_the_key(
     web_settings: Settings, tmp_path: Path
 ) -> None:
@@ -44,12 +54,7 @@ def test_llm_sentence_names_the_host_and_never_the_key(
         llm_base_url="http://user:secret@llm.example.org:8000/v1",
         llm_api_key="sk-very-secret",
     )
-    app = create_app(settings, run_migrations=False)
-    try:
-        with TestClient(app) as browser:
-            page = browser.get("/how-ai-works").text
-    finally:
-        app.state.engine.dispose()
+    page = _how_ai_works(settings)
     assert "may be phrased by a language model at <strong>llm.example.org:8000</strong>" in page
     assert "no language model is used" not in page
     assert "secret" not in page
@@ -61,12 +66,7 @@ def test_rules_pack_card_says_it_has_no_measured_accuracy(
     settings = Settings(
         data_dir=tmp_path, database_url=web_settings.database_url, default_pack="rules"
     )
-    app = create_app(settings, run_migrations=False)
-    try:
-        with TestClient(app) as browser:
-            page = browser.get("/how-ai-works").text
-    finally:
-        app.state.engine.dispose()
+    page = _how_ai_works(settings)
     assert "<strong>rules</strong>, version 1" in page
     assert "no measured accuracy" in page
 
@@ -79,18 +79,12 @@ def test_a_pack_reading_word_vectors_names_their_source_and_licence(
     shutil.copytree(bundled_packs_dir() / "open", folder)
     card = json.loads((folder / "card.json").read_text("utf-8"))
     card["name"] = "vectored"
-    card["features"]["embedding"] = "minilm-l6-static"
     card["vectors"] = PROVENANCE["minilm-l6-static"]
     (folder / "card.json").write_text(json.dumps(card), "utf-8")
     settings = Settings(
         data_dir=tmp_path, database_url=web_settings.database_url, default_pack="vectored"
     )
-    app = create_app(settings, run_migrations=False)
-    try:
-        with TestClient(app) as browser:
-            page = html.unescape(browser.get("/how-ai-works").text)
-    finally:
-        app.state.engine.dispose()
+    page = html.unescape(_how_ai_works(settings))
     source, licence = card["vectors"]["source"], card["vectors"]["licence"]
     assert f"<dt>Word vectors</dt><dd>{source} ({licence})" in page
     assert "no model runs on your words" in page

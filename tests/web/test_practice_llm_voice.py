@@ -230,7 +230,9 @@ def test_the_model_continues_the_conversation_the_learner_saw(
     _turn(learner, run_id, "Strange in what way?")
     second_request = json.dumps(stub.requests[-1])
     assert first in second_request  # its own earlier words, not the scripted line
-    scripted = run_lines(find_scenario(SCENARIO), ["How have things been for you lately?"], seed=0)
+    line = "How have things been for you lately?"
+    scripted = run_lines(find_scenario(SCENARIO), [line], seed=_seed(llm_app, run_id))
+    assert scripted.steps[0].reply != first  # the run's own scripted line, not the model's
     assert scripted.steps[0].reply not in second_request
 
 

@@ -64,25 +64,6 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     return tensors
 
 
-def write_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
-    """The inverse of `read_safetensors` (float32 and int64 only), for tests and tools."""
-    names = {np.dtype(np.float32): "F32", np.dtype(np.int64): "I64"}
-    header: dict[str, object] = {}
-    blobs: list[bytes] = []
-    offset = 0
-    for name, array in tensors.items():
-        blob = np.ascontiguousarray(array).tobytes()
-        header[name] = {
-            "dtype": names[array.dtype],
-            "shape": list(array.shape),
-            "data_offsets": [offset, offset + len(blob)],
-        }
-        blobs.append(blob)
-        offset += len(blob)
-    encoded = json.dumps(header).encode()
-    path.write_bytes(struct.pack("<Q", len(encoded)) + encoded + b"".join(blobs))
-
-
 class BertEncoder:
     """The forward pass of a BERT encoder (post-layer-norm, GELU), batch by batch."""
 

@@ -129,10 +129,8 @@ def _token_grams(tokens: list[str], lo: int, hi: int) -> list[str]:
     for n in range(lo, hi + 1):
         if n == 1:
             grams.extend(tokens)
-        elif n > 1:
+        else:  # n > 1 (n < 1 gives nothing: zip of no sequences)
             grams.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False)))
-        else:
-            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
     return grams
 
 

@@ -142,6 +142,13 @@ class TrainedCoder:
         self.models = models
         self.featurizer = Featurizer(FeatureConfig.from_dict(card.get("features", {})))
         self.featurizer.load_table()  # part of loading the pack, not of the first analysis
+        width = self.featurizer.config.width
+        wrong = next(((t, m) for t, m in models.items() if m.weights.shape[0] != width), None)
+        if wrong:  # a card edited or copied from another pack: fail now, not mid-analysis
+            raise PackError(
+                f"{info.path}: the card's feature settings give {width} columns but the "
+                f"{wrong[0]} model has {wrong[1].weights.shape[0]}; retrain the pack"
+            )
         self.temperature: dict[str, float] = dict(card.get("temperature", {}))
         self._rules = RuleCoder()
         self._explain: dict[tuple[str, str], np.ndarray] = {}
@@ -277,18 +284,9 @@ def load_pack(name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise PackError(f"{info.path / MODEL_FILE}: cannot load model pack ({err})") from None
     try:
-        coder = TrainedCoder(info, info.card, models)
+        return info, TrainedCoder(info, info.card, models)
     except EmbeddingError as err:
         raise PackError(f"{info.path}: {err}") from None
-    width = coder.featurizer.config.width
-    wrong = {t: m.weights.shape[0] for t, m in models.items() if m.weights.shape[0] != width}
-    if wrong:  # a card edited or copied from another pack: fail now, not mid-analysis
-        task, rows = next(iter(wrong.items()))
-        raise PackError(
-            f"{info.path}: the card's feature settings give {width} columns but the "
-            f"{task} model has {rows}; retrain the pack"
-        )
-    return info, coder
 
 
 def save_pack(folder: Path, card: dict[str, Any], models: dict[str, LinearModel]) -> None:

@@ -34,16 +34,15 @@ SVM_C = 0.3
 NB_ALPHA = 1.0
 """Smoothing of the naive-Bayes log-count ratios of `NBSVM`."""
 Progress = Callable[[str], None]
+_NBSVM = (
+    "NB-SVM (one-vs-rest linear SVMs over naive-Bayes log-count-ratio scaled features, "
+    "folded into plain linear weights)"
+)
 MODEL_DESCRIPTION = {
-    "svm": "linear SVM per label over {features}; confidence = softmax of "
-    "decision scores with a temperature fitted out-of-fold",
-    "nbsvm": "NB-SVM per label (one-vs-rest linear SVMs over naive-Bayes log-count-ratio "
-    "scaled features, folded into plain linear weights) over {features}; "
-    "confidence = softmax of decision scores with a temperature fitted out-of-fold",
-    "auto": "per label, a linear SVM or an NB-SVM (one-vs-rest linear SVMs over naive-Bayes "
-    "log-count-ratio scaled features, folded into plain linear weights), whichever scores "
-    "better in an inner grouped CV, over {features}; "
-    "confidence = softmax of decision scores with a temperature fitted out-of-fold",
+    "svm": "linear SVM per label",
+    "nbsvm": f"{_NBSVM} per label",
+    "auto": f"per label, a linear SVM or an {_NBSVM}, whichever scores better in an inner "
+    "grouped CV,",
 }
 RESEARCH_VECTORS = "minilm-l6-static"
 """The research pack reads the static word-piece vectors; `open` does not (see `open_recipe`)."""
@@ -54,7 +53,10 @@ def describe_model(kind: str, config: FeatureConfig) -> str:
     features = "hashed word/char n-grams + detector features"
     if config.embedding:
         features += " + static word-piece vectors"
-    return MODEL_DESCRIPTION[kind].format(features=features)
+    return (
+        f"{MODEL_DESCRIPTION[kind]} over {features}; confidence = softmax of decision scores "
+        "with a temperature fitted out-of-fold"
+    )
 
 
 @dataclass(frozen=True)
@@ -327,9 +329,8 @@ def cross_validate(
         columns = [classes.index(c) for c in model.classes_]
         scores[np.ix_(test_idx, columns)] = fold_scores
         predicted[test_idx] = model.classes_[fold_scores.argmax(axis=1)]
-    mask = [is_scored(r, task) for r in train_all]
-    gold_eval = [str(v) for v, keep in zip(y, mask, strict=True) if keep]
-    pred_eval = [str(v) for v, keep in zip(predicted, mask, strict=True) if keep]
+    gold_eval = [str(v) for v in y[scored]]
+    pred_eval = [str(v) for v in predicted[scored]]
     result: dict[str, Any] = score(gold_eval, pred_eval)
     gold_index = np.asarray([classes.index(v) for v in y])
     result.update(

@@ -23,7 +23,7 @@ from empathic.roleplay.loading import ScenarioError, find_scenario, load_library
 from empathic.roleplay.scenario import DIFFICULTIES
 from empathic.web.charts import Series, data_table, line_chart
 from empathic.web.deps import CsrfDep, DbDep, UserDep
-from empathic.web.render import render
+from empathic.web.render import error_response, render, wants_json
 
 router = APIRouter(dependencies=[CsrfDep])
 
@@ -33,17 +33,6 @@ Text = Annotated[str, Form()]
 def _cache(request: Request) -> SimulationCache:
     cache: SimulationCache = request.app.state.simulations
     return cache
-
-
-def _wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "")
-
-
-def _fail(request: Request, status: int, message: str) -> Response:
-    """JSON `{"detail"}` for the script, the error page for a plain form post."""
-    if _wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status)
-    return render(request, "web/error.html", {"status": status, "message": message}, status)
 
 
 def _not_found() -> HTTPException:
@@ -155,13 +144,13 @@ def play(request: Request, db: DbDep, user: UserDep, run_id: str, text: Text = "
     try:
         played = service.play_turn(db, _cache(request), run, text)
     except TurnConflict as exc:
-        return _fail(request, 409, str(exc))
+        return error_response(request, 409, str(exc))
     except PracticeError as exc:
-        if _wants_json(request):
-            return _fail(request, 400, str(exc))
+        if wants_json(request):
+            return error_response(request, 400, str(exc))
         return _conversation(request, run, str(exc), text)
     debrief = f"/runs/{run.id}/debrief"
-    if _wants_json(request):
+    if wants_json(request):
         index = played.turn.index
         return JSONResponse(
             {
@@ -207,7 +196,7 @@ def end(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response:
     try:
         service.end_run(db, _cache(request), run)
     except PracticeError as exc:
-        return _fail(request, 400, str(exc))
+        return error_response(request, 400, str(exc))
     return _see_other(f"/runs/{run.id}/debrief")
 
 
@@ -276,7 +265,7 @@ def reflect(
     try:
         service.save_reflection(run, reflection)
     except PracticeError as exc:
-        return _fail(request, 400, str(exc))
+        return error_response(request, 400, str(exc))
     return _see_other(f"/runs/{run.id}/debrief?saved=reflection#reflection")
 
 
@@ -304,7 +293,7 @@ def correct(
             raise PracticeError("Say which turn the correction is about.")
         fixes.add_correction(db, _cache(request), user, run, int(turn), label, value, note)
     except PracticeError as exc:
-        if _wants_json(request) or run.status != "ended":
-            return _fail(request, 400, str(exc))
+        if wants_json(request) or run.status != "ended":
+            return error_response(request, 400, str(exc))
         return _debrief(request, db, user, run, 400, correction_error=str(exc), error_turn=turn)
     return _see_other(f"/runs/{run.id}/debrief?saved=correction-{int(turn)}#turn-{int(turn)}")

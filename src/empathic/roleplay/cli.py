@@ -232,10 +232,9 @@ def _run_llm(
     return result
 
 
-def _llm_voice(settings: Settings) -> tuple[Any, Any]:
-    """The LLM voice and its client, or a clear error when no endpoint is configured."""
+def _llm_client(settings: Settings) -> Any:
+    """The configured chat client, or a clear error when no endpoint is configured."""
     from empathic.llm import LLMError, client_from_settings
-    from empathic.roleplay.llm_voice import LLMVoice
 
     try:
         client = client_from_settings(settings)
@@ -243,6 +242,14 @@ def _llm_voice(settings: Settings) -> tuple[Any, Any]:
         raise _fail(str(exc)) from exc
     if client is None:
         raise _fail("--voice llm needs EMPATHIC_LLM_BASE_URL (see docs/llm.md)")
+    return client
+
+
+def _llm_voice(settings: Settings) -> tuple[Any, Any]:
+    """The LLM voice and its client (the caller closes the client)."""
+    from empathic.roleplay.llm_voice import LLMVoice
+
+    client = _llm_client(settings)
     return LLMVoice(client), client
 
 
@@ -253,8 +260,7 @@ def _model_rewrites(
     from empathic.analysis.coding import RuleCoder
     from empathic.roleplay.llm_rewrites import propose_rewrites, with_model_rewrites
 
-    _voice, client = _llm_voice(settings)
-    with client:
+    with _llm_client(settings) as client:
         proposals = propose_rewrites(
             rewrites,
             result,

@@ -18,7 +18,7 @@ from typing import Any
 
 from empathic.analysis.coding import CodedUtterance, Coder
 from empathic.llm import ChatModel, LLMError, Message
-from empathic.roleplay.llm_voice import OUT_OF_ROLE, SPECIFIC_WORDS, WORD, clean, prompt_template
+from empathic.roleplay.llm_voice import OUT_OF_ROLE, WORD, clean, introduced, prompt_template
 from empathic.roleplay.result import RunResult
 
 MAX_WORDS = 40
@@ -90,14 +90,7 @@ def _problem(text: str, allowed: str) -> str | None:
         return f"too long (over {MAX_WORDS} words)"
     if OUT_OF_ROLE.search(text):
         return "out of role"
-    known = {w.lower() for w in WORD.findall(allowed)}
-    for match in WORD.finditer(text):
-        word, low = match.group(), match.group().lower()
-        if low in known:
-            continue
-        if word[0].isdigit() or low in SPECIFIC_WORDS:
-            return f"introduces {word!r}, which the conversation does not contain"
-    return None
+    return introduced(text, {w.lower() for w in WORD.findall(allowed)}, "the conversation")
 
 
 def propose_rewrites(

@@ -121,7 +121,14 @@ def problem(text: str, view: VoiceView, max_chars: int = MAX_CHARS) -> str | Non
         return f"too long ({len(text)} > {max_chars} characters)"
     if text.lower().startswith(view.persona.lower() + ":") or OUT_OF_ROLE.search(text):
         return "out of role"
-    known = _vocabulary(view)
+    return introduced(text, _vocabulary(view), "the view")
+
+
+def introduced(text: str, known: set[str], source: str) -> str | None:
+    """The first number, specific word or name in text that `known` (lower case) lacks.
+
+    Shared by persona replies and debrief rewrites: a model may reword, never invent.
+    """
     starts = {m.start(1) for m in SENTENCE.finditer(text)}
     for match in WORD.finditer(text):
         word = match.group()
@@ -129,9 +136,9 @@ def problem(text: str, view: VoiceView, max_chars: int = MAX_CHARS) -> str | Non
         if low in known or low in PRONOUNS:
             continue
         if word[0].isdigit() or low in SPECIFIC_WORDS:
-            return f"introduces {word!r}, which is not in the view"
+            return f"introduces {word!r}, which is not in {source}"
         if word[0].isupper() and match.start() not in starts:
-            return f"introduces the name {word!r}, which is not in the view"
+            return f"introduces the name {word!r}, which is not in {source}"
     return None
 
 

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from empathic.config import Settings
 from empathic.db import make_engine, migrate, session_factory
 from empathic.web.deps import CSRF_COOKIE, OptionalUserDep, SignInRequired
-from empathic.web.render import render, template_env
+from empathic.web.render import error_response, render, template_env, wants_json
 
 BODY_MARGIN = 1024 * 1024
 """Room for form fields and multipart framing around the largest transcript upload."""
@@ -117,55 +117,35 @@ class _Headers:
         await self.app(scope, receive, send_with_headers)
 
 
-def _wants_html(request: Request) -> bool:
-    """Pages get pages; `fetch` calls that ask for JSON (the practice script) get JSON."""
-    accept = request.headers.get("accept", "")
-    return "application/json" not in accept or "text/html" in accept
-
-
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
     async def sign_in_first(request: Request, _exc: SignInRequired) -> Response:
-        if request.headers.get("hx-request") or request.url.path.startswith("/api/"):
+        if wants_json(request):
             return JSONResponse({"detail": "Sign in first."}, status_code=401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        if not _wants_html(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return render(
-            request,
-            "web/error.html",
-            {"status": exc.status_code, "message": exc.detail},
-            status=exc.status_code,
-        )
+        return error_response(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         if all(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
             # /runs/abc or /admin/users/x: an address that names nothing is "not found".
-            message = "There is nothing at this address."
-            if not _wants_html(request):
-                return JSONResponse({"detail": message}, status_code=404)
-            return render(request, "web/error.html", {"status": 404, "message": message}, 404)
+            return error_response(request, 404, "There is nothing at this address.")
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
             for e in exc.errors()
         )
-        if not _wants_html(request):
-            return JSONResponse({"detail": problems}, status_code=422)
-        return render(request, "web/error.html", {"status": 422, "message": problems}, 422)
+        return error_response(request, 422, problems)
 
     @app.exception_handler(DataError)
     @app.exception_handler(OverflowError)
     async def bad_value(request: Request, _exc: Exception) -> Response:
         """A value the database cannot store (out-of-range number, NUL byte): the user's input."""
         message = "A value in the request is out of range or contains characters we cannot store."
-        if not _wants_html(request):
-            return JSONResponse({"detail": message}, status_code=400)
-        return render(request, "web/error.html", {"status": 400, "message": message}, 400)
+        return error_response(request, 400, message)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

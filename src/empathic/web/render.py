@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 from empathic.web.deps import csrf_token_for
@@ -44,3 +44,16 @@ def render(
         **(context or {}),
     }
     return HTMLResponse(env.get_template(name).render(values), status_code=status)
+
+
+def wants_json(request: Request) -> bool:
+    """`fetch` calls that ask for JSON (the practice script) get JSON; pages get pages."""
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """`{"detail": message}` for a JSON caller, else the error page: one reply for every error."""
+    if wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return render(request, "web/error.html", {"status": status, "message": message}, status)
