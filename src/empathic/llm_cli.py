@@ -9,8 +9,6 @@ line (exit 2).
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-from rich.markup import escape as esc
 
 from empathic.config import Settings
 
@@ -20,28 +18,24 @@ llm_app = typer.Typer(
 )
 
 
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]error:[/] {esc(message)}", soft_wrap=True)
-    return typer.Exit(2)
-
-
 @llm_app.command("check")
 def check_command() -> None:
     """Send one tiny request to EMPATHIC_LLM_BASE_URL and report model, latency and reply."""
+    from empathic.cli import fail  # not at import: empathic.cli imports this module
     from empathic.llm import LLMError, check, client_from_settings  # httpx only when used
 
     settings = Settings()
     try:
         client = client_from_settings(settings)
         if client is None:
-            raise _fail(
+            fail(
                 "no LLM configured: set EMPATHIC_LLM_BASE_URL (e.g. http://localhost:8000/v1); "
                 "Empathic works without one"
             )
         with client:
             result = check(client)
     except LLMError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     first = " ".join(result.text.split())[:60]
     typer.echo(f"ok  model={result.model}  latency={result.latency_s * 1000:.0f} ms")
     typer.echo(f"reply: {first}{'...' if len(result.text.strip()) > 60 else ''}")

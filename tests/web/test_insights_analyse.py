@@ -125,4 +125,15 @@ def test_unknown_learner_empty_input_and_bad_bytes_are_explained(learner: Person
     assert "upload a transcript file" in exe.text
     pack = learner.post("/analyse", {"transcript": CONVERSATION, "pack": "nope"})
     assert pack.status_code == 400
-    assert "no model pack called" in pack.text
+    assert "no model pack named &#39;nope&#39;" in pack.text
+
+
+def test_the_default_pack_and_its_own_name_share_one_loaded_coder(web_settings: Any) -> None:
+    """Choosing "open" on the form must not load a second copy of the default pack."""
+    from empathic.insights.service import PackCache
+
+    packs = PackCache()
+    default_info, default_coder = packs.get(None, web_settings)
+    named_info, named_coder = packs.get(default_info.name, web_settings)
+    assert named_coder is default_coder and named_info == default_info
+    assert packs.get("", web_settings)[1] is default_coder

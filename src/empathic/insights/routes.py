@@ -80,6 +80,7 @@ async def analyse(
             text = service.decode_upload(data, name)
         else:
             name, fmt, text = "pasted text", None, transcript
+            service.check_size(len(text.encode("utf-8")), settings)
         report = await run_in_threadpool(  # coding is CPU work: keep the event loop free
             service.analyse_text,
             text,

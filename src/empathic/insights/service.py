@@ -81,7 +81,9 @@ class PackCache:
         key = name or ""  # the default is resolved once, by load_pack, not per request
         with self._lock:
             if key not in self._packs:
-                self._packs[key] = load_pack(name or None, settings)
+                loaded = load_pack(name or None, settings)
+                # "" (the default) and its own name share one coder: never load it twice
+                self._packs[key] = self._packs.setdefault(loaded[0].name, loaded)
             return self._packs[key]
 
 
@@ -129,9 +131,6 @@ def analyse_text(
     packs: PackCache,
 ) -> dict[str, Any]:
     """Parse, code and summarise one transcript into the page's view of the report."""
-    check_size(len(text.encode("utf-8")), settings)
-    if pack and pack not in {info.name for info in list_packs(settings)}:
-        raise InputProblem(f"There is no model pack called {pack!r}.")
     try:
         transcript = parse_transcript(text, source=source, fmt=fmt)
         info, coder = packs.get(pack, settings)

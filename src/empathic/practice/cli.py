@@ -21,11 +21,6 @@ corrections_app = typer.Typer(
 )
 
 
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]error:[/] {esc(message)}", soft_wrap=True)
-    return typer.Exit(2)
-
-
 @corrections_app.command("export")
 def export_command(
     out: Annotated[
@@ -41,6 +36,7 @@ def export_command(
     from sqlalchemy.exc import SQLAlchemyError
 
     from empathic.accounts.models import User
+    from empathic.cli import fail  # not at import: empathic.cli imports this module
     from empathic.config import Settings
     from empathic.db import database_for, migrate
     from empathic.practice.corrections import export
@@ -48,11 +44,11 @@ def export_command(
     try:
         settings = Settings()
     except ValidationError as exc:
-        raise _fail(f"bad EMPATHIC_* setting: {exc.errors()[0].get('msg', exc)}") from exc
+        fail(f"bad EMPATHIC_* setting: {exc.errors()[0].get('msg', exc)}")
     try:
         engine, sessions = database_for(settings)
     except (SQLAlchemyError, ValueError) as exc:
-        raise _fail(f"cannot open the database: {exc}") from exc
+        fail(f"cannot open the database: {exc}")
     try:
         migrate(engine)
         with sessions() as db:
@@ -61,7 +57,7 @@ def export_command(
                 query = select(User).where(func.lower(User.email) == user.strip().lower())
                 person = db.scalars(query).first()
                 if person is None:
-                    raise _fail(f"no account with the email {user!r}")
+                    fail(f"no account with the email {user!r}")
             if out is None:
                 count = export(db, sys.stdout, person)
             else:
@@ -69,9 +65,9 @@ def export_command(
                     with out.open("w", encoding="utf-8", newline="") as handle:
                         count = export(db, handle, person)
                 except OSError as exc:
-                    raise _fail(f"cannot write {out}: {exc.strerror}") from exc
+                    fail(f"cannot write {out}: {exc.strerror}")
     except SQLAlchemyError as exc:
-        raise _fail(f"cannot read the database: {type(exc).__name__}: {exc.args[0]}") from exc
+        fail(f"cannot read the database: {type(exc).__name__}: {exc.args[0]}")
     finally:
         engine.dispose()
     if out is not None:
