@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Select, delete, false, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -234,6 +234,26 @@ def assign_team(db: Session, actor: User, user_id: int, team_id: int | None) -> 
         raise AccountError("No such team.")
     user.team_id = team_id
     return user
+
+
+def overseen_ids(viewer: User) -> Select[int]:
+    """Ids of the people whose shared work the viewer may see, never the viewer.
+
+    The one place this rule lives: an admin oversees everyone, a facilitator
+    their own team, anyone else nobody. Practice runs and the facilitator pages
+    both ask it.
+    """
+    query = select(User.id).where(User.id != viewer.id)
+    if viewer.role == "admin":
+        return query
+    if viewer.role == "facilitator" and viewer.team_id is not None:
+        return query.where(User.team_id == viewer.team_id)
+    return query.where(false())
+
+
+def oversees(db: Session, viewer: User, person_id: int) -> bool:
+    """Whether `overseen_ids` holds this person."""
+    return db.scalar(overseen_ids(viewer).where(User.id == person_id)) is not None
 
 
 def audit(db: Session, actor: User, subject_id: int | None, action: str, target: str = "") -> None:

@@ -1,9 +1,10 @@
 """Insights logic, no HTTP: analysing a pasted or uploaded transcript, growth over practice
 runs, cohort aggregates above a minimum group size, and who may see whose shared runs.
 
-Privacy rules (DESIGN.md §2.6) live here so every page applies them the same way: a person
-sees their own data; a facilitator sees runs that members of their own team chose to share
-(an admin sees every shared run); groups are shown only at or above `min_group_size`
+Privacy rules (DESIGN.md §2.6) are applied here for every insights page: a person sees
+their own data; a facilitator sees runs that members of their own team chose to share (an
+admin sees every shared run; the rule itself is `accounts.service.overseen_ids`, which the
+practice pages ask too); groups are shown only at or above `min_group_size`
 learners; every view of someone else's data is written to the audit log.
 """
 
@@ -17,11 +18,11 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from empathic.accounts.models import Team, User
-from empathic.accounts.service import audit
+from empathic.accounts.service import audit, overseen_ids, oversees
 from empathic.analysis.html import highlight, pretty
 from empathic.analysis.labels import MECHANISMS
 from empathic.analysis.packs import PackError, PackInfo, list_packs, load_pack, resolve_pack_name
@@ -221,14 +222,6 @@ def teams_in_scope(db: Session, viewer: User) -> list[Team]:
     return [viewer.team] if viewer.team is not None else []
 
 
-def _scoped_members(viewer: User) -> Select[int]:
-    """Ids of the people whose shared runs the viewer may see (never the viewer)."""
-    query = select(User.id).where(User.id != viewer.id)
-    if viewer.role != "admin":
-        query = query.where(User.team_id == viewer.team_id, User.team_id.is_not(None))
-    return query
-
-
 def cohorts(db: Session, viewer: User, settings: Settings) -> list[Cohort]:
     """Team aggregates of ended runs, hidden below the minimum group size; shown ones audited."""
     result = []
@@ -264,12 +257,10 @@ def _mean(values: Sequence[float | None]) -> float | None:
 
 def shared_runs(db: Session, viewer: User) -> list[tuple[PracticeRun, User]]:
     """Runs shared by people in the viewer's scope, newest first, with their owner."""
-    if viewer.role not in ("facilitator", "admin"):
-        return []
     query = (
         select(PracticeRun, User)
         .join(User, User.id == PracticeRun.user_id)
-        .where(PracticeRun.shared.is_(True), User.id.in_(_scoped_members(viewer)))
+        .where(PracticeRun.shared.is_(True), User.id.in_(overseen_ids(viewer)))
         .order_by(PracticeRun.created_at.desc())
     )
     return [(run, user) for run, user in db.execute(query).all()]
@@ -282,8 +273,7 @@ class OutOfScope(LookupError):
 def shared_growth(db: Session, viewer: User, user_id: int) -> tuple[User, Growth]:
     """A learner's growth from the runs they shared with the viewer; the view is audited."""
     person = db.get(User, user_id)
-    in_scope = db.scalar(_scoped_members(viewer).where(User.id == user_id)) is not None
-    if person is None or not in_scope or viewer.role not in ("facilitator", "admin"):
+    if person is None or not oversees(db, viewer, user_id):
         raise OutOfScope(user_id)
     runs = runs_of(db, user_id, shared_only=True)
     if not runs:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from empathic.accounts.models import User
-from empathic.accounts.service import audit
+from empathic.accounts.service import audit, oversees
 from empathic.db import utcnow
 from empathic.practice.models import PracticeRun, PracticeTurn
 from empathic.roleplay.debrief import Debrief, build_debrief
@@ -308,19 +308,10 @@ def visible_run(db: Session, viewer: User, run_id: str) -> PracticeRun:
         raise RunNotFound(run_id)
     if run.user_id == viewer.id:
         return run
-    if run.shared and _supports(db, viewer, run.user_id):
+    if run.shared and oversees(db, viewer, run.user_id):
         audit(db, viewer, run.user_id, "viewed shared run", run.id)
         return run
     raise RunNotFound(run_id)
-
-
-def _supports(db: Session, viewer: User, owner_id: int) -> bool:
-    if viewer.role == "admin":
-        return True
-    if viewer.role != "facilitator" or viewer.team_id is None:
-        return False
-    owner = db.get(User, owner_id)
-    return owner is not None and owner.team_id == viewer.team_id
 
 
 def runs_of(db: Session, user_id: int, *, shared_only: bool = False) -> list[PracticeRun]:
