@@ -10,6 +10,7 @@ from empathic.accounts.models import Team, User
 from empathic.accounts.service import sign_up
 from empathic.mentoring import service
 from empathic.mentoring.service import Access
+from empathic.practice.models import PracticeRun
 
 PASSWORD = "correct horse battery"
 
@@ -40,6 +41,29 @@ class World:
 
     def as_(self, user: User, access: Access) -> Access:
         return service.pair_for(self.db, user, access.pair.id)
+
+    def practice_run(self, run_id: str, title: str, *, shared: bool = True) -> PracticeRun:
+        """A practice run by the mentee, flushed so the pages' queries see it."""
+        run = practice_run(self.db, self.mentee.id, run_id, title, shared=shared)
+        self.db.flush()
+        return run
+
+
+def practice_run(
+    db: Session, user_id: int, run_id: str, title: str, *, seed: int = 1, shared: bool = True
+) -> PracticeRun:
+    """A minimal run with only what the mentoring pages list (title, owner, shared)."""
+    run = PracticeRun(
+        id=run_id,
+        user_id=user_id,
+        scenario_id="s",
+        title=title,
+        difficulty="easy",
+        seed=seed,
+        shared=shared,
+    )
+    db.add(run)
+    return run
 
 
 def make_world(db: Session) -> World:

@@ -73,14 +73,19 @@ def test_calendar_structure_and_required_properties() -> None:
 
 
 def test_long_lines_fold_without_splitting_characters() -> None:
-    summary = "Gespräch über Ziele, Meilensteine; und Wohlbefinden " * 4
-    text = ics.calendar("Pair", [event(summary=summary)], NOW)
+    # Two-, three- and four-octet characters early in the line: a fold that counted
+    # characters instead of octets would leave physical lines longer than 75 octets.
+    summary = "Gespräch über Ziele, Meilensteine; 目標と進捗 🌱 und Wohlbefinden " * 4
+    name = "Paar Zoë Ångström, Müller, 田中 " * 4
+    text = ics.calendar(name, [event(summary=summary)], NOW)
     assert "\r\n " in text
-    text.encode().decode()  # still valid UTF-8 in every physical line
-    for raw in text.split("\r\n"):
-        raw.encode().decode()
-    got = dict(parse(text))["SUMMARY"]
-    assert unescape(got) == summary
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    folded = ics.fold("ü" * 40 + "€" * 40 + "🌱" * 40)
+    assert all(len(line.encode()) <= 75 for line in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == "ü" * 40 + "€" * 40 + "🌱" * 40
+    got = dict(parse(text))
+    assert unescape(got["SUMMARY"]) == summary
+    assert unescape(got["X-WR-CALNAME"]) == name
     assert ics.escape_text("a\\b\nc") == "a\\\\b\\nc"
 
 

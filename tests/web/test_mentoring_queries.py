@@ -12,14 +12,13 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from tests.web.helpers import Person, csrf, sign_up
-from tests.web.mentoring_world import PASSWORD, World
+from tests.web.mentoring_world import PASSWORD, World, practice_run
 
 from empathic.accounts import service as accounts
 from empathic.accounts.models import User
 from empathic.db import utcnow
-from empathic.mentoring import goals, records, service, signals
+from empathic.mentoring import goals, importing, records, service, signals
 from empathic.mentoring.models import SOURCES
-from empathic.practice.models import PracticeRun
 
 
 @contextmanager
@@ -66,12 +65,7 @@ def _busy_pair(db: Session, mentor: User, mentee_name: str, rows: int) -> int:
             db, as_mentor, f"Mona: What feels hard?\nTheo: I feel anxious ({n}).", utcnow()
         )
         records.confirm_tags(db, as_mentor, log, ["counselling", "coaching"])
-        db.add(
-            PracticeRun(
-                id=f"{mentee_name}{n}", user_id=mentee.id, scenario_id="s", title=f"Run {n}",
-                difficulty="easy", seed=n, shared=True,
-            )
-        )  # fmt: skip
+        practice_run(db, mentee.id, f"{mentee_name}{n}", f"Run {n}", seed=n)
     db.flush()
     return pair.id
 
@@ -147,6 +141,17 @@ def test_the_home_page_reads_the_same_number_of_statements_for_2_or_6_pairs(
     assert home.count("no session for 120 days") == 6
     assert counts["mentor"][0] == counts["mentor"][1]
     assert counts["admin"][0] == counts["admin"][1]
+
+
+def test_an_import_reads_consent_once_not_once_per_row(app: Any, world: World) -> None:
+    """The mentor's consent is checked when the import is saved, not again for each row."""
+    mentor = world.pair(consent=("milestones",))
+    found = importing.preview("title,progress\n" + "".join(f"Step {n},{n}\n" for n in range(1, 21)))
+    assert found.ok
+    with counted(app) as statements:
+        saved = goals.save_import(world.db, mentor, found, "plan.csv")
+    assert [m.progress for m in saved] == list(range(1, 21))
+    assert sum("mentoring_consents" in s for s in statements) == 1
 
 
 # ----------------------------------------------------------------------------- signals

@@ -11,6 +11,7 @@ from tests.web.helpers import Person, sign_up
 
 from empathic.db import utcnow
 from empathic.mentoring.models import Pair
+from empathic.roleplay.loading import find_scenario
 
 
 def _person(make_client: Any, name: str) -> Person:
@@ -66,7 +67,15 @@ def _flag_ids(html: str) -> list[int]:
     return sorted({int(x) for x in re.findall(r"/mentoring/flags/(\d+)", html)})
 
 
-def test_a_mentor_cannot_read_another_pair(people: dict[str, Person]) -> None:
+def _feed(app: Any, pair_id: int, token_of: int | None = None) -> str:
+    """The calendar feed URL of `pair_id`, carrying the token of `token_of` (default: its own)."""
+    with app.state.sessions() as db:
+        pair = db.get(Pair, token_of or pair_id)
+        assert pair is not None
+        return f"/mentoring/pairs/{pair_id}/calendar.ics?token={pair.feed_token}"
+
+
+def test_a_mentor_cannot_read_another_pair(people: dict[str, Person], app: Any) -> None:
     p = people
     mine = _pair(p["admin"], p["mona"], p["theo"])
     theirs = _pair(p["admin"], p["carl"], p["dina"])
@@ -81,10 +90,11 @@ def test_a_mentor_cannot_read_another_pair(people: dict[str, Person]) -> None:
         f"/mentoring/pairs/{theirs}",
         f"/mentoring/pairs/{theirs}/transparency",
         f"/mentoring/flags/{flag_ids[0]}",
-        f"/mentoring/pairs/{theirs}/calendar.ics",
+        _feed(app, theirs, token_of=mine),  # her own pair's token does not open theirs
         f"/mentoring/pairs/{theirs}/sessions/1/reflection",
     ):
         assert mona.get(path).status_code == 404, path
+    assert mona.get(_feed(app, theirs)).status_code == 200  # the token, not the sign-in, decides
     response = p["mona"].post(
         f"/mentoring/pairs/{theirs}/sessions", {"notes": "Sneaky"}, follow_redirects=False
     )
@@ -194,6 +204,7 @@ def test_flag_page_demands_the_story_first(people: dict[str, Person]) -> None:
     page = p["mona"].client.get(f"/mentoring/flags/{flag_id}").text
     assert "Stories that fit the same facts" in page and "/practice/mentor-milestones" in page
     assert "Relationship friction" in page and "Advice before understanding" in page
+    assert f"Practise first: {find_scenario('mentor-milestones').title}" in page
     early = p["mona"].post(f"/mentoring/flags/{flag_id}/resolve", {"outcome": "done"})
     assert early.status_code == 400 and "record what you learned" in early.text
     p["mona"].post(f"/mentoring/flags/{flag_id}/story", {"story": "The course moved."})

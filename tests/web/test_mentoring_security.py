@@ -75,13 +75,7 @@ def test_a_proposed_pair_waits_for_the_mentee_and_shows_the_mentor_nothing(world
     mentor = service.pair_for(world.db, world.mentor, pair.id)
     mentee = service.pair_for(world.db, world.mentee, pair.id)
     service.set_consent(world.db, mentee, "practice", True)  # chosen before accepting
-    world.db.add(
-        PracticeRun(
-            id="run1", user_id=world.mentee.id, scenario_id="s", title="Hard talk",
-            difficulty="easy", seed=1, shared=True,
-        )
-    )  # fmt: skip
-    world.db.flush()
+    world.practice_run("run1", "Hard talk")
     assert not service.can_see(world.db, mentor, "practice")
     assert views.overview(world.db, mentor).practice == []
     with pytest.raises(PermissionError, match="only the mentee can accept"):
@@ -96,13 +90,7 @@ def test_the_mentor_sees_only_practice_runs_the_mentee_shared(world: World) -> N
     mentor = world.pair(consent=("practice",))
     mentee = world.as_(world.mentee, mentor)
     for run_id, title, shared in (("kept", "Private try", False), ("open", "Shared try", True)):
-        world.db.add(
-            PracticeRun(
-                id=run_id, user_id=world.mentee.id, scenario_id="s", title=title,
-                difficulty="easy", seed=1, shared=shared,
-            )
-        )  # fmt: skip
-    world.db.flush()
+        world.practice_run(run_id, title, shared=shared)
     assert [r.title for r in views.overview(world.db, mentor).practice] == ["Shared try"]
     assert [r.title for r in views.overview(world.db, mentee).practice] == ["Shared try"]
     mirror = views.transparency(world.db, mentee).mentor_view
@@ -250,13 +238,7 @@ def test_a_completed_pair_shows_the_former_mentor_no_shared_data(world: World) -
     mentee = world.as_(world.mentee, mentor)
     goals.add_milestone(world.db, mentee, "Lead the audit")
     records.add_checkin(world.db, mentee, energy=3, workload=3, support=3)
-    world.db.add(
-        PracticeRun(
-            id="run2", user_id=world.mentee.id, scenario_id="s", title="Hard talk",
-            difficulty="easy", seed=1, shared=True,
-        )
-    )  # fmt: skip
-    world.db.flush()
+    world.practice_run("run2", "Hard talk")
     before = views.overview(world.db, mentor)
     assert before.milestones and before.checkins and before.practice
     service.transition(world.db, mentor, "pause")

@@ -229,13 +229,13 @@ def test_session_tags_are_suggested_then_confirmed_separately(world: World) -> N
     )
     suggested = {s.function for s in log.suggestions}
     assert {"coaching", "sponsorship", "counselling"} <= suggested
-    assert log.tags == [] and records.balance(world.db, mentor) == []
+    assert log.tags == [] and records.balance(records.sessions_of(world.db, mentor)) == []
     records.confirm_tags(world.db, mentor, log, ["coaching", "friendship"])
     tags = {t.function: t.from_suggestion for t in log.tags}
     assert tags == {"coaching": True, "friendship": False}
     assert world.db.scalar(select(func.count(KramSuggestion.id))) == len(suggested)
     month = log.held_at.strftime("%Y-%m")
-    rows = records.balance(world.db, mentor)
+    rows = records.balance(records.sessions_of(world.db, mentor))
     assert [(r.month, r.career, r.psychosocial) for r in rows] == [(month, 1, 1)]
     records.confirm_tags(world.db, mentor, log, ["counselling"])
     assert world.db.scalars(select(KramTag.function)).all() == ["counselling"]

@@ -14,6 +14,7 @@ from empathic.db import utcnow
 from empathic.mentoring import flags, goals, records, service, signals, stories
 from empathic.mentoring.models import Flag
 from empathic.mentoring.service import MentoringError, NotFound
+from empathic.roleplay.loading import find_scenario
 
 
 def _kinds(db: Session) -> list[tuple[str, str]]:
@@ -43,8 +44,8 @@ def test_a_closed_flag_is_not_raised_again_from_the_same_facts(world: World) -> 
     records.log_session(world.db, mentor, "Kick-off")
     signals.compute(world.db)
     flag = world.db.scalars(select(Flag)).one()
-    flags.record_story(world.db, mentor, flag, "The course was cancelled by HR.")
-    flags.resolve(world.db, mentor, flag, "Moved the date")
+    flags.record_story(mentor, flag, "The course was cancelled by HR.")
+    flags.resolve(mentor, flag, "Moved the date")
     assert signals.compute(world.db).created == 0
     milestone.due_date = due - timedelta(days=1)  # new facts: a new flag
     assert signals.compute(world.db).created == 1
@@ -118,34 +119,34 @@ def _overdue_flag(world: World) -> tuple[service.Access, service.Access, Flag]:
 
 def test_flag_without_story_cannot_be_resolved_or_escalated(world: World) -> None:
     mentor, mentee, flag = _overdue_flag(world)
-    flags.set_escalation_consent(world.db, mentee, flag, True)
+    flags.set_escalation_consent(mentee, flag, True)
     with pytest.raises(MentoringError, match="record what you learned"):
-        flags.resolve(world.db, mentor, flag)
+        flags.resolve(mentor, flag)
     with pytest.raises(MentoringError, match="record what you learned"):
-        flags.escalate(world.db, mentor, flag, "Programme lead")
+        flags.escalate(mentor, flag, "Programme lead")
     with pytest.raises(MentoringError):
-        flags.record_story(world.db, mentor, flag, "   ")
+        flags.record_story(mentor, flag, "   ")
     assert flag.status == "open"
-    flags.record_story(world.db, mentor, flag, "She is caring for a parent.")
-    flags.resolve(world.db, mentor, flag, "Agreed a later date")
+    flags.record_story(mentor, flag, "She is caring for a parent.")
+    flags.resolve(mentor, flag, "Agreed a later date")
     assert flag.status == "resolved" and flag.closed_by_id == world.mentor.id
     with pytest.raises(MentoringError, match="already resolved"):
-        flags.resolve(world.db, mentor, flag)
+        flags.resolve(mentor, flag)
 
 
 def test_escalation_needs_mentee_consent(world: World) -> None:
     mentor, mentee, flag = _overdue_flag(world)
-    flags.record_story(world.db, mentor, flag, "Workload doubled after a reorganisation.")
+    flags.record_story(mentor, flag, "Workload doubled after a reorganisation.")
     with pytest.raises(MentoringError, match="not agreed"):
-        flags.escalate(world.db, mentor, flag, "Programme lead")
+        flags.escalate(mentor, flag, "Programme lead")
     with pytest.raises(PermissionError):
-        flags.set_escalation_consent(world.db, mentor, flag, True)
+        flags.set_escalation_consent(mentor, flag, True)
     admin = service.pair_for(world.db, world.admin, mentor.pair.id)
     assert flags.flags_of(world.db, admin) == []  # not shared outside the pair
     with pytest.raises(NotFound):
         flags.flag_for(world.db, world.admin, flag.id)
-    flags.set_escalation_consent(world.db, mentee, flag, True)
-    flags.escalate(world.db, mentor, flag, "Programme lead")
+    flags.set_escalation_consent(mentee, flag, True)
+    flags.escalate(mentor, flag, "Programme lead")
     assert flag.status == "escalated" and flag.escalated_to == "Programme lead"
     assert [f.id for f in flags.flags_of(world.db, admin)] == [flag.id]
     with pytest.raises(NotFound):
@@ -155,13 +156,13 @@ def test_escalation_needs_mentee_consent(world: World) -> None:
 def test_mentee_adds_their_account_and_only_the_mentor_writes_the_story(world: World) -> None:
     mentor, mentee, flag = _overdue_flag(world)
     with pytest.raises(PermissionError):
-        flags.record_story(world.db, mentee, flag, "My story")
+        flags.record_story(mentee, flag, "My story")
     with pytest.raises(PermissionError):
-        flags.add_account(world.db, mentor, flag, "Their story")
-    flags.add_account(world.db, mentee, flag, "The course moved to next quarter.")
+        flags.add_account(mentor, flag, "Their story")
+    flags.add_account(mentee, flag, "The course moved to next quarter.")
     assert flag.mentee_account.startswith("The course moved")
     with pytest.raises(PermissionError):
-        flags.resolve(world.db, mentee, flag)
+        flags.resolve(mentee, flag)
 
 
 def test_every_flag_kind_has_five_stories_and_a_guide() -> None:
@@ -173,6 +174,7 @@ def test_every_flag_kind_has_five_stories_and_a_guide() -> None:
         assert guide.questions and guide.reflections
         assert any("Advice before understanding" in a for a in guide.avoid)
         assert guide.scenario in {"mentor-milestones", "remote-wellbeing"}
+        assert guide.scenario_title == find_scenario(guide.scenario).title  # not a copy
     assert stories.guide("falling_checkins").scenario == "remote-wellbeing"
 
 
@@ -201,8 +203,8 @@ def test_the_database_refuses_a_second_open_flag(world: World) -> None:
     with pytest.raises(IntegrityError):
         world.db.flush()
     world.db.rollback()
-    flags.record_story(world.db, mentor, world.db.get(Flag, flag.id), "Talked.")  # type: ignore[arg-type]
-    flags.resolve(world.db, mentor, world.db.get(Flag, flag.id))  # type: ignore[arg-type]
+    flags.record_story(mentor, world.db.get(Flag, flag.id), "Talked.")  # type: ignore[arg-type]
+    flags.resolve(mentor, world.db.get(Flag, flag.id))  # type: ignore[arg-type]
     world.db.add(
         Flag(
             pair_id=flag.pair_id,

@@ -8,6 +8,8 @@ can always add their own account and sees every flag about them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,7 @@ from empathic.mentoring.service import (
     NotFound,
     can_see,
     consents,
+    one_line,
     pair_for,
 )
 
@@ -49,18 +52,21 @@ def visible(
     return source is None or can_see(db, access, source, current)
 
 
-def flags_of(
-    db: Session,
-    access: Access,
-    *,
-    open_only: bool = False,
-    current: dict[str, bool] | None = None,
+def flags_of(db: Session, access: Access, *, current: dict[str, bool] | None = None) -> list[Flag]:
+    """The pair's flags this viewer may see, newest first."""
+    rows = db.scalars(
+        select(Flag)
+        .where(Flag.pair_id == access.pair.id)
+        .order_by(Flag.raised_at.desc(), Flag.id.desc())
+    ).all()
+    return visible_of(db, access, rows, current)
+
+
+def visible_of(
+    db: Session, access: Access, rows: Sequence[Flag], current: dict[str, bool] | None = None
 ) -> list[Flag]:
-    """The pair's flags this viewer may see; consent is read once for the whole list."""
-    query = select(Flag).where(Flag.pair_id == access.pair.id)
-    if open_only:
-        query = query.where(Flag.status == "open")
-    rows = db.scalars(query.order_by(Flag.raised_at.desc(), Flag.id.desc())).all()
+    """The flags of `rows` this viewer may see; consent is read once for the whole list,
+    so a page that already loaded the pair's flags filters them without a second query."""
     if current is None and access.role == "mentor" and rows:
         current = consents(db, access.pair)
     return [f for f in rows if visible(db, access, f, current)]
@@ -89,7 +95,7 @@ def _open(flag: Flag) -> None:
         raise MentoringError(f"This flag is already {flag.status}.")
 
 
-def record_story(db: Session, access: Access, flag: Flag, story: str) -> Flag:
+def record_story(access: Access, flag: Flag, story: str) -> Flag:
     """What the mentor learned in a conversation with the mentee."""
     if access.role != "mentor":
         raise PermissionError("only the mentor records the story")
@@ -99,7 +105,7 @@ def record_story(db: Session, access: Access, flag: Flag, story: str) -> Flag:
     return flag
 
 
-def add_account(db: Session, access: Access, flag: Flag, account: str) -> Flag:
+def add_account(access: Access, flag: Flag, account: str) -> Flag:
     """The mentee's own account; allowed at any time, even after the flag is closed."""
     if access.role != "mentee":
         raise PermissionError("only the mentee adds their account")
@@ -108,7 +114,7 @@ def add_account(db: Session, access: Access, flag: Flag, account: str) -> Flag:
     return flag
 
 
-def set_escalation_consent(db: Session, access: Access, flag: Flag, consent: bool) -> Flag:
+def set_escalation_consent(access: Access, flag: Flag, consent: bool) -> Flag:
     if access.role != "mentee":
         raise PermissionError("only the mentee consents to escalation")
     _open(flag)
@@ -124,7 +130,7 @@ def _needs_story(flag: Flag) -> None:
         )
 
 
-def resolve(db: Session, access: Access, flag: Flag, outcome: str = "") -> Flag:
+def resolve(access: Access, flag: Flag, outcome: str = "") -> Flag:
     if access.role != "mentor":
         raise PermissionError("only the mentor resolves flags")
     _open(flag)
@@ -134,7 +140,7 @@ def resolve(db: Session, access: Access, flag: Flag, outcome: str = "") -> Flag:
     return flag
 
 
-def escalate(db: Session, access: Access, flag: Flag, to: str, outcome: str = "") -> Flag:
+def escalate(access: Access, flag: Flag, to: str, outcome: str = "") -> Flag:
     """Share the flag beyond the pair: needs the story and the mentee's consent."""
     if access.role != "mentor":
         raise PermissionError("only the mentor escalates flags")
@@ -145,7 +151,7 @@ def escalate(db: Session, access: Access, flag: Flag, to: str, outcome: str = ""
             "Your mentee has not agreed to share this flag. Ask them; "
             "they record their consent on this page."
         )
-    to = " ".join(to.split())[:200]
+    to = one_line(to)
     if not to:
         raise MentoringError("Say who the flag is escalated to (a role, e.g. programme lead).")
     flag.status, flag.escalated_to, flag.outcome = "escalated", to, outcome.strip()[:MAX_TEXT]

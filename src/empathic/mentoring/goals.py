@@ -19,6 +19,7 @@ from empathic.mentoring.service import (
     Access,
     MentoringError,
     NotFound,
+    one_line,
     require_source,
 )
 
@@ -26,13 +27,14 @@ MAX_COMMENT = 2000
 
 
 def _title(text: str) -> str:
-    title = " ".join(text.split())[:200]
+    title = one_line(text)
     if not title:
         raise MentoringError("Enter a title.")
     return title
 
 
 def _writable(db: Session, access: Access) -> None:
+    """Only the pair, only while open, only on shared milestones (a consent read for a mentor)."""
     if not access.member:
         raise PermissionError("only the pair edits goals")
     require_source(db, access, "milestones")
@@ -56,6 +58,13 @@ def add_milestone(
     goal_id: int | None = None,
 ) -> Milestone:
     _writable(db, access)
+    return _add_milestone(db, access, title, due, goal_id)
+
+
+def _add_milestone(
+    db: Session, access: Access, title: str, due: date | None, goal_id: int | None = None
+) -> Milestone:
+    """`add_milestone` after `_writable`: an import checks once for all its rows."""
     if goal_id is not None:
         goal = db.get(Goal, goal_id)
         if goal is None or goal.pair_id != access.pair.id:
@@ -80,6 +89,13 @@ def record_progress(
 ) -> ProgressChange:
     """Change progress (0–100 %); the comment saying why is required."""
     _writable(db, access)
+    return _record_progress(db, access, milestone, progress, comment)
+
+
+def _record_progress(
+    db: Session, access: Access, milestone: Milestone, progress: int, comment: str
+) -> ProgressChange:
+    """`record_progress` after `_writable` (see `_add_milestone`)."""
     if milestone.pair_id != access.pair.id:
         raise NotFound(milestone.id)
     comment = comment.strip()[:MAX_COMMENT]
@@ -109,15 +125,18 @@ def preview_import(db: Session, access: Access, data: bytes | str) -> ImportPrev
 def save_import(
     db: Session, access: Access, found: ImportPreview, filename: str
 ) -> list[Milestone]:
-    """Save every previewed row, or none when any row has an error."""
+    """Save every previewed row, or none when any row has an error.
+
+    Permission and consent are checked once here, not once per row.
+    """
     _writable(db, access)
     if not found.ok:
         raise MentoringError("Nothing was imported: fix the rows listed and upload the file again.")
     saved = []
     for row in found.rows:
-        milestone = add_milestone(db, access, row.title, row.due_date)
+        milestone = _add_milestone(db, access, row.title, row.due_date)
         if row.progress:
-            record_progress(
+            _record_progress(
                 db, access, milestone, row.progress, f"Imported from {filename or 'a CSV file'}"
             )
         saved.append(milestone)

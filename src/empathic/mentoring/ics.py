@@ -24,7 +24,6 @@ class Event:
     interval_weeks: int
     count: int | None = None
     until: date | None = None
-    description: str = ""
 
 
 def escape_text(value: str) -> str:
@@ -88,9 +87,7 @@ def calendar(name: str, events: Iterable[Event], now: datetime) -> str:
             f"DTEND:{stamp(event.starts_at + timedelta(minutes=event.minutes))}",
             f"RRULE:{rrule(event)}",
             f"SUMMARY:{escape_text(event.summary)}",
+            "END:VEVENT",
         ]
-        if event.description:
-            lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-        lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

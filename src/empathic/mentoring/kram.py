@@ -161,14 +161,6 @@ class Suggestion:
     function: str
     evidence: list[str]
 
-    @property
-    def kind(self) -> str:
-        return FUNCTIONS[self.function][0]
-
-    @property
-    def label(self) -> str:
-        return FUNCTIONS[self.function][1]
-
 
 def _pattern(phrase: str) -> re.Pattern[str]:
     stem = phrase.removesuffix("*")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -150,19 +151,17 @@ class BalanceRow:
     psychosocial: int
 
 
-def balance(db: Session, access: Access) -> list[BalanceRow]:
-    """Month by month, how many confirmed tags were career and how many psychosocial."""
-    if not access.member:
-        raise PermissionError("the balance belongs to the pair")
-    rows = db.execute(
-        select(SessionLog.held_at, KramTag.function)
-        .join(KramTag, KramTag.session_id == SessionLog.id)
-        .where(SessionLog.pair_id == access.pair.id)
-    ).all()
+def balance(sessions: Iterable[SessionLog]) -> list[BalanceRow]:
+    """Month by month, how many confirmed tags were career and how many psychosocial.
+
+    It counts the sessions `sessions_of` already loaded with their tags (and so
+    already checked as the pair's), rather than querying them a second time.
+    """
     counts: dict[str, Counter[str]] = {}
-    for held_at, function in rows:
-        month = held_at.strftime("%Y-%m")
-        counts.setdefault(month, Counter())[kram.kind_of(function)] += 1
+    for log in sessions:
+        for tag in log.tags:
+            month = log.held_at.strftime("%Y-%m")
+            counts.setdefault(month, Counter())[kram.kind_of(tag.function)] += 1
     return [
         BalanceRow(month, c[kram.CAREER], c[kram.PSYCHOSOCIAL])
         for month, c in sorted(counts.items())

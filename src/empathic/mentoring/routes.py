@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from empathic.accounts.models import User
 from empathic.mentoring import goals, importing, records, schedule, service, signals, views
@@ -29,13 +30,19 @@ from empathic.web.render import render
 
 router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])
 Text = Annotated[str, Form()]
+Who = Literal["member", "anyone", "mentee"]
+
+_LOOKUPS: dict[Who, Callable[[Session, User, int], Access]] = {
+    "member": service.member_access,  # the pair's content
+    "anyone": service.pair_for,  # also an admin, for administration (audited)
+    "mentee": service.mentee_access,  # the mentee's own transparency page
+}
 
 
-def access_or_404(db: DbDep, user: User, pair_id: PairId, *, member: bool = True) -> Access:
+def access_or_404(db: DbDep, user: User, pair_id: PairId, *, who: Who = "member") -> Access:
+    """The pair if `user` may open it as `who`; else the same 404 as for no pair at all."""
     try:
-        if member:
-            return service.member_access(db, user, pair_id)
-        return service.pair_for(db, user, pair_id)
+        return _LOOKUPS[who](db, user, pair_id)
     except NotFound:
         raise HTTPException(404, "No such mentoring relationship.") from None
 
@@ -61,15 +68,21 @@ def pair_page(
 
 
 def act(
-    request: Request, db: DbDep, user: User, pair_id: PairId, action: Callable[[Access], object]
+    request: Request,
+    db: DbDep,
+    user: User,
+    pair_id: PairId,
+    action: Callable[[Access], object],
+    *,
+    who: Who = "member",
 ) -> Response:
-    """Run one change for a pair member; a fixable problem re-renders the page with it."""
-    access = access_or_404(db, user, pair_id)
+    """Run one change for the pair as `who`; a fixable problem re-renders the page with it."""
+    access = access_or_404(db, user, pair_id, who=who)
     try:
         action(access)
     except MentoringError as exc:
         db.rollback()
-        return pair_page(request, db, access_or_404(db, user, pair_id), str(exc), 400)
+        return pair_page(request, db, access_or_404(db, user, pair_id, who=who), str(exc), 400)
     except PermissionError as exc:
         raise HTTPException(403, f"Not allowed: {exc}.") from exc
     return see_other(f"/mentoring/pairs/{pair_id}")
@@ -125,7 +138,7 @@ def invite(
 
 @router.get("/mentoring/pairs/{pair_id}")
 def pair_overview(request: Request, db: DbDep, user: UserDep, pair_id: PairId) -> Response:
-    access = access_or_404(db, user, pair_id, member=False)
+    access = access_or_404(db, user, pair_id, who="anyone")
     if access.member:
         signals.compute(db, pair_ids=[pair_id])
     return pair_page(request, db, access)
@@ -135,14 +148,10 @@ def pair_overview(request: Request, db: DbDep, user: UserDep, pair_id: PairId) -
 def change_state(
     request: Request, db: DbDep, user: UserDep, pair_id: PairId, action: Text = ""
 ) -> Response:
-    access = access_or_404(db, user, pair_id, member=False)
-    try:
-        service.transition(db, access, action)
-    except MentoringError as exc:
-        return pair_page(request, db, access, str(exc), 400)
-    except PermissionError as exc:
-        raise HTTPException(403, f"Not allowed: {exc}.") from exc
-    return see_other(f"/mentoring/pairs/{pair_id}")
+    """Accept, decline, pause, resume or complete; an admin may too (administration)."""
+    return act(
+        request, db, user, pair_id, lambda a: service.transition(db, a, action), who="anyone"
+    )
 
 
 @router.post("/mentoring/pairs/{pair_id}/consent")
@@ -383,10 +392,7 @@ def calendar_feed(db: DbDep, pair_id: PairId, token: str = "") -> Response:
 @router.get("/mentoring/pairs/{pair_id}/transparency")
 def transparency(request: Request, db: DbDep, user: UserDep, pair_id: PairId) -> Response:
     """The mentee's page alone: it lists unshared flags and who looked, so others get 404."""
-    try:
-        access = service.mentee_access(db, user, pair_id)
-    except NotFound:
-        raise HTTPException(404, "No such mentoring relationship.") from None
+    access = access_or_404(db, user, pair_id, who="mentee")
     found = views.transparency(db, access)
     chart, table = views.balance_chart(found.mentor_view.balance)
     context = {"pair": access.pair, "role": access.role, "t": found, "view": found.mentor_view}

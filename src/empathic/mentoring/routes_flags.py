@@ -69,14 +69,14 @@ def _act(
 def story(
     request: Request, db: DbDep, user: UserDep, flag_id: FlagId, story: Text = ""
 ) -> Response:
-    return _act(request, db, user, flag_id, lambda a, f: flags.record_story(db, a, f, story))
+    return _act(request, db, user, flag_id, lambda a, f: flags.record_story(a, f, story))
 
 
 @router.post("/mentoring/flags/{flag_id}/account")
 def account(
     request: Request, db: DbDep, user: UserDep, flag_id: FlagId, account: Text = ""
 ) -> Response:
-    return _act(request, db, user, flag_id, lambda a, f: flags.add_account(db, a, f, account))
+    return _act(request, db, user, flag_id, lambda a, f: flags.add_account(a, f, account))
 
 
 @router.post("/mentoring/flags/{flag_id}/consent")
@@ -88,7 +88,7 @@ def consent(
         db,
         user,
         flag_id,
-        lambda a, f: flags.set_escalation_consent(db, a, f, consent == "1"),
+        lambda a, f: flags.set_escalation_consent(a, f, consent == "1"),
     )
 
 
@@ -96,11 +96,11 @@ def consent(
 def resolve(
     request: Request, db: DbDep, user: UserDep, flag_id: FlagId, outcome: Text = ""
 ) -> Response:
-    return _act(request, db, user, flag_id, lambda a, f: flags.resolve(db, a, f, outcome))
+    return _act(request, db, user, flag_id, lambda a, f: flags.resolve(a, f, outcome))
 
 
 @router.post("/mentoring/flags/{flag_id}/escalate")
 def escalate(
     request: Request, db: DbDep, user: UserDep, flag_id: FlagId, to: Text = "", outcome: Text = ""
 ) -> Response:
-    return _act(request, db, user, flag_id, lambda a, f: flags.escalate(db, a, f, to, outcome))
+    return _act(request, db, user, flag_id, lambda a, f: flags.escalate(a, f, to, outcome))

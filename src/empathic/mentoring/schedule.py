@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from empathic.db import utcnow
 from empathic.mentoring import ics
 from empathic.mentoring.models import Pair, Schedule
-from empathic.mentoring.service import OPEN_STATES, Access, MentoringError, NotFound
+from empathic.mentoring.service import OPEN_STATES, Access, MentoringError, NotFound, one_line
 
 MAX_COUNT = 104
 
@@ -25,7 +25,6 @@ def add_schedule(
     count: int | None = None,
     until: date | None = None,
     minutes: int = 45,
-    summary: str = "",
 ) -> Schedule:
     """Either a number of sessions or an end date (not both), every 1–12 weeks."""
     if not access.member:
@@ -45,9 +44,8 @@ def add_schedule(
     if not 15 <= minutes <= 240:
         raise MentoringError("A session lasts 15 to 240 minutes.")
     pair = access.pair
-    title = " ".join(summary.split())[:200] or (
-        f"Mentoring: {pair.mentor.name} and {pair.mentee.name}"
-    )
+    # Two 120-character names would overflow the 200-character summary column.
+    title = one_line(f"Mentoring: {pair.mentor.name} and {pair.mentee.name}")
     row = Schedule(
         pair_id=pair.id,
         uid=f"{secrets.token_hex(12)}@empathic",

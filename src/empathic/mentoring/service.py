@@ -64,7 +64,8 @@ class Access:
         return self.role in ("mentor", "mentee")
 
 
-def _name(text: str, limit: int = 200) -> str:
+def one_line(text: str, limit: int = 200) -> str:
+    """Whitespace collapsed and cut to fit a short column: titles, names, programmes."""
     return " ".join(text.split())[:limit]
 
 
@@ -104,21 +105,13 @@ def create_pair(
         actor.team_id is None or {mentor.team_id, mentee.team_id} != {actor.team_id}
     ):
         raise MentoringError("You can pair only people in your own team; ask an admin otherwise.")
-    return _new_pair(db, actor, mentor, mentee, programme, start, end, "pending")
+    return _new_pair(db, actor, mentor, mentee, programme, start, end)
 
 
-def invite_mentor(
-    db: Session,
-    mentee: User,
-    *,
-    mentor_email: str,
-    programme: str = "",
-    start: date | None = None,
-    end: date | None = None,
-) -> Pair:
+def invite_mentor(db: Session, mentee: User, *, mentor_email: str, programme: str = "") -> Pair:
     """A mentee asks someone to mentor them; nothing is shared until the mentor accepts."""
     mentor = _user_by_email(db, mentor_email)
-    return _new_pair(db, mentee, mentor, mentee, programme, start, end, "pending")
+    return _new_pair(db, mentee, mentor, mentee, programme, None, None)
 
 
 def _new_pair(
@@ -129,8 +122,8 @@ def _new_pair(
     programme: str,
     start: date | None,
     end: date | None,
-    state: str,
 ) -> Pair:
+    """A new pair is always `pending`: nothing is shared until the invited person accepts."""
     if mentor.id == mentee.id:
         raise MentoringError("A mentor and a mentee must be two different people.")
     _check_dates(start, end)
@@ -147,8 +140,8 @@ def _new_pair(
         mentor_id=mentor.id,
         mentee_id=mentee.id,
         created_by_id=actor.id,
-        programme=_name(programme),
-        state=state,
+        programme=one_line(programme),
+        state="pending",
         start_date=start,
         end_date=end,
         feed_token=secrets.token_urlsafe(24),
@@ -202,9 +195,9 @@ def pair_for(db: Session, viewer: User, pair_id: int, *, action: str = "view") -
     return Access(pair, viewer, role)
 
 
-def member_access(db: Session, viewer: User, pair_id: int, *, action: str = "view") -> Access:
+def member_access(db: Session, viewer: User, pair_id: int) -> Access:
     """Like `pair_for` but only for the two people in the pair (content, not administration)."""
-    access = pair_for(db, viewer, pair_id, action=action)
+    access = pair_for(db, viewer, pair_id)
     if not access.member:
         raise NotFound(pair_id)
     return access

@@ -329,6 +329,9 @@ def compute(
         ) in seen:
             continue
         open_keys.add((c.pair_id, c.kind, c.subject))
+        # Story, account, escalation and outcome start empty from the model's Python
+        # `default=""`, which Core inserts apply too; `status` stays explicit because
+        # the open-flag unique index (and the IntegrityError below) depends on it.
         rows.append(
             {
                 "pair_id": c.pair_id,
@@ -339,10 +342,6 @@ def compute(
                 "facts": c.facts,
                 "confidence": c.confidence,
                 "raised_at": now,
-                "mentor_story": "",
-                "mentee_account": "",
-                "escalated_to": "",
-                "outcome": "",
             }
         )
     if rows:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from empathic.roleplay.loading import find_scenario
+
 
 @dataclass(frozen=True)
 class Story:
@@ -26,7 +28,12 @@ class Guide:
     reflections: tuple[str, ...]
     avoid: tuple[str, ...]
     scenario: str
-    scenario_title: str
+
+    @property
+    def scenario_title(self) -> str:
+        """Read from the scenario library (parsed once per process), so a renamed
+        scenario cannot leave a stale title on the flag page."""
+        return find_scenario(self.scenario).title
 
 
 def stories(kind: str) -> list[Story]:
@@ -93,7 +100,6 @@ def _guides() -> dict[str, Guide]:
             ),
             _COMMON_AVOID,
             "mentor-milestones",
-            "The mentee the dashboard flagged",
         ),
         "stalled_milestone": Guide(
             (
@@ -107,7 +113,6 @@ def _guides() -> dict[str, Guide]:
             ),
             _COMMON_AVOID,
             "mentor-milestones",
-            "The mentee the dashboard flagged",
         ),
         "falling_checkins": Guide(
             (
@@ -124,7 +129,6 @@ def _guides() -> dict[str, Guide]:
                 "Treating the scores as a diagnosis; they are a prompt to ask.",
             ),
             "remote-wellbeing",
-            "A quiet remote colleague at a well-being check-in",
         ),
         "no_session": Guide(
             (
@@ -141,7 +145,6 @@ def _guides() -> dict[str, Guide]:
                 "Guilt-tripping about missed sessions; own your part of the gap.",
             ),
             "mentor-milestones",
-            "The mentee the dashboard flagged",
         ),
     }
 

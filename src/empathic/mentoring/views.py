@@ -58,13 +58,23 @@ class Overview:
     days_since_session: int | None = None
 
 
-def overview(db: Session, access: Access) -> Overview:
-    """The pair as `access.role` may see it; an admin sees only administration facts."""
+def overview(db: Session, access: Access, *, all_flags: list[Flag] | None = None) -> Overview:
+    """The pair as `access.role` may see it; an admin sees only administration facts.
+
+    `all_flags` is every flag of the pair when the caller already loaded them (the
+    transparency page), so they are filtered for this viewer instead of re-read.
+    """
     current = consents(db, access.pair)  # read once; every check below reuses it
     shown = {source: can_see(db, access, source, current) for source in SOURCES}
     view = Overview(access, current, shown)
+
+    def flags() -> list[Flag]:
+        if all_flags is None:
+            return flag_service.flags_of(db, access, current=current)
+        return flag_service.visible_of(db, access, all_flags, current)
+
     if not access.member:
-        view.flags = flag_service.flags_of(db, access, current=current)
+        view.flags = flags()
         return view
     if access.pair.state == "pending":  # until accepted, the pair exists and nothing more
         return view
@@ -76,8 +86,8 @@ def overview(db: Session, access: Access) -> Overview:
     if shown["practice"]:
         view.practice = shared_practice(db, access.pair.mentee_id)
     view.sessions = records.sessions_of(db, access)
-    view.flags = flag_service.flags_of(db, access, current=current)
-    view.balance = records.balance(db, access)
+    view.flags = flags()
+    view.balance = records.balance(view.sessions)
     view.schedules = schedule.schedules_of(db, access.pair)
     last = max((s.held_at for s in view.sessions), default=access.pair.created_at)
     view.days_since_session = (utcnow() - last).days
@@ -124,9 +134,8 @@ def transparency(db: Session, access: Access) -> Transparency:
     if access.role != "mentee":
         raise PermissionError("the transparency page belongs to the mentee")
     pair = access.pair
-    as_mentor = Access(pair, pair.mentor, "mentor")
-    mentor_view = overview(db, as_mentor)
-    everything = flag_service.flags_of(db, Access(pair, pair.mentee, "mentee"))
+    everything = flag_service.flags_of(db, access)  # the mentee sees every flag
+    mentor_view = overview(db, Access(pair, pair.mentor, "mentor"), all_flags=everything)
     seen = {f.id for f in mentor_view.flags}
     rows = db.execute(
         select(AuditEntry.at, User.name, AuditEntry.action)
