@@ -14,7 +14,7 @@ from tests.web.mentoring_world import PASSWORD, World
 from empathic.config import Settings
 from empathic.insights.service import PackCache
 from empathic.mentoring import ics, records, schedule, service
-from empathic.mentoring.reflect import NOT_DIALOGUE, reflect, session_reflection, shared_packs
+from empathic.mentoring.reflect import NOT_DIALOGUE, reflect, session_reflection
 from empathic.mentoring.service import MentoringError, NotFound
 
 
@@ -185,5 +185,5 @@ def test_reflection_pages_load_the_pack_once_and_share_it_with_insights(
         assert page.status_code == 200 and "Key metrics for Mona" in page.text
     assert len(loads) == 1
     cache = app.state.packs
-    assert isinstance(cache, PackCache) and shared_packs(app.state) is cache
+    assert isinstance(cache, PackCache) and PackCache.of(app.state) is cache
     client.close()

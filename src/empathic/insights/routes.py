@@ -30,12 +30,6 @@ FORM_PART_LIMIT = 64 * 1024 * 1024
 checked in the service so the page can answer 413 with a clear message."""
 
 
-def _pack_cache(request: Request) -> service.PackCache:
-    """The app's loaded packs (made in `create_app`, shared with the mentoring area)."""
-    cache: service.PackCache = request.app.state.packs
-    return cache
-
-
 def _analyse_page(settings: Settings, form: dict[str, str], **extra: object) -> dict[str, object]:
     """Everything the analyse page shows around the form, report or error."""
     return {
@@ -89,7 +83,7 @@ async def analyse(
             learner=form["learner"],
             pack=pack,
             settings=settings,
-            packs=_pack_cache(request),
+            packs=service.PackCache.of(request.app.state),
         )
     except service.InputProblem as problem:
         ctx = _analyse_page(settings, form, error=str(problem))

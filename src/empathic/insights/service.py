@@ -77,6 +77,12 @@ class PackCache:
         self._lock = threading.Lock()
         self._packs: dict[str, tuple[PackInfo, Any]] = {}
 
+    @staticmethod
+    def of(state: Any) -> PackCache:
+        """The app's one cache (made in `create_app`), shared by insights and mentoring."""
+        cache: PackCache = state.packs
+        return cache
+
     def get(self, name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
         """The pack's card and coder; PackError when it does not exist or cannot load."""
         key = name or ""  # the default is resolved once, by load_pack, not per request

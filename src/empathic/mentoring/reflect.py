@@ -60,12 +60,6 @@ def _plain(text: str) -> str:
     return re.sub(r"(https?://|www\.)\S+", "[link removed]", text)
 
 
-def shared_packs(state: Any) -> PackCache:
-    """The app's loaded packs (made in `create_app`), shared with the insights pages."""
-    cache: PackCache = state.packs
-    return cache
-
-
 def session_reflection(
     db: Session, access: Access, session_id: int, settings: Settings, packs: PackCache
 ) -> tuple[SessionLog, Reflection]:

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from empathic.accounts.models import User
+from empathic.insights.service import PackCache
 from empathic.mentoring import goals, importing, records, schedule, service, signals, views
 from empathic.mentoring.forms import (
     MilestoneId,
@@ -22,11 +23,11 @@ from empathic.mentoring.forms import (
     reject_nul,
     required_int,
 )
-from empathic.mentoring.reflect import session_reflection, shared_packs
+from empathic.mentoring.reflect import session_reflection
 from empathic.mentoring.routes_flags import router as flags_router
 from empathic.mentoring.service import Access, MentoringError, NotFound
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, UserDep
-from empathic.web.render import render
+from empathic.web.render import render, see_other
 
 router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])
 Text = Annotated[str, Form()]
@@ -45,10 +46,6 @@ def access_or_404(db: DbDep, user: User, pair_id: PairId, *, who: Who = "member"
         return _LOOKUPS[who](db, user, pair_id)
     except NotFound:
         raise HTTPException(404, "No such mentoring relationship.") from None
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def pair_page(
@@ -339,7 +336,7 @@ def reflection(
     session_id: SessionId,
 ) -> Response:
     access = access_or_404(db, user, pair_id)
-    packs = shared_packs(request.app.state)
+    packs = PackCache.of(request.app.state)
     try:
         log, found = session_reflection(db, access, session_id, settings, packs)
     except NotFound:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from empathic.analysis.labels import LABEL_VALUES, LABELS
 from empathic.practice import corrections as fixes
@@ -23,7 +23,7 @@ from empathic.roleplay.loading import ScenarioError, find_scenario, load_library
 from empathic.roleplay.scenario import DIFFICULTIES
 from empathic.web.charts import Series, data_table, line_chart
 from empathic.web.deps import CsrfDep, DbDep, UserDep
-from empathic.web.render import error_response, render, wants_json
+from empathic.web.render import error_response, render, see_other, wants_json
 
 router = APIRouter(dependencies=[CsrfDep])
 
@@ -44,10 +44,6 @@ def _own(db: DbDep, user: UserDep, run_id: str) -> PracticeRun:
         return service.own_run(db, user, run_id)
     except RunNotFound as exc:
         raise _not_found() from exc
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 @router.get("/practice")
@@ -112,7 +108,7 @@ def start(
     except PracticeError as exc:
         form = {"difficulty": difficulty, "intention": intention, "coach": bool(coach)}
         return _prebrief(request, scenario_id, {**form, "error": str(exc)}, 400)
-    return _see_other(f"/runs/{run.id}")
+    return see_other(f"/runs/{run.id}")
 
 
 def _conversation(request: Request, run: PracticeRun, error: str = "", text: str = "") -> Response:
@@ -134,7 +130,7 @@ def _conversation(request: Request, run: PracticeRun, error: str = "", text: str
 def conversation(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response:
     run = _own(db, user, run_id)
     if run.status == "ended":
-        return _see_other(f"/runs/{run.id}/debrief")
+        return see_other(f"/runs/{run.id}/debrief")
     return _conversation(request, run)
 
 
@@ -161,7 +157,7 @@ def play(request: Request, db: DbDep, user: UserDep, run_id: str, text: Text = "
                 "debrief": debrief,
             }
         )
-    return _see_other(debrief if played.finished else f"/runs/{run.id}")
+    return see_other(debrief if played.finished else f"/runs/{run.id}")
 
 
 @router.get("/runs/{run_id}/turns/{index}/stream")
@@ -197,7 +193,7 @@ def end(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response:
         service.end_run(db, _cache(request), run)
     except PracticeError as exc:
         return error_response(request, 400, str(exc))
-    return _see_other(f"/runs/{run.id}/debrief")
+    return see_other(f"/runs/{run.id}/debrief")
 
 
 def _timeline(timeline: list[dict[str, Any]]) -> dict[str, Any]:
@@ -253,7 +249,7 @@ def debrief(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response
     except RunNotFound as exc:
         raise _not_found() from exc
     if run.status != "ended":
-        return _see_other(f"/runs/{run.id}")
+        return see_other(f"/runs/{run.id}")
     return _debrief(request, db, user, run)
 
 
@@ -266,14 +262,14 @@ def reflect(
         service.save_reflection(run, reflection)
     except PracticeError as exc:
         return error_response(request, 400, str(exc))
-    return _see_other(f"/runs/{run.id}/debrief?saved=reflection#reflection")
+    return see_other(f"/runs/{run.id}/debrief?saved=reflection#reflection")
 
 
 @router.post("/runs/{run_id}/share")
 def share(db: DbDep, user: UserDep, run_id: str, shared: Text = "0") -> Response:
     run = _own(db, user, run_id)
     service.set_shared(run, shared == "1")
-    return _see_other(f"/runs/{run.id}/debrief?saved=share#sharing")
+    return see_other(f"/runs/{run.id}/debrief?saved=share#sharing")
 
 
 @router.post("/runs/{run_id}/corrections")
@@ -296,4 +292,4 @@ def correct(
         if wants_json(request) or run.status != "ended":
             return error_response(request, 400, str(exc))
         return _debrief(request, db, user, run, 400, correction_error=str(exc), error_turn=turn)
-    return _see_other(f"/runs/{run.id}/debrief?saved=correction-{int(turn)}#turn-{int(turn)}")
+    return see_other(f"/runs/{run.id}/debrief?saved=correction-{int(turn)}#turn-{int(turn)}")

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 from empathic.web.deps import csrf_token_for
@@ -57,3 +57,8 @@ def error_response(request: Request, status: int, message: str) -> Response:
     if wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
     return render(request, "web/error.html", {"status": status, "message": message}, status)
+
+
+def see_other(url: str) -> RedirectResponse:
+    """After a successful form post: go there with GET (303), so a reload never re-posts."""
+    return RedirectResponse(url, status_code=303)
