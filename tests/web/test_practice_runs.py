@@ -143,6 +143,9 @@ def test_the_empathic_playthrough_ends_in_a_good_debrief(learner: Person) -> Non
     assert "name feelings before facts" in text
     assert "What the AI cannot know" in text and "<svg" in text
     assert "Reflection-to-question ratio" in text
+    metrics = text.split('id="skills-h"')[1].split("<h3>Rubric</h3>")[0]
+    assert "Fair from" in metrics and "None" not in metrics
+    assert metrics.count('<span class="badge') == 2  # a band for each MITI score
     assert text.count("Is a label wrong?") == text.count('name="turn"') >= 5
     after = say(learner, run_id, "One more thing?")
     assert after.status_code == 400 and "has ended" in after.text
