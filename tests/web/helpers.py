@@ -1,4 +1,4 @@
-"""Helpers for web tests: read a page's CSRF token, sign people up, post forms as them."""
+"""Helpers for web tests: CSRF tokens, signing people up, posting as them, practice runs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from empathic.practice.models import PracticeRun
+from empathic.roleplay.loading import find_scenario
 from empathic.web.local import csrf_token_in
 
 PASSWORD = "correct horse battery"
@@ -38,3 +40,37 @@ def sign_up(client: TestClient, name: str, email: str | None = None) -> Person:
     )
     assert response.status_code == 303, response.text
     return Person(client, email, name)
+
+
+def ended_run(person: Person, scenario: str, difficulty: str = "medium") -> str:
+    """A run with the first two lines of the empathic playthrough, ended by the learner."""
+    started = person.post(f"/practice/{scenario}/start", {"difficulty": difficulty})
+    run_id = str(started.url).rsplit("/", 1)[-1]
+    for line in find_scenario(scenario).playthroughs.empathic.lines[:2]:
+        person.post(f"/runs/{run_id}/turns", {"text": line})
+    assert person.post(f"/runs/{run_id}/end").status_code == 200
+    return run_id
+
+
+def run_seed(app: Any, run_id: str) -> int:
+    """The seed a run was stored with (a replay with it gives the same scripted lines)."""
+    with app.state.sessions() as db:
+        run = db.get(PracticeRun, run_id)
+        assert run is not None
+        return int(run.seed)
+
+
+def sse_events(body: str) -> list[tuple[str, str]]:
+    """Parse a text/event-stream body into (event, data) pairs."""
+    found = []
+    for block in body.split("\n\n"):
+        if not block.strip():
+            continue
+        name, data = "message", []
+        for line in block.split("\n"):
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                data.append(line[6:])
+        found.append((name, "\n".join(data)))
+    return found

@@ -5,21 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.web.helpers import Person, sign_up
-
-from empathic.roleplay.loading import find_scenario
+from tests.web.helpers import Person, ended_run, sign_up
 
 SCENARIO = "nurse-medication-error"
-
-
-def ended_run(person: Person) -> str:
-    """A run with two turns, ended by the learner."""
-    started = person.post(f"/practice/{SCENARIO}/start", {"difficulty": "easy"})
-    run_id = str(started.url).rsplit("/", 1)[-1]
-    for line in find_scenario(SCENARIO).playthroughs.empathic.lines[:2]:
-        person.post(f"/runs/{run_id}/turns", {"text": line})
-    assert person.post(f"/runs/{run_id}/end").status_code == 200
-    return run_id
 
 
 def set_role(admin: Person, person: Person, role: str, team: str = "") -> None:
@@ -47,7 +35,7 @@ def make_facilitator(admin: Person, person: Person, team: str = "") -> None:
 
 
 def test_another_learner_gets_404_everywhere(learner: Person, make_client: Any) -> None:
-    run_id = ended_run(learner)
+    run_id = ended_run(learner, SCENARIO, "easy")
     active = str(learner.post(f"/practice/{SCENARIO}/start", {"difficulty": "easy"}).url)
     active_id = active.rsplit("/", 1)[-1]
     learner.post(f"/runs/{active_id}/turns", {"text": "How are you?"})
@@ -75,7 +63,7 @@ def test_another_learner_gets_404_everywhere(learner: Person, make_client: Any) 
 def test_facilitator_sees_only_shared_runs_and_each_view_is_audited(
     admin: Person, learner: Person, make_client: Any
 ) -> None:
-    run_id = ended_run(learner)
+    run_id = ended_run(learner, SCENARIO, "easy")
     coach = sign_up(make_client(), "Fay Facilitator")
     elsewhere = sign_up(make_client(), "Gil Otherteam")
     set_role(admin, learner, "learner", "Ward 7")
@@ -97,7 +85,7 @@ def test_facilitator_sees_only_shared_runs_and_each_view_is_audited(
 
 
 def test_reflection_is_saved_and_only_after_the_end(learner: Person) -> None:
-    run_id = ended_run(learner)
+    run_id = ended_run(learner, SCENARIO, "easy")
     page = learner.post(f"/runs/{run_id}/reflection", {"reflection": "I rushed to the fix."})
     assert page.status_code == 200 and "Your reflection was saved" in page.text
     assert "I rushed to the fix." in page.text

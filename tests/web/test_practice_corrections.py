@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.web.helpers import Person
+from tests.web.helpers import Person, ended_run
 from typer.testing import CliRunner
 
 from empathic.analysis.datasets import read_labelled_csv
@@ -23,22 +23,13 @@ from empathic.roleplay.loading import find_scenario
 SCENARIO = "ai-tool-anxiety"
 
 
-def ended_run(person: Person) -> str:
-    started = person.post(f"/practice/{SCENARIO}/start", {"difficulty": "medium"})
-    run_id = str(started.url).rsplit("/", 1)[-1]
-    for line in find_scenario(SCENARIO).playthroughs.empathic.lines[:2]:
-        person.post(f"/runs/{run_id}/turns", {"text": line})
-    person.post(f"/runs/{run_id}/end")
-    return run_id
-
-
 def stored(app: Any) -> list[Correction]:
     with app.state.sessions() as db:
         return list(db.scalars(select(Correction).order_by(Correction.id)))
 
 
 def test_a_correction_is_stored_with_prediction_and_context(app: Any, learner: Person) -> None:
-    run_id = ended_run(learner)
+    run_id = ended_run(learner, SCENARIO, "medium")
     scenario = find_scenario(SCENARIO)
     lines = scenario.playthroughs.empathic.lines[:2]
     page = learner.post(
@@ -76,7 +67,7 @@ def test_a_correction_is_stored_with_prediction_and_context(app: Any, learner: P
 def test_bad_corrections_are_rejected(
     app: Any, learner: Person, data: dict[str, str], message: str
 ) -> None:
-    run_id = ended_run(learner)
+    run_id = ended_run(learner, SCENARIO, "medium")
     page = learner.post(f"/runs/{run_id}/corrections", data)
     assert page.status_code == 400
     assert message in page.text
@@ -86,7 +77,7 @@ def test_bad_corrections_are_rejected(
 def test_export_keeps_the_newest_correction_and_parses(
     app: Any, learner: Person, web_settings: Settings, tmp_path: Path
 ) -> None:
-    run_id = ended_run(learner)
+    run_id = ended_run(learner, SCENARIO, "medium")
     post = learner.post
     post(f"/runs/{run_id}/corrections", {"turn": "1", "label": "question", "value": "closed"})
     post(f"/runs/{run_id}/corrections", {"turn": "1", "label": "question", "value": "open"})

@@ -6,7 +6,6 @@ Runs against the stub OpenAI-compatible server of tests/test_llm.py on 127.0.0.1
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.web.helpers import Person, csrf, sign_up
+from tests.web.helpers import Person, csrf, run_seed, sign_up, sse_events
 
 from empathic.config import Settings
 from empathic.practice.models import PracticeRun, PracticeTurn
@@ -56,8 +55,7 @@ def people(llm_app: Any) -> Iterator[tuple[Person, Person]]:
 
 
 def _events(text: str) -> list[tuple[str, Any]]:
-    found = re.findall(r"event: (\w+)\ndata: (.*)\n\n", text)
-    return [(name, json.loads(data)) for name, data in found]
+    return [(name, json.loads(data)) for name, data in sse_events(text)]
 
 
 def _start(learner: Person) -> str:
@@ -106,7 +104,9 @@ def test_a_reply_failing_a_check_is_replaced_by_the_scripted_line(
     (turn,) = _stored(llm_app, run_id)
     assert (turn.voice, turn.voice_note) == ("fallback", "out of role")
     assert ("replace", turn.reply) in events
-    scripted = run_lines(find_scenario(SCENARIO), [turn.learner_text], seed=_seed(llm_app, run_id))
+    scripted = run_lines(
+        find_scenario(SCENARIO), [turn.learner_text], seed=run_seed(llm_app, run_id)
+    )
     assert turn.reply == scripted.steps[0].reply
 
 
@@ -123,13 +123,6 @@ def test_an_endpoint_error_falls_back_too(
     assert events[-1][0] == "done" and ("replace", turn.reply) in events
 
 
-def _seed(app: Any, run_id: str) -> int:
-    with app.state.sessions() as db:
-        run = db.get(PracticeRun, run_id)
-        assert run is not None
-        return run.seed
-
-
 def test_decisions_match_the_scripted_voice_and_no_locked_fact_is_sent(
     llm_app: Any, people: tuple[Person, Person], stub: StubServer
 ) -> None:
@@ -143,7 +136,7 @@ def test_decisions_match_the_scripted_voice_and_no_locked_fact_is_sent(
         if events[-1][1]["finished"]:
             break
     stored = _stored(llm_app, run_id)
-    scripted = run_lines(scenario, [t.learner_text for t in stored], seed=_seed(llm_app, run_id))
+    scripted = run_lines(scenario, [t.learner_text for t in stored], seed=run_seed(llm_app, run_id))
     states = [{k: round(v, 3) for k, v in s.after.as_dict().items()} for s in scripted.steps]
     assert [t.state for t in stored] == states
     locked = [f for f in scenario.facts if f.id not in scripted.uncovered]
@@ -231,7 +224,7 @@ def test_the_model_continues_the_conversation_the_learner_saw(
     second_request = json.dumps(stub.requests[-1])
     assert first in second_request  # its own earlier words, not the scripted line
     line = "How have things been for you lately?"
-    scripted = run_lines(find_scenario(SCENARIO), [line], seed=_seed(llm_app, run_id))
+    scripted = run_lines(find_scenario(SCENARIO), [line], seed=run_seed(llm_app, run_id))
     assert scripted.steps[0].reply != first  # the run's own scripted line, not the model's
     assert scripted.steps[0].reply not in second_request
 

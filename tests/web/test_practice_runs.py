@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.web.helpers import Person, csrf
+from tests.web.helpers import Person, csrf, run_seed, sse_events
 
 from empathic.config import Settings
 from empathic.roleplay.engine import run_lines
@@ -32,30 +32,6 @@ def say(person: Person, run_id: str, text: str) -> Any:
     return person.post(f"/runs/{run_id}/turns", {"text": text}, follow_redirects=False)
 
 
-def seed_of(app: Any, run_id: str) -> int:
-    from empathic.practice.models import PracticeRun
-
-    with app.state.sessions() as db:
-        run = db.get(PracticeRun, run_id)
-        return int(run.seed)
-
-
-def events(body: str) -> list[tuple[str, str]]:
-    """Parse a text/event-stream body into (event, data) pairs."""
-    found = []
-    for block in body.split("\n\n"):
-        if not block.strip():
-            continue
-        name, data = "message", []
-        for line in block.split("\n"):
-            if line.startswith("event: "):
-                name = line[7:]
-            elif line.startswith("data: "):
-                data.append(line[6:])
-        found.append((name, "\n".join(data)))
-    return found
-
-
 def test_a_turn_is_played_stored_and_shown_after_reload(app: Any, learner: Person) -> None:
     run_id = start(learner, intention="reflect feelings first")
     page = learner.client.get(f"/runs/{run_id}")
@@ -67,7 +43,7 @@ def test_a_turn_is_played_stored_and_shown_after_reload(app: Any, learner: Perso
     response = say(learner, run_id, line)
     assert response.status_code == 303
     assert response.headers["location"] == f"/runs/{run_id}"
-    expected = run_lines(scenario, [line], seed=seed_of(app, run_id)).steps[0].reply
+    expected = run_lines(scenario, [line], seed=run_seed(app, run_id)).steps[0].reply
     page = html.unescape(learner.client.get(f"/runs/{run_id}").text)
     assert line in page and expected in page
 
@@ -106,9 +82,9 @@ def test_json_turn_then_event_stream_gives_the_stored_reply(app: Any, learner: P
     assert body["debrief"] == f"/runs/{run_id}/debrief"
     streamed = learner.client.get(body["stream"])
     assert streamed.headers["content-type"].startswith("text/event-stream")
-    parsed = events(streamed.text)
+    parsed = sse_events(streamed.text)
     tokens = [json.loads(data) for name, data in parsed if name == "token"]
-    expected = run_lines(scenario, [line], seed=seed_of(app, run_id)).steps[0]
+    expected = run_lines(scenario, [line], seed=run_seed(app, run_id)).steps[0]
     assert len(tokens) > 3
     assert "".join(tokens) == expected.reply
     assert [name for name, _ in parsed[-2:]] == ["state", "done"]
@@ -121,7 +97,9 @@ def test_json_turn_then_event_stream_gives_the_stored_reply(app: Any, learner: P
 def test_no_state_event_without_coach_mode(learner: Person) -> None:
     run_id = start(learner)
     say(learner, run_id, "How are you doing today?")
-    names = [name for name, _ in events(learner.client.get(f"/runs/{run_id}/turns/1/stream").text)]
+    names = [
+        name for name, _ in sse_events(learner.client.get(f"/runs/{run_id}/turns/1/stream").text)
+    ]
     assert "state" not in names and names[-1] == "done"
 
 
