@@ -13,6 +13,7 @@ import random
 from collections.abc import Iterable, Sequence
 
 from empathic.analysis.coding import Coder, RuleCoder
+from empathic.analysis.responsiveness import Judgement, SessionJudge, uptake
 from empathic.conversation import Turn
 from empathic.roleplay.moves import (
     EMPATHIC,
@@ -38,6 +39,8 @@ UNDERSTOOD_FRACTION = 0.6
 """Share of the core story uncovered before advice counts as informed rather than premature."""
 HINT_MARGIN = 0.15
 """The persona drops a hint about a fact once trust is within this margin of its need."""
+SPRAY_TOPICS = 5
+"""A turn that reaches this many topics at once is fishing: it discloses nothing."""
 
 
 class SimulationOver(RuntimeError):
@@ -67,6 +70,10 @@ class Simulation:
         self._topics = TopicMatcher(scenario.topics, scenario.synonyms)
         self._markers = TopicMatcher(scenario.markers, shared=False, exact=True)
         self._closing = TopicMatcher({"closing": scenario.end.closing}, shared=False, exact=True)
+        self._judge = SessionJudge()
+        self._heard: list[str] = []
+        """What the counterpart said, as the engine chose it (every authored variant of each
+        reply): what the learner's uptake is judged against, the same for every voice."""
         self.initial = self._dynamics.initial(scenario.counterpart.emotion)
         self.state = self.initial
         self.unlocked: list[str] = []
@@ -92,27 +99,32 @@ class Simulation:
         if not text:
             raise ValueError("a learner turn needs some words")
         context = self.history[-1].text if self.history else ""
+        judgement = self._judge.judge(text, self._heard)
         coded = self.coder.code_many([(text, context)])[0]
-        hits = self._topics.match(text)
+        hits = self._topics.match(judgement.uptake.residue)
         topics = list(dict.fromkeys(hit.topic for hit in hits))
+        spray = judgement.uptake.is_spray or len(topics) >= SPRAY_TOPICS
+        follows_hint = (
+            self._pending is not None and uptake(text, self._heard[-1:]).kind == "responsive"
+        )
         ctx = TurnContext(
-            relevant=bool(topics)
-            or self._pending is not None
-            or len(content_overlap(text, context)) >= 2,
+            relevant=(bool(topics) and not spray) or follows_hint or bool(judgement.uptake.echoed),
             understood=self._understood(),
             permission_before=bool(self.steps) and "permission" in self.steps[-1].move_names,
-            repeated=_norm(text) in {_norm(s.learner) for s in self.steps},
+            repeated=judgement.repeats is not None,
         )
         moves = classify(coded, ctx)
         moves += [Move(hit.topic, hit.words) for hit in self._markers.match(text)]
         recent = [s.move_names for s in self.steps[-2:]]
         before = self.state
-        after, effects = self._dynamics.apply(before, moves, recent)
+        after, effects = self._dynamics.apply(before, moves, recent, credit=judgement.credit)
         self.state = after
         self.history.append(Turn(LEARNER, text))
         names = [m.name for m in moves]
 
-        intent, reason, fact, hint, lines = self._decide(text, names, topics, after)
+        intent, reason, fact, hint, lines = self._decide(
+            text, names, [] if spray else topics, after, judgement, follows_hint, spray
+        )
         if fact is not None and intent == "disclose":
             self.unlocked.append(fact.id)
             if self._pending == fact.id:
@@ -147,6 +159,7 @@ class Simulation:
             before=before,
             after=after,
             ended_by=self.ended_by,
+            judgement=judgement,
         )
         self.steps.append(record)
         return record
@@ -180,26 +193,35 @@ class Simulation:
     # -- decisions -------------------------------------------------------------
 
     def _decide(
-        self, text: str, names: list[str], topics: list[str], state: PersonaState
+        self,
+        text: str,
+        names: list[str],
+        topics: list[str],
+        state: PersonaState,
+        judgement: Judgement,
+        follows_hint: bool,
+        spray: bool,
     ) -> tuple[str, str, Fact | None, Fact | None, tuple[str, ...]]:
         """(intent, reason, fact, hint, candidate lines) from the state and the moves."""
-        end = self.scenario.end
-        harmful = [n for n in names if self._dynamics.is_harmful(n)]
+        harmful = [n for n in names if self._dynamics.is_harmful(n) and n != "repetition"]
         serious = self._push_back_reasons(names, harmful)
-        if state.patience <= end.leave_below_patience or (
-            state.trust <= end.leave_below_trust and state.emotion <= end.leave_below_emotion
-        ):
+        if self._walks_out(state, harmful):
             reason = serious[0] if serious else "default"
             return "leave", reason, None, None, self._voice_lines("leave", reason)
         if serious:
-            return "push_back", serious[0], None, None, self._voice_lines("push_back", serious[0])
+            reason = serious[0]
+            if self._near_walk_out(state):
+                reason = "warning" if self.scenario.voice.push_back.get("warning") else reason
+            return "push_back", reason, None, None, self._voice_lines("push_back", reason)
         if self._closing.match(text) and not harmful:
             reason = "success" if self._core_done() else "early"
             return "wrap_up", reason, None, None, self._voice_lines("wrap_up", reason)
+        if spray:
+            return "deflect", "spray", None, None, self._voice_lines("deflect", "spray")
 
         locked = [f for f in self.scenario.facts if f.id not in self.unlocked]
         targets = [f for f in locked if set(f.topics) & set(topics)]
-        if not targets and self._pending is not None and EXPLORATORY & set(names):
+        if not targets and self._pending is not None and follows_hint:
             pending = self.scenario.fact(self._pending)
             open_topics = {t for f in self._unlocked_facts() for t in f.topics}
             if not set(topics) - open_topics or not topics:
@@ -211,16 +233,42 @@ class Simulation:
             hint = self._blocking(targets[0])
             return "deflect", "guarded", None, hint, self._voice_lines("deflect", "guarded")
         answered = [f for f in self._unlocked_facts() if set(f.topics) & set(topics)]
-        if answered and ({"open_question", "closed_question", "invitation"} & set(names)):
-            known = answered[0]
-            lines = tuple(known.more) or self._voice_lines("answer", "default")
+        asks = {"open_question", "closed_question", "invitation"} & set(names)
+        if answered and asks:
+            known = answered[-1]
+            lines = tuple(known.more) + self._voice_lines("answer", "default")
             return "answer", "default", known, None, lines
         lead = self._next_hint(state)
-        if EMPATHIC & set(names):
-            return "appreciate", "default", None, lead, self._voice_lines("appreciate", "default")
+        if judgement.repeats is not None:
+            return "deflect", "repeat", None, None, self._voice_lines("deflect", "repeat")
+        if judgement.uptake.kind in ("stock", "empty"):
+            return "deflect", "stock", None, lead, self._voice_lines("deflect", "stock")
+        if EMPATHIC & set(names) or answered:
+            reason = "heard" if judgement.uptake.kind == "responsive" else "default"
+            return "appreciate", reason, None, lead, self._voice_lines("appreciate", reason)
         if {"open_question", "open_question_generic", "invitation"} & set(names):
             return "answer", "default", None, lead, self._voice_lines("answer", "default")
+        if "closed_question" in names:
+            return "answer", "closed", None, lead, self._voice_lines("answer", "closed")
         return "deflect", "default", None, lead, self._voice_lines("deflect", "default")
+
+    def _walks_out(self, state: PersonaState, harmful: list[str]) -> bool:
+        """Leave only after real harm in this turn and an earlier push back the learner
+        could have heeded, never while trust is at the level of a good ending."""
+        end = self.scenario.end
+        if not harmful or state.trust >= end.success_trust:
+            return False
+        warned = any(s.intent == "push_back" for s in self.steps)
+        spent = state.patience <= end.leave_below_patience
+        hurt = state.trust <= end.leave_below_trust and state.emotion <= end.leave_below_emotion
+        return warned and (spent or hurt)
+
+    def _near_walk_out(self, state: PersonaState) -> bool:
+        """One more harmful turn could end it: the push back says so."""
+        end = self.scenario.end
+        return state.patience <= end.leave_below_patience + 0.2 or (
+            state.trust <= end.leave_below_trust + 0.1 and state.emotion <= end.leave_below_emotion
+        )
 
     def _push_back_reasons(self, names: list[str], harmful: list[str]) -> list[str]:
         """Moves worth pushing back on: authored reasons first, then the most harmful."""
@@ -283,6 +331,11 @@ class Simulation:
         learner: str = "",
     ) -> str:
         """Build the public view and let the voice phrase it."""
+        heard = " ".join(lines + (tuple(hint.hint) if hint is not None else ()))
+        if intent == "wrap_up" and reason == "time_up" and self._heard:
+            self._heard[-1] = f"{self._heard[-1]} {heard}"
+        else:
+            self._heard.append(heard)
         persona = self.scenario.counterpart
         view = VoiceView(
             persona=persona.name,

@@ -62,6 +62,9 @@ EMPATHIC: Final = frozenset(
     {"complex_reflection", "simple_reflection", "warmth", "understanding", "affirmation"}
 )
 
+CREDITED: Final = EMPATHIC | EXPLORATORY
+"""Moves whose gains scale with responsiveness: stock forms of them earn little."""
+
 _BENIGN_IMPERATIVES: Final = (
     "take your time",
     "talk me through",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from empathic.analysis.responsiveness import Judgement
 from empathic.conversation import Transcript, Turn
 from empathic.roleplay.moves import Move
 from empathic.roleplay.state import Effect, PersonaState
@@ -36,6 +37,7 @@ class StepRecord:
     before: PersonaState
     after: PersonaState
     ended_by: str | None = None
+    judgement: Judgement | None = None
 
     @property
     def move_names(self) -> list[str]:
@@ -64,6 +66,7 @@ class StepRecord:
             "state": _rounded(self.after),
             "delta": self.delta(),
             "ended_by": self.ended_by,
+            "responsiveness": self.judgement.as_dict() if self.judgement else None,
         }
 
 

@@ -110,17 +110,25 @@ class EndConditions(Strict):
     closing: list[str] = Field(
         default_factory=lambda: [
             "next step",
-            "follow up",
+            "a follow up",
+            "follow up call",
+            "follow up meeting",
+            "follow up next",
             "wrap up",
             "before we finish",
             "agree on a plan",
-            "sum up",
-            "summarise",
-            "summarize",
+            "agree a plan",
+            "plan together",
             "check in again",
             "meet again",
             "catch up again",
             "action plan",
+            "stop here",
+            "leave it there",
+            "thanks for your time",
+            "thank you for your time",
+            "talk again",
+            "speak again",
         ],
         description="Phrases that signal the learner is closing the conversation.",
     )
@@ -137,8 +145,24 @@ class RubricItem(Strict):
     example: str = Field(min_length=1, description="A model line for rewrites.")
 
 
-REASONS = ("default", "guarded", "success", "early", "time_up")
-"""Reasons an intent can be voiced for, besides the push-back moves and scenario markers."""
+REASONS = (
+    "default",
+    "guarded",
+    "success",
+    "early",
+    "time_up",
+    "heard",
+    "closed",
+    "stock",
+    "spray",
+    "repeat",
+    "warning",
+)
+"""Reasons an intent can be voiced for, besides the push-back moves and scenario markers.
+
+`heard`: the learner took up what was said (appreciate); `closed`: a closed question
+(answer); `stock`, `spray`, `repeat`: a stock line, a list of topics, a repeated line
+(deflect); `warning`: the last push back before the counterpart leaves."""
 
 
 def _intent_lines(value: Any) -> Any:
@@ -175,6 +199,9 @@ class Playthrough(Strict):
 class Playthroughs(Strict):
     empathic: Playthrough
     poor: Playthrough
+    paraphrase: Playthrough | None = Field(
+        None, description="The empathic plan in entirely different words; must end as it does."
+    )
 
 
 class Scenario(Strict):

@@ -1,0 +1,269 @@
+"""Responsiveness: does an utterance take up what the other person actually said?
+
+Empathy is responsiveness (DESIGN §2.9). A reflection, a validation or a question
+earns credit in proportion to how specifically it takes up the other person's
+words, the feelings they voiced and what they told us. Stock lines ("I hear you",
+"that sounds hard", "tell me more") could be said to anyone: they earn a small
+credit that shrinks with each use, and a line that nearly repeats an earlier one
+earns nothing. A line that lists many topics at once ("your job, your role, your
+family, your health?") is fishing, not listening.
+
+`uptake` judges one utterance against what was said before it; `SessionJudge`
+remembers the session (stock phrases used, earlier lines) and gives each turn a
+credit factor in 0..1 that the role-play dynamics and the session report use.
+Everything is transparent: a judgement names the words that took something up,
+the stock phrases and the earlier line it repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from empathic.analysis.cue_patterns import FEELINGS
+from empathic.analysis.words import STOPWORDS, stem, tokens
+
+STOCK_PATTERNS: Final[dict[str, str]] = {
+    "I hear you": r"\bi (?:can )?hear (?:you|what you'?re saying|that)\b",
+    "that sounds hard": r"\b(?:that|it|this)(?: sounds| seems| must be| must feel| is|'s)"
+    r"(?: (?:really|so|very|incredibly|pretty|quite|super))? "
+    r"(?:hard|tough|difficult|rough|awful|challenging|stressful|frustrating|painful|upsetting)\b",
+    "tell me more": r"\b(?:tell|say) (?:me )?(?:a (?:bit|little) )?more(?: about (?:that|it|this))?\b",
+    "go on": r"\b(?:please )?go on\b|\bkeep going\b|\bi'?m (?:all ears|listening)\b",
+    "I understand": r"\bi (?:completely |totally |really |fully )?(?:understand|get it|get that|"
+    r"know how you feel|know what you mean)\b(?: how you (?:feel|must feel))?",
+    "how does that make you feel": r"\bhow (?:does|did|do) (?:that|this|it) (?:make|leave) you "
+    r"feel\b|\bhow do you feel about (?:that|this|it)\b|\bhow are you feeling about (?:that|this|it)\b",
+    "thank you for sharing": r"\bthank(?:s| you) (?:so much )?for (?:sharing|telling me|"
+    r"opening up|being (?:so )?(?:open|honest))\b|\bi appreciate you (?:sharing|telling me|"
+    r"opening up)\b",
+    "I'm here for you": r"\bi'?m (?:always )?here (?:for you|to (?:listen|help|support you))\b",
+    "that's valid": r"\b(?:that'?s|that is|your feelings are|it'?s) (?:completely |totally |so |"
+    r"perfectly )?(?:valid|understandable|normal|okay to feel|ok to feel)\b",
+    "I can imagine": r"\bi can (?:only )?imagine\b",
+    "what else": r"\bwhat else (?:is|'s) (?:on your mind|going on|there)\b|\banything else\b",
+    "you're not alone": r"\byou'?re not alone\b",
+    "take your time": r"\btake (?:all )?(?:the |your )time (?:you need)?\b",
+}
+"""Phrases that fit any conversation, named as the debrief names them."""
+
+GENERIC_WORDS: Final = frozenset(
+    """
+    hear heard sound sounds sounding seem seems hard tough difficult rough awful challenging
+    stressful tell told more feel feeling feelings felt understand understood understandable
+    imagine share sharing shared thank thanks listen listening valid must really completely
+    totally absolutely here appreciate know knew see saw get got makes make made sense okay ok
+    sure right go going goes say said saying mind else anything something everything things
+    thing way lot lots happening happen happened want wanted like need needed talk talking open
+    opening yes yeah well course good great wow oh ah hmm mean means kind pretty much bit now
+    today always able bring brought glad sorry situation experience experiences support
+    important matter matters anyone someone everyone alone normal perfectly incredibly super
+    please keep moment moments time lately recently doing done been being things stuff point
+    honestly honest sounds feels completely truly deeply hope hoping care cares caring
+    worth course tell listening thoughts thought think thinking whatever whenever anyway
+    next last first
+    """.split()
+)
+"""Words that carry no content of their own in talk about feelings: what stock lines are made of."""
+
+_FEELING_STEMS: Final = frozenset(stem(w) for f in FEELINGS for w in f.split())
+_SENTENCES: Final = re.compile(r"[^.?!;\n]+[.?!;\n]*")
+_LIST_SPLIT: Final = re.compile(r",|\bor\b|\band\b|/")
+_NEAR_DUPLICATE: Final = 0.6
+"""Share of content stems two lines must have in common to count as the same line."""
+
+
+@dataclass(frozen=True)
+class Uptake:
+    """How one utterance relates to what the other person said before it."""
+
+    kind: str
+    """responsive (takes up their words or feelings), specific (its own content), stock, empty."""
+    echoed: tuple[str, ...] = ()
+    """The learner's words that take up the other person's words or voiced feelings."""
+    specific: tuple[str, ...] = ()
+    """The learner's content words beyond stock phrases and generic empathy vocabulary."""
+    stock: tuple[str, ...] = ()
+    """Stock phrases used (their names in STOCK_PATTERNS)."""
+    listed: int = 0
+    """Items in the longest list of the utterance (3 or more is fishing)."""
+    residue: str = ""
+    """The utterance with its stock phrases cut out: what is left to reach a topic."""
+
+    @property
+    def is_spray(self) -> bool:
+        return self.listed >= 3
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "echoed": list(self.echoed),
+            "specific": list(self.specific),
+            "stock": list(self.stock),
+            "listed": self.listed,
+        }
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One turn's responsiveness in its session: the uptake and the credit it earns."""
+
+    uptake: Uptake
+    credit: float
+    """Multiplier 0..1 of what empathic moves in this turn earn."""
+    repeats: int | None = None
+    """Index (0-based, among the learner's earlier turns) of a line this one nearly repeats."""
+    stock_uses: tuple[tuple[str, int], ...] = ()
+    """For each stock phrase in this turn, how many times it has now been used in the session."""
+    why: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **self.uptake.as_dict(),
+            "credit": round(self.credit, 3),
+            "repeats": self.repeats,
+            "why": self.why,
+        }
+
+
+def _compiled() -> dict[str, re.Pattern[str]]:
+    return {name: re.compile(p) for name, p in STOCK_PATTERNS.items()}
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def stock_spans(text: str) -> list[tuple[str, int, int]]:
+    """(name, start, end) of every stock phrase in text, in reading order."""
+    if not _PATTERNS:
+        _PATTERNS.update(_compiled())
+    lowered = text.lower().replace("\u2019", "'")
+    found = [
+        (name, m.start(), m.end())
+        for name, pattern in _PATTERNS.items()
+        for m in pattern.finditer(lowered)
+    ]
+    return sorted(found, key=lambda f: f[1])
+
+
+def without_stock(text: str) -> str:
+    """Text with its stock phrases blanked out (same length, so offsets still hold)."""
+    chars = list(text)
+    for _, start, end in stock_spans(text):
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def content_stems(text: str) -> dict[str, str]:
+    """stem -> first word, for the words that carry content (no stopwords or generic words)."""
+    out: dict[str, str] = {}
+    for word in tokens(text):
+        if word in STOPWORDS or word in GENERIC_WORDS or len(word) < 3:
+            continue
+        key = stem(word)
+        if key not in STOPWORDS and key not in GENERIC_WORDS:
+            out.setdefault(key, word)
+    return out
+
+
+def longest_list(text: str) -> int:
+    """Items in the longest enumeration of short phrases ("your job, your role or your team").
+
+    A sentence is split on commas, "or", "and" and slashes; an enumeration is a
+    run of at least two consecutive short parts (four words or fewer) after the
+    first, and the first part counts as an item too.
+    """
+    best = 0
+    for sentence in _SENTENCES.findall(text):
+        parts = [p.split() for p in _LIST_SPLIT.split(sentence)]
+        run = 0
+        for words in parts[1:]:
+            short = 0 < len(words) <= 4 and any(
+                w.lower().strip("?.!") not in STOPWORDS for w in words
+            )
+            run = run + 1 if short else 0
+            best = max(best, run + 1 if run >= 2 else 0)
+    return best
+
+
+def uptake(text: str, said: Sequence[str]) -> Uptake:
+    """Judge text against what the other person said (`said`, oldest first).
+
+    Words echo when they share a stem with the other person's last three turns,
+    or name a feeling they voiced (any feeling word they used, or a feeling word
+    in the same family by stem). A feeling named without their having voiced one
+    is the learner's own guess: specific, not yet responsive.
+    """
+    stocks = tuple(dict.fromkeys(name for name, _, _ in stock_spans(text)))
+    residue = without_stock(text)
+    mine = content_stems(residue)
+    listed = longest_list(text)
+    if not mine:
+        return Uptake("stock" if stocks else "empty", stock=stocks, listed=listed, residue=residue)
+    theirs: dict[str, str] = {}
+    for turn in said[-3:]:
+        theirs.update(content_stems(turn))
+    voiced_feelings = {k for k in theirs if k in _FEELING_STEMS}
+    echoed = tuple(
+        word
+        for key, word in mine.items()
+        if key in theirs or (key in _FEELING_STEMS and voiced_feelings)
+    )
+    kind = "responsive" if echoed else "specific"
+    return Uptake(kind, echoed, tuple(mine.values()), stocks, listed, residue)
+
+
+@dataclass
+class SessionJudge:
+    """Remembers a session so that repeats and overused stock phrases stop earning."""
+
+    stock_base: float = 0.35
+    """Credit of a first stock line; each further stock line multiplies it by `stock_decay`."""
+    stock_decay: float = 0.5
+    specific_credit: float = 0.6
+    spray_credit: float = 0.15
+    _earlier: list[set[str]] = field(default_factory=list)
+    _stock_counts: Counter[str] = field(default_factory=Counter)
+    _stock_turns: int = 0
+
+    def judge(self, text: str, said: Sequence[str]) -> Judgement:
+        """The turn's uptake and credit; call once per learner turn, in order."""
+        up = uptake(text, said)
+        skeleton = {stem(w) for w in tokens(text) if w not in STOPWORDS}
+        repeats = _near_duplicate(skeleton, self._earlier)
+        self._earlier.append(skeleton)
+        before = self._stock_turns
+        self._stock_counts.update(up.stock)
+        self._stock_turns += up.kind == "stock"
+        uses = tuple((name, self._stock_counts[name]) for name in up.stock)
+        if repeats is not None:
+            credit, why = 0.0, f"nearly repeats your turn {repeats + 1}"
+        elif up.is_spray:
+            credit, why = self.spray_credit, f"lists {up.listed} topics at once"
+        elif up.kind in ("stock", "empty"):
+            credit = self.stock_base * self.stock_decay**before if up.kind == "stock" else 0.3
+            why = "stock phrases that fit any conversation" if up.stock else "no content of its own"
+        elif up.kind == "responsive":
+            credit, why = 1.0, "takes up their words: " + ", ".join(up.echoed[:4])
+        else:
+            credit, why = self.specific_credit, "specific, but not built on what they said"
+        return Judgement(up, credit, repeats, uses, why)
+
+    @property
+    def stock_counts(self) -> dict[str, int]:
+        return dict(self._stock_counts)
+
+
+def _near_duplicate(skeleton: set[str], earlier: Sequence[set[str]]) -> int | None:
+    if len(skeleton) < 2:
+        return None
+    for i, other in enumerate(earlier):
+        if not other:
+            continue
+        shared = len(skeleton & other) / len(skeleton | other)
+        if shared >= _NEAR_DUPLICATE:
+            return i
+    return None
