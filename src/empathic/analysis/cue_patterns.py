@@ -462,8 +462,8 @@ CUE_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
     ),
     # risk phrases
     "dismissal": (
-        r"\bdon'?t (?:worry|stress|panic|be (?:sad|upset|silly|so negative)|take it (?:so )?"
-        r"personally)\b",
+        r"\bdon'?t (?:worry(?! about (?:saying sorry|apologi[sz]ing|being sorry|the apology))|"
+        r"stress|panic|be (?:sad|upset|silly|so negative)|take it (?:so )?personally)\b",
         r"\b(?:it|everything|things|she|he|they|you)(?:'ll| will) (?:be (?:fine|okay|ok|alright|"
         r"all right)|work out|get over it|love it|adapt)\b",
         r"\bcalm down\b",
@@ -473,7 +473,7 @@ CUE_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
         r"\blook on the bright side\b",
         r"\beverything happens for a reason\b",
         r"\b(?:get over it|move on|cheer up|toughen up|man up|just relax|relax)\b",
-        r"\b(?:over ?reacting|too sensitive|no need to (?:worry|be))\b",
+        r"\b(?:over ?reacting|too sensitive|no need to (?:worry|be(?! sorry)))\b",
         r"\bstop (?:worrying|complaining)\b",
         r"\bthese things happen\b",
     ),
@@ -482,7 +482,9 @@ CUE_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
         r"\bwhy (?:did|didn't|did not|would|wouldn't|haven't|hadn't|weren't|wasn't|can't|"
         r"couldn't) you\b",
         r"\bwhy are you (?:being|so|always)\b",
-        r"\byou (?:should(?:n't)? have|should've|shouldn't've)\b",
+        r"\byou (?:should(?:n't)? have|should've|shouldn't've)\b(?! to\b)",
+        r"\byou(?:'re| are| were|'re meant| are meant) (?:supposed|meant) to\b",
+        r"\byou know (?:you|that you)(?:'re| are| were) (?:supposed|meant|expected)\b",
         r"\bhow could you\b",
         r"\bwho (?:is|was) (?:responsible|to blame)\b",
         r"\bwhat were you thinking\b",

@@ -31,12 +31,14 @@ STOCK_PATTERNS: Final[dict[str, str]] = {
     "that sounds hard": r"\b(?:that|it|this)(?: sounds| seems| must be| must feel| is|'s)"
     r"(?: (?:really|so|very|incredibly|pretty|quite|super))? "
     r"(?:hard|tough|difficult|rough|awful|challenging|stressful|frustrating|painful|upsetting)\b",
-    "tell me more": r"\b(?:tell|say) (?:me )?(?:a (?:bit|little) )?more(?: about (?:that|it|this))?\b",
+    "tell me more": r"\b(?:tell|say) (?:me )?(?:a (?:bit|little) )?more"
+    r"(?: about (?:that|it|this))?\b",
     "go on": r"\b(?:please )?go on\b|\bkeep going\b|\bi'?m (?:all ears|listening)\b",
     "I understand": r"\bi (?:completely |totally |really |fully )?(?:understand|get it|get that|"
     r"know how you feel|know what you mean)\b(?: how you (?:feel|must feel))?",
     "how does that make you feel": r"\bhow (?:does|did|do) (?:that|this|it) (?:make|leave) you "
-    r"feel\b|\bhow do you feel about (?:that|this|it)\b|\bhow are you feeling about (?:that|this|it)\b",
+    r"feel\b|\bhow do you feel about (?:that|this|it)\b|"
+    r"\bhow are you feeling about (?:that|this|it)\b",
     "thank you for sharing": r"\bthank(?:s| you) (?:so much )?for (?:sharing|telling me|"
     r"opening up|being (?:so )?(?:open|honest))\b|\bi appreciate you (?:sharing|telling me|"
     r"opening up)\b",
@@ -170,7 +172,8 @@ def content_stems(text: str) -> dict[str, str]:
 
 
 def longest_list(text: str) -> int:
-    """Items in the longest enumeration of short phrases ("your job, your role or your team").
+    """Items in the longest enumeration of short phrases in a question ("your job, your role
+    or your team?"): fishing for a topic rather than following one.
 
     A sentence is split on commas, "or", "and" and slashes; an enumeration is a
     run of at least two consecutive short parts (four words or fewer) after the
@@ -178,6 +181,8 @@ def longest_list(text: str) -> int:
     """
     best = 0
     for sentence in _SENTENCES.findall(text):
+        if not sentence.rstrip().endswith("?"):
+            continue
         parts = [p.split() for p in _LIST_SPLIT.split(sentence)]
         run = 0
         for words in parts[1:]:

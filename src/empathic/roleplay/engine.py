@@ -17,7 +17,6 @@ from empathic.analysis.responsiveness import Judgement, SessionJudge, uptake
 from empathic.conversation import Turn
 from empathic.roleplay.moves import (
     EMPATHIC,
-    EXPLORATORY,
     PUSH_BACK_MOVES,
     Move,
     TurnContext,
@@ -32,15 +31,13 @@ from empathic.roleplay.state import (
     PersonaState,
     difficulty_for,
 )
-from empathic.roleplay.topics import TopicMatcher, content_overlap, tokens
+from empathic.roleplay.topics import TopicMatcher, tokens
 from empathic.roleplay.voices import FactView, ScriptedVoice, Voice, VoiceView
 
 UNDERSTOOD_FRACTION = 0.6
 """Share of the core story uncovered before advice counts as informed rather than premature."""
 HINT_MARGIN = 0.15
 """The persona drops a hint about a fact once trust is within this margin of its need."""
-SPRAY_TOPICS = 5
-"""A turn that reaches this many topics at once is fishing: it discloses nothing."""
 
 
 class SimulationOver(RuntimeError):
@@ -103,7 +100,7 @@ class Simulation:
         coded = self.coder.code_many([(text, context)])[0]
         hits = self._topics.match(judgement.uptake.residue)
         topics = list(dict.fromkeys(hit.topic for hit in hits))
-        spray = judgement.uptake.is_spray or len(topics) >= SPRAY_TOPICS
+        spray = judgement.uptake.is_spray
         follows_hint = (
             self._pending is not None and uptake(text, self._heard[-1:]).kind == "responsive"
         )
@@ -112,9 +109,14 @@ class Simulation:
             understood=self._understood(),
             permission_before=bool(self.steps) and "permission" in self.steps[-1].move_names,
             repeated=judgement.repeats is not None,
+            asked="?" in context,
         )
         moves = classify(coded, ctx)
-        moves += [Move(hit.topic, hit.words) for hit in self._markers.match(text)]
+        moves += [
+            Move(hit.topic, hit.words)
+            for hit in self._markers.match(text)
+            if not (self._dynamics.is_harmful(hit.topic) and _negated(hit.words, text))
+        ]
         recent = [s.move_names for s in self.steps[-2:]]
         before = self.state
         after, effects = self._dynamics.apply(before, moves, recent, credit=judgement.credit)
@@ -360,8 +362,17 @@ def _view(fact: Fact) -> FactView:
     return FactView(id=fact.id, summary=fact.summary, lines=tuple(fact.lines) + tuple(fact.more))
 
 
-def _norm(text: str) -> str:
-    return " ".join(tokens(text))
+_NEGATION = frozenset("not never no won't can't cannot don't wouldn't shouldn't isn't".split())
+
+
+def _negated(words: str, text: str) -> bool:
+    """A phrase with a negation in the three words before it ("I won't promise")."""
+    said = tokens(text)
+    found = tokens(words)
+    for i in range(len(said) - len(found) + 1):
+        if said[i : i + len(found)] == found:
+            return bool(_NEGATION & set(said[max(0, i - 3) : i]))
+    return False
 
 
 def run_lines(

@@ -34,6 +34,7 @@ MOVES: Final[dict[str, str]] = {
     "blame": "blame or judgement",
     "dismissal": "dismissing or minimising their feelings",
     "self_focus": "talking about yourself",
+    "transparency": "being honest about what you do not know or cannot do",
     "repetition": "repeating an earlier line word for word",
 }
 """Every move the engine recognises, with the wording the debrief uses."""
@@ -112,6 +113,24 @@ _TENTATIVE: Final = re.compile(
     re.I,
 )
 """A tentative guess at what the other person feels or means: a complex reflection."""
+_TRANSPARENCY: Final = re.compile(
+    r"\b(?:to be|i'?ll be|i want to be|i'?m going to be|let me be|i'?d rather be) "
+    r"(?:honest|straight|upfront|open|clear)\b|"
+    r"\bi (?:honestly |really |genuinely |just )?(?:don'?t|do not) (?:know|have (?:all )?the answers?)(?: yet| either)?\b(?! what to)|"
+    r"\b(?:nobody|no one|no-one) has (?:told|shown) me\b|\bi (?:haven'?t|have not) been told\b|"
+    r"\bi won'?t pretend\b|\bi'?m not (?:sure|certain) (?:yet|myself)\b|"
+    r"\bi (?:can'?t|cannot|won'?t) (?:promise|guarantee)\b|"
+    r"\bi (?:can'?t|cannot) (?:recommend|advise on|give you) (?:a|an|any|the)?\s?"
+    r"(?:dose|dosing|off.label)",
+    re.I,
+)
+"""Honesty about the limits of what one knows or may do: transparency, never self-focus."""
+_BOAST: Final = re.compile(
+    r"\bi (?:never|always) (?:once |ever )?\w+|\bin my day\b|\bback when i\b|"
+    r"\bwhen i was (?:a|an|your|in)\b[^.?!]{0,60}\bi (?:never|always|would|did|had)\b",
+    re.I,
+)
+"""The speaker holding themselves up as the standard: self-focus, never a reflection."""
 _YOU_STATE: Final = re.compile(
     r"\byou(?:'re| are| must| seem| feel| felt| sound|'ve been| have been| were)\b", re.I
 )
@@ -133,6 +152,8 @@ class TurnContext:
     understood: bool = False
     permission_before: bool = False
     repeated: bool = False
+    asked: bool = False
+    """The other person just asked a question: information in reply was requested."""
 
 
 def _imperative_only(cue: Cue) -> bool:
@@ -174,6 +195,8 @@ def classify(coded: CodedUtterance, ctx: TurnContext) -> list[Move]:
 
     labels = coded.labels
     words = len(coded.text.split())
+    boast = _BOAST.search(coded.text) is not None
+    transparent = _TRANSPARENCY.search(coded.text)
     is_question = labels.get("behaviour") == "question" or has("question_mark")
     advice_cues = [c for c in cues_by.get("advice", []) if not _benign_advice(c, coded)]
     advice = bool(advice_cues) or (labels.get("input") == "advice" and not has("advice"))
@@ -190,7 +213,7 @@ def classify(coded: CodedUtterance, ctx: TurnContext) -> list[Move]:
         advice or blame or dismissal or has("negotiation")
     )
     tentative = _TENTATIVE.search(coded.text) is not None and not (advice or blame or dismissal)
-    reflection = (
+    reflection = not boast and (
         labels.get("behaviour") == "reflection" or stem_or_complex or implicit or gist or tentative
     )
     complex_ = reflection and (
@@ -230,19 +253,26 @@ def classify(coded: CodedUtterance, ctx: TurnContext) -> list[Move]:
     if advice:
         evidence = "; ".join(c.text for c in advice_cues) or ev("advice")
         moves.append(Move("offer" if allowed else "premature_advice", evidence))
-    lecture = words >= 60 and not is_question and not reflection
+    caring = reflection or has("warmth") or has("understanding") or has("affirmation")
+    lecture = words >= 60 and not is_question and not caring
     if (information and not reflection) or lecture:
         dump = lecture or len(cues_by.get("information", [])) >= 2 or words >= 35
         if allowed and not dump:
             moves.append(Move("offer", ev("information")))
-        else:
+        elif lecture or not ctx.asked:  # what they asked for is an answer, not an imposition
             moves.append(Move("information_dump" if dump else "information", ev("information")))
     if blame:
         moves.append(Move("blame", ev("blame")))
     if dismissal:
         moves.append(Move("dismissal", ev("dismissal")))
+    if transparent is not None:
+        moves.append(Move("transparency", transparent.group(0)))
     firsts, seconds = len(cues_by.get("first_person", [])), len(cues_by.get("second_person", []))
-    if (has("self_disclosure") and words > 25) or (firsts >= 4 and seconds <= 1 and words > 15):
+    if boast:
+        moves.append(Move("self_focus", ev("self_disclosure") or coded.text[:80]))
+    elif transparent is None and (
+        (has("self_disclosure") and words > 25) or (firsts >= 4 and seconds <= 1 and words > 15)
+    ):
         moves.append(Move("self_focus", ev("self_disclosure", "first_person")))
     return _dedupe(moves)
 

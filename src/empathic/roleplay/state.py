@@ -35,6 +35,7 @@ DEFAULT_EFFECTS: Final[dict[str, tuple[float, float, float]]] = {
     "blame": (-0.25, -0.25, -0.10),
     "dismissal": (-0.15, -0.15, -0.05),
     "self_focus": (-0.05, -0.02, -0.08),
+    "transparency": (0.05, 0.03, 0.02),
     "repetition": (-0.03, -0.02, -0.05),
 }
 """How each move moves the persona before scenario overrides and difficulty."""
