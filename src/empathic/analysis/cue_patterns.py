@@ -420,7 +420,7 @@ CUE_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
         r"leave(?! it with me)|"
         r"don't(?! (?:worry|stress|be (?:sad|upset|silly|so hard|hard|sorry)|beat yourself|"
         r"take it|panic|apologi[sz]e)\b))\b",
-        r"\b(?<!\bi )(?<!\bwe )(?<!\bthey )(?<!\byou )(?<!\bit )just (?:try|make|stick|get|"
+        r"\b(?<!\bi )(?<!\bwe )(?<!\bthey )(?<!\byou )(?<!\bit )(?<!\bto )just (?:try|make|stick|get|"
         r"ask|send|take|do|go|use|tell|talk|focus|start|stop|book|put|say|call|skim|read|"
         r"ignore|delegate|prioriti[sz]e|block|leave|let|push|accept)\b",
         r"\byou (?:could|can|might) (?:try|just|always|also try|start by)\b",
@@ -438,7 +438,8 @@ CUE_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "negotiation": (
         r"\b(?:is it|would it be|would that be|is that) (?:okay|ok|alright|all right)\b",
-        r"\b(?:may|can|could|might) i (?:ask|share|suggest|offer|tell|give|show|make)\b",
+        r"\b(?:may|can|could|might) i (?:ask|share|suggest|offer|tell|give|show|make|put|float|"
+        r"run|mention|add|propose|raise|bring)\b",
         r"\bwould (?:it|that) help if i\b",
         r"\bwould you (?:like|want|be open|be willing|mind)\b",
         r"\bwhat would you like to (?:talk|focus|start|do|cover)\b",

@@ -175,22 +175,25 @@ def longest_list(text: str) -> int:
     """Items in the longest enumeration of short phrases in a question ("your job, your role
     or your team?"): fishing for a topic rather than following one.
 
-    A sentence is split on commas, "or", "and" and slashes; an enumeration is a
-    run of at least two consecutive short parts (four words or fewer) after the
-    first, and the first part counts as an item too.
+    A question is split on commas, "or", "and" and slashes; an enumeration is a run of
+    short parts (four words or fewer) after the first part, which counts as an item too.
+    Three items count only when at least two open with the same word ("your job, your
+    role"); four or more always count, so "in terms of staffing and workload" is no list.
     """
     best = 0
     for sentence in _SENTENCES.findall(text):
         if not sentence.rstrip().endswith("?"):
             continue
-        parts = [p.split() for p in _LIST_SPLIT.split(sentence)]
-        run = 0
+        parts = [p.lower().split() for p in _LIST_SPLIT.split(sentence)]
+        run: list[list[str]] = []
         for words in parts[1:]:
-            short = 0 < len(words) <= 4 and any(
-                w.lower().strip("?.!") not in STOPWORDS for w in words
-            )
-            run = run + 1 if short else 0
-            best = max(best, run + 1 if run >= 2 else 0)
+            short = 0 < len(words) <= 4 and any(w.strip("?.!") not in STOPWORDS for w in words)
+            run = [*run, words] if short else []
+            items = len(run) + 1
+            openers = Counter(w[0] for w in run)
+            parallel = bool(openers) and openers.most_common(1)[0][1] >= 2
+            if items >= 4 or (items == 3 and parallel):
+                best = max(best, items)
     return best
 
 
@@ -228,7 +231,7 @@ class SessionJudge:
     stock_base: float = 0.35
     """Credit of a first stock line; each further stock line multiplies it by `stock_decay`."""
     stock_decay: float = 0.5
-    specific_credit: float = 0.6
+    specific_credit: float = 0.75
     spray_credit: float = 0.15
     _earlier: list[set[str]] = field(default_factory=list)
     _stock_counts: Counter[str] = field(default_factory=Counter)

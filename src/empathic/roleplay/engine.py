@@ -38,6 +38,9 @@ UNDERSTOOD_FRACTION = 0.6
 """Share of the core story uncovered before advice counts as informed rather than premature."""
 HINT_MARGIN = 0.15
 """The persona drops a hint about a fact once trust is within this margin of its need."""
+HEARD_CREDIT = 0.6
+"""A turn this responsive (specific, not stock) with an empathic move lets the persona come
+back to a fact it held back earlier, as people do once they feel heard."""
 
 
 class SimulationOver(RuntimeError):
@@ -215,7 +218,8 @@ class Simulation:
             if self._near_walk_out(state):
                 reason = "warning" if self.scenario.voice.push_back.get("warning") else reason
             return "push_back", reason, None, None, self._voice_lines("push_back", reason)
-        if self._closing.match(text) and not harmful:
+        closes = [h for h in self._closing.match(text) if not _negated(h.words, text)]
+        if closes and not harmful:
             reason = "success" if self._core_done() else "early"
             return "wrap_up", reason, None, None, self._voice_lines("wrap_up", reason)
         if spray:
@@ -223,13 +227,17 @@ class Simulation:
 
         locked = [f for f in self.scenario.facts if f.id not in self.unlocked]
         targets = [f for f in locked if set(f.topics) & set(topics)]
-        if not targets and self._pending is not None and follows_hint:
+        heard_well = judgement.credit >= HEARD_CREDIT and bool(EMPATHIC & set(names))
+        if not targets and self._pending is not None and (follows_hint or heard_well):
             pending = self.scenario.fact(self._pending)
             open_topics = {t for f in self._unlocked_facts() for t in f.topics}
             if not set(topics) - open_topics or not topics:
                 targets = [pending]
         for fact in targets:
             if self._prerequisites_met(fact) and state.trust >= self._need(fact, state):
+                others = [f for f in targets if f is not fact and self._prerequisites_met(f)]
+                if others and self._pending is None:
+                    self._pending = others[0].id  # reached too: comes back to it when heard
                 return "disclose", "default", fact, None, tuple(fact.lines)
         if targets:
             hint = self._blocking(targets[0])
