@@ -166,7 +166,9 @@ def test_complex_reflection_earns_more_than_a_closed_question(library):
 def test_step_after_the_end_is_refused(library):
     scenario = library["nurse-medication-error"]
     sim = Simulation(scenario, seed=0)
-    sim.step("How could you give insulin twice? You should have checked.")
+    first = sim.step("How could you give insulin twice? You should have checked.")
+    assert first.intent == "push_back" and not sim.finished  # a warning comes first
+    sim.step("You know you're supposed to check the chart. That was careless.")
     assert sim.finished and sim.ended_by == "counterpart_left"
     with pytest.raises(SimulationOver):
         sim.step("Sorry.")

@@ -408,7 +408,7 @@ CUE_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
         r"\bhow about (?:you\b|trying|asking|talking|speaking|taking|getting|using|calling|"
         r"sending|booking|starting)",
         r"\b(?:it would be|it'd be|it's|it is) (?:best|better|wise|a good idea|worth)\b",
-        r"\bmake sure\b",
+        r"(?<!\bi can )(?<!\bi'll )(?<!\bwe'll )(?<!\bi will )(?<!\bwe can )\bmake sure\b",
         r"\bworth (?:a (?:look|try|shot)|trying|considering|asking)\b",
         rf"{_SS}(?:(?:so|and|but|okay|ok|well|honestly|look|listen|then|first|next|now|"
         r"maybe|perhaps)\b,?\s+){0,2}(?:just\s+|please\s+)?(?:try|stop(?! (?:worrying|"

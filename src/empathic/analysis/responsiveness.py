@@ -48,7 +48,7 @@ STOCK_PATTERNS: Final[dict[str, str]] = {
     "I can imagine": r"\bi can (?:only )?imagine\b",
     "what else": r"\bwhat else (?:is|'s) (?:on your mind|going on|there)\b|\banything else\b",
     "you're not alone": r"\byou'?re not alone\b",
-    "take your time": r"\btake (?:all )?(?:the |your )time (?:you need)?\b",
+    "take your time": r"\btake (?:all )?(?:the |your )time(?: you need)?\b",
 }
 """Phrases that fit any conversation, named as the debrief names them."""
 

@@ -228,14 +228,14 @@ class Simulation:
         locked = [f for f in self.scenario.facts if f.id not in self.unlocked]
         targets = [f for f in locked if set(f.topics) & set(topics)]
         heard_well = judgement.credit >= HEARD_CREDIT and bool(EMPATHIC & set(names))
-        if not targets and self._pending is not None and (follows_hint or heard_well):
+        candidates = list(targets)
+        if self._pending is not None and (follows_hint or heard_well):
             pending = self.scenario.fact(self._pending)
-            open_topics = {t for f in self._unlocked_facts() for t in f.topics}
-            if not set(topics) - open_topics or not topics:
-                targets = [pending]
-        for fact in targets:
+            if pending not in candidates:
+                candidates.append(pending)  # reached by topic first, then what they held back
+        for fact in candidates:
             if self._prerequisites_met(fact) and state.trust >= self._need(fact, state):
-                others = [f for f in targets if f is not fact and self._prerequisites_met(f)]
+                others = [f for f in candidates if f is not fact and self._prerequisites_met(f)]
                 if others and self._pending is None:
                     self._pending = others[0].id  # reached too: comes back to it when heard
                 return "disclose", "default", fact, None, tuple(fact.lines)
@@ -246,7 +246,9 @@ class Simulation:
         asks = {"open_question", "closed_question", "invitation"} & set(names)
         if answered and asks:
             known = answered[-1]
-            lines = tuple(known.more) + self._voice_lines("answer", "default")
+            said = [t.text for t in self.history]
+            fresh = tuple(m for m in known.more if not any(m in t for t in said))
+            lines = fresh or self._voice_lines("answer", "default")
             return "answer", "default", known, None, lines
         lead = self._next_hint(state)
         if judgement.repeats is not None:

@@ -1,0 +1,163 @@
+"""Practice rewards specific empathy, not stock phrases (issue: practice judgement).
+
+The learner scripts in `learner_scripts/dev` were written from public scenario briefs
+only, without the engine's topic lists; every kind must behave as a learner would
+expect. Coding in context: honesty, a compliant redirect and reassurance are skills;
+a boast and "you're supposed to" are not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from empathic.roleplay.engine import Simulation, run_lines
+from empathic.roleplay.loading import load_library
+
+SCRIPTS = Path(__file__).parent / "learner_scripts" / "dev"
+STOCK_LINES = [
+    "I hear you.",
+    "That sounds hard. Tell me more.",
+    "I understand how you feel.",
+    "That must be difficult. How does that make you feel?",
+    "Thank you for sharing that with me.",
+    "Go on, I'm listening.",
+    "That's completely valid.",
+    "I can only imagine. What else is on your mind?",
+    "You're not alone. Take your time.",
+    "I'm here for you.",
+]
+
+
+@pytest.fixture(scope="module")
+def library():
+    return {s.id: s for s in load_library()}
+
+
+def scripts(scenario_id: str) -> dict[str, list[str]]:
+    return yaml.safe_load((SCRIPTS / f"{scenario_id}.yaml").read_text())["scripts"]
+
+
+def test_stock_phrases_reach_no_topic_in_any_scenario(library):
+    for scenario in library.values():
+        for line in STOCK_LINES:
+            step = Simulation(scenario, seed=1).step(line)
+            assert step.topics == () and step.fact is None, (scenario.id, line, step.topics)
+
+
+@pytest.mark.parametrize("kind", ["stock", "stock_varied", "spray"])
+@pytest.mark.parametrize("level", ["easy", "medium", "hard"])
+def test_stock_and_spraying_never_uncover_the_story_or_end_good(library, kind, level):
+    for scenario in library.values():
+        for seed in (1, 2):
+            run = run_lines(scenario, scripts(scenario.id)[kind], difficulty=level, seed=seed)
+            assert not run.core_uncovered or len(run.core_uncovered) < len(run.core), (
+                scenario.id,
+                run.uncovered,
+            )
+            assert run.outcome != "good", (scenario.id, kind, level)
+
+
+def test_stock_lines_cost_trust_compared_with_skilled(library):
+    for scenario in library.values():
+        stock = run_lines(scenario, scripts(scenario.id)["stock"], seed=1)
+        skilled = run_lines(scenario, scripts(scenario.id)["skilled"], seed=1)
+        assert stock.final.trust < skilled.final.trust - 0.3, scenario.id
+
+
+def test_skilled_and_paraphrase_end_good_at_medium_and_never_poor_at_hard(library):
+    good = []
+    for scenario in library.values():
+        for kind in ("skilled", "paraphrase"):
+            lines = scripts(scenario.id)[kind]
+            good.append(run_lines(scenario, lines, difficulty="medium", seed=1).outcome == "good")
+            hard = run_lines(scenario, lines, difficulty="hard", seed=2)
+            assert hard.outcome != "poor", (scenario.id, kind)
+    assert sum(good) >= 11, f"{sum(good)} of 12 skilled/paraphrase scripts end good at medium"
+
+
+@pytest.mark.parametrize("level", ["easy", "medium", "hard"])
+def test_poor_scripts_end_poor(library, level):
+    for scenario in library.values():
+        run = run_lines(scenario, scripts(scenario.id)["poor"], difficulty=level, seed=1)
+        assert run.outcome == "poor", (scenario.id, run.outcome, run.uncovered)
+
+
+def first_step(library, scenario_id: str, line: str):
+    return Simulation(library[scenario_id], seed=1).step(line)
+
+
+def test_honesty_about_not_knowing_is_transparency_not_self_focus(library):
+    step = first_step(
+        library,
+        "ai-tool-anxiety",
+        "I want to be honest: nobody has told me yet what the rollout means for our roles, "
+        "and I won't pretend I know.",
+    )
+    assert "transparency" in step.move_names and "self_focus" not in step.move_names
+    assert step.intent != "push_back"
+
+
+def test_the_compliant_redirect_is_a_skill_not_an_information_dump(library):
+    step = first_step(
+        library,
+        "off-label-request",
+        "I can't recommend a dose outside the licence, but I can make sure you get the "
+        "published data: our medical information team can send you a balanced written "
+        "summary if you make a request. What's her situation?",
+    )
+    assert "information_dump" not in step.move_names
+    assert step.delta()["trust"] > 0
+
+
+def test_reassurance_about_apologising_is_not_dismissal(library):
+    step = first_step(
+        library,
+        "nurse-medication-error",
+        "Please don't worry about saying sorry. I'm glad you came.",
+    )
+    assert "dismissal" not in step.move_names and step.delta()["trust"] > 0
+
+
+def test_a_boast_is_self_focus_and_never_a_reflection(library):
+    step = first_step(
+        library,
+        "nurse-medication-error",
+        "When I was a staff nurse I never once gave a double dose, because I always checked.",
+    )
+    assert "self_focus" in step.move_names
+    assert not {"complex_reflection", "simple_reflection"} & set(step.move_names)
+    assert step.delta()["trust"] < 0
+
+
+def test_supposed_to_is_blame_and_costs_trust(library):
+    step = first_step(
+        library, "nurse-medication-error", "You know you're supposed to check the chart properly."
+    )
+    assert "blame" in step.move_names and step.delta()["trust"] < 0
+
+
+def test_a_summary_or_a_follow_up_question_does_not_end_the_conversation(library):
+    scenario = library["mentor-milestones"]
+    sim = Simulation(scenario, seed=1)
+    sim.step("So to sum up, the milestones slipped while you covered Sam's clients.")
+    step = sim.step("Can I follow up on what you said about the dashboard?")
+    assert not sim.finished and step.intent != "wrap_up"
+
+
+def test_a_walk_out_needs_harm_and_a_warning_first(library):
+    scenario = library["off-label-request"]
+    sim = Simulation(scenario, difficulty="hard", seed=1)
+    first = sim.step("Why didn't you read the label? You should have known better.")
+    assert first.intent == "push_back" and not sim.finished
+
+
+def test_held_back_facts_do_not_open_for_stock_lines_after_a_hint(library):
+    scenario = library["mentor-milestones"]
+    sim = Simulation(scenario, difficulty="easy", seed=1)
+    sim.step("Thanks for coming. How have things been for you lately?")
+    for _ in range(4):
+        step = sim.step("I hear you. That sounds hard. Tell me more.")
+        assert step.fact is None
