@@ -420,7 +420,8 @@ CUE_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
         r"leave(?! it with me)|"
         r"don't(?! (?:worry|stress|be (?:sad|upset|silly|so hard|hard|sorry)|beat yourself|"
         r"take it|panic|apologi[sz]e)\b))\b",
-        r"\b(?<!\bi )(?<!\bwe )(?<!\bthey )(?<!\byou )(?<!\bit )(?<!\bto )just (?:try|make|stick|get|"
+        r"\b(?<!\bi )(?<!\bwe )(?<!\bthey )(?<!\byou )(?<!\bit )(?<!\bto )"
+        r"just (?:try|make|stick|get|"
         r"ask|send|take|do|go|use|tell|talk|focus|start|stop|book|put|say|call|skim|read|"
         r"ignore|delegate|prioriti[sz]e|block|leave|let|push|accept)\b",
         r"\byou (?:could|can|might) (?:try|just|always|also try|start by)\b",

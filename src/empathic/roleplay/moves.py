@@ -116,7 +116,8 @@ _TENTATIVE: Final = re.compile(
 _TRANSPARENCY: Final = re.compile(
     r"\b(?:to be|i'?ll be|i want to be|i'?m going to be|let me be|i'?d rather be) "
     r"(?:honest|straight|upfront|open|clear)\b|"
-    r"\bi (?:honestly |really |genuinely |just )?(?:don'?t|do not) (?:know|have (?:all )?the answers?)(?: yet| either)?\b(?! what to)|"
+    r"\bi (?:honestly |really |genuinely |just )?(?:don'?t|do not) "
+    r"(?:know|have (?:all )?the answers?)(?: yet| either)?\b(?! what to)|"
     r"\b(?:nobody|no one|no-one) has (?:told|shown) me\b|\bi (?:haven'?t|have not) been told\b|"
     r"\bi won'?t pretend\b|\bi'?m not (?:sure|certain) (?:yet|myself)\b|"
     r"\bi (?:can'?t|cannot|won'?t) (?:promise|guarantee)\b|"
