@@ -8,6 +8,7 @@ a boast and "you're supposed to" are not.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,26 @@ def test_held_back_facts_do_not_open_for_stock_lines_after_a_hint(library):
     for _ in range(4):
         step = sim.step("I hear you. That sounds hard. Tell me more.")
         assert step.fact is None
+
+
+def _sentences(texts: list[str]) -> list[str]:
+    return [
+        s.strip() for text in texts for s in re.split(r"(?<=[.?!])\s+", text) if len(s.split()) >= 3
+    ]
+
+
+@pytest.mark.parametrize("kind", ["skilled", "stock", "stock_varied", "spray"])
+def test_a_twelve_turn_run_repeats_no_reply(library, kind):
+    """Every scenario, difficulty and seeds 1-20: no reply said twice, >= 95 % of sentences new."""
+    distinct = total = 0
+    for scenario in library.values():
+        lines = (scripts(scenario.id)[kind] * 3)[:12]
+        for level in ("easy", "medium", "hard"):
+            for seed in range(1, 21):
+                run = run_lines(scenario, lines, difficulty=level, seed=seed)
+                replies = [s.reply for s in run.steps]
+                assert len(set(replies)) == len(replies), (scenario.id, level, seed)
+                said = _sentences([run.opening, *replies])
+                assert len(set(said)) >= 0.9 * len(said), (scenario.id, level, seed)
+                distinct, total = distinct + len(set(said)), total + len(said)
+    assert distinct >= 0.99 * total

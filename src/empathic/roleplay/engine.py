@@ -328,7 +328,20 @@ class Simulation:
         return [self.scenario.fact(i) for i in self.unlocked]
 
     def _voice_lines(self, intent: str, reason: str) -> tuple[str, ...]:
-        return tuple(self.scenario.voice.lines(intent, reason))
+        """Authored lines for the reason not yet said in this run; once they are all used,
+        the intent's default lines, then its other reasons', so replies do not repeat."""
+        voice = self.scenario.voice
+        said = " ".join(t.text for t in self.history)
+        own = voice.lines(intent, reason)
+        pools = [own, voice.lines(intent, "default")]
+        if intent in ("deflect", "answer", "appreciate"):
+            entry: dict[str, list[str]] = getattr(voice, intent)
+            pools += [entry[r] for r in sorted(entry) if r not in (reason, "default")]
+        for pool in pools:
+            fresh = tuple(line for line in pool if line not in said)
+            if fresh:
+                return fresh
+        return tuple(own)
 
     # -- voicing ---------------------------------------------------------------
 
@@ -343,7 +356,9 @@ class Simulation:
         learner: str = "",
     ) -> str:
         """Build the public view and let the voice phrase it."""
-        heard = " ".join(lines + (tuple(hint.hint) if hint is not None else ()))
+        said = " ".join(t.text for t in self.history)
+        hints = tuple(h for h in hint.hint if h not in said) if hint is not None else ()
+        heard = " ".join(lines + hints)
         if intent == "wrap_up" and reason == "time_up" and self._heard:
             self._heard[-1] = f"{self._heard[-1]} {heard}"
         else:
@@ -358,7 +373,7 @@ class Simulation:
             reason=reason,
             mood=self.state.mood(),
             lines=lines,
-            hint=tuple(hint.hint) if hint is not None else (),
+            hint=hints,  # each hint is given once: a persona does not repeat its hints
             fact=_view(fact) if fact is not None else None,
             unlocked=tuple(_view(f) for f in self._unlocked_facts()),
             learner_text=learner,
