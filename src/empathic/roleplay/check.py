@@ -25,6 +25,31 @@ from empathic.roleplay.topics import TopicMatcher
 MAX_NEED = 0.95
 """A fact needing more trust than this (at hard) is unreachable in practice."""
 
+STOCK_PLAYTHROUGH = (
+    "I hear you. That sounds hard. Tell me more.",
+    "I understand how you feel. Go on.",
+    "That must be difficult. How does that make you feel?",
+    "Thank you for sharing that with me. I'm listening.",
+    "That's completely valid. What else is on your mind?",
+    "I can only imagine. Tell me more about that.",
+    "You're not alone. Take your time.",
+    "I'm here for you. That sounds really tough.",
+)
+"""Stock empathy that fits any conversation: it must never open a scenario's story."""
+
+
+def spray_playthrough(scenario: Scenario) -> list[str]:
+    """Questions that fish with the scenario's own topic terms, four at a time: the strongest
+    keyword sprayer there is. None of it may uncover the story."""
+    terms = [terms[0] for terms in scenario.topics.values()]
+    terms += [t for terms in scenario.topics.values() for t in terms[1:3]]
+    groups = [terms[i : i + 4] for i in range(0, len(terms), 4)]
+    return [
+        f"How do you feel about your {', your '.join(g[:-1])} or your {g[-1]}?"
+        for g in groups
+        if len(g) == 4
+    ]
+
 
 @dataclass
 class CheckResult:
@@ -34,6 +59,8 @@ class CheckResult:
     source: str
     problems: list[str] = field(default_factory=list)
     runs: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """Shortfalls reported but not (yet) failing the check: the paraphrase playthrough."""
 
     @property
     def ok(self) -> bool:
@@ -45,6 +72,7 @@ class CheckResult:
             "source": self.source,
             "ok": self.ok,
             "problems": list(self.problems),
+            "warnings": list(self.warnings),
             "runs": self.runs,
         }
 
@@ -73,11 +101,19 @@ def check_scenario(
     result = CheckResult(scenario.id, source or scenario.id)
     result.problems += _voice_problems(scenario)
     result.problems += _reachability_problems(scenario)
-    for label in ("empathic", "poor"):
-        playthrough = getattr(scenario.playthroughs, label)
+    reference: dict[str, str] = {}
+    plays = {
+        "empathic": scenario.playthroughs.empathic.lines,
+        "poor": scenario.playthroughs.poor.lines,
+        "stock": list(STOCK_PLAYTHROUGH),
+        "spray": spray_playthrough(scenario),
+    }
+    if scenario.playthroughs.paraphrase is not None:
+        plays["paraphrase"] = scenario.playthroughs.paraphrase.lines
+    for label, lines in plays.items():
         result.runs[label] = {}
         for level in DIFFICULTIES:
-            run = run_lines(scenario, playthrough.lines, difficulty=level, seed=0, coder=coder)
+            run = run_lines(scenario, lines, difficulty=level, seed=0, coder=coder)
             result.runs[label][level] = {
                 "uncovered": list(run.uncovered),
                 "total": len(run.facts),
@@ -86,6 +122,18 @@ def check_scenario(
                 "final_trust": round(run.final.trust, 3),
             }
             missing = [f for f in run.facts if f not in run.uncovered]
+            if label == "empathic":
+                reference[level] = run.outcome
+            if label in ("stock", "spray") and (run.core_uncovered or run.outcome == "good"):
+                result.problems.append(
+                    f"{label} playthrough ({level}): generic lines must neither uncover the core "
+                    f"story nor end good; uncovered {run.uncovered}, outcome {run.outcome}"
+                )
+            if label == "paraphrase" and run.outcome != reference.get(level):
+                result.warnings.append(
+                    f"playthroughs.paraphrase ({level}): expected to end as the empathic one "
+                    f"({reference.get(level)}); uncovered {run.uncovered}, outcome {run.outcome}"
+                )
             if label == "empathic" and (missing or run.outcome != "good"):
                 result.problems.append(
                     f"playthroughs.empathic ({level}): expected every fact uncovered and a good "

@@ -136,6 +136,8 @@ def check_scenarios(
             console.print(f"{mark}  {esc(r.scenario)}  [dim]{esc(r.source)}[/]")
             for problem in r.problems:
                 console.print(f"      {esc(problem)}")
+            for warning in r.warnings:
+                console.print(f"      [yellow]warning[/] {esc(warning)}")
     if not all(r.ok for r in results):
         raise typer.Exit(1)
 
