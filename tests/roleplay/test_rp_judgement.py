@@ -194,3 +194,29 @@ def test_scenarios_check_plays_stock_spray_and_paraphrase_lines(library):
         assert all(r["outcome"] != "good" for r in result.runs[label].values())
     fishing = spray_playthrough(scenario)
     assert fishing and all(line.count("your") >= 4 for line in fishing)
+
+
+def test_the_debrief_names_stock_habits_and_does_not_tick_reflection_for_them(library):
+    from empathic.roleplay.debrief import build_debrief
+
+    scenario = library["mentor-milestones"]
+    lines = ["I hear you. That sounds hard. Tell me more."] + [
+        f"I hear you. {s}" for s in ("That sounds tough.", "That must be difficult.", "Go on.")
+    ]
+    run = run_lines(scenario, lines, seed=1)
+    debrief = build_debrief(run, scenario).to_dict()
+    assert "'I hear you' 4 times" in debrief["listening"]["stock_phrases"]
+    assert debrief["listening"]["responsive_turns"] == 0
+    listening = next(r for r in debrief["rubric"] if r["id"] == "listening")
+    assert not listening["met"] and listening["turns"] == []
+    assert debrief["ended_why"]
+
+
+def test_the_debrief_credits_turns_that_take_up_their_words(library):
+    from empathic.roleplay.debrief import build_debrief
+
+    scenario = library["mentor-milestones"]
+    run = run_lines(scenario, scenario.playthroughs.empathic.lines, seed=1)
+    debrief = build_debrief(run, scenario).to_dict()
+    assert debrief["listening"]["responsive_turns"] >= 3
+    assert "turn" in debrief["ended_why"]

@@ -15,7 +15,7 @@ from typing import Any
 from empathic.analysis.coding import Coder, RuleCoder
 from empathic.analysis.report import build_report
 from empathic.conversation import Transcript
-from empathic.roleplay.moves import MOVES
+from empathic.roleplay.moves import CREDITED, MOVES
 from empathic.roleplay.result import LEARNER, RunResult, StepRecord
 from empathic.roleplay.scenario import Scenario
 from empathic.roleplay.state import summarise
@@ -56,6 +56,8 @@ class Debrief:
     intention: str = ""
     reflection: str = ""
     scoring: dict[str, Any] = field(default_factory=dict)
+    listening: dict[str, Any] = field(default_factory=dict)
+    ended_why: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,8 @@ class Debrief:
             "outcome": self.outcome,
             "outcome_text": OUTCOME_TEXT.get(self.outcome, ""),
             "ended_by": self.ended_by,
+            "ended_why": self.ended_why,
+            "listening": self.listening,
             "facts": self.facts,
             "timeline": self.timeline,
             "moments": self.moments,
@@ -106,7 +110,78 @@ def build_debrief(
         intention=intention.strip(),
         reflection=reflection.strip(),
         scoring=_scoring(result, scenario, coder),
+        listening=listening(result),
+        ended_why=ended_why(result),
     )
+
+
+ENDED_WHY = {
+    "wrapped_up": "You closed the conversation (or agreed a next step) and they wrapped up.",
+    "time_up": "The time budget ran out.",
+    "counterpart_left": "They left: harm in your last turn came after an earlier push back.",
+    "learner_ended": "You stopped the conversation.",
+    "in_progress": "The conversation has not ended.",
+}
+
+
+def ended_why(result: RunResult) -> str:
+    """Why the run ended, in one sentence, quoting the turn that ended it."""
+    text = ENDED_WHY.get(result.ended_by, result.ended_by.replace("_", " "))
+    if result.steps and result.ended_by in ("wrapped_up", "counterpart_left"):
+        last = result.steps[-1]
+        text += f' (turn {last.index}: "{last.learner[:100]}")'
+    return text
+
+
+def listening(result: RunResult) -> dict[str, Any]:
+    """Per-turn coaching on responsiveness: what each turn took up, stock phrases, repeats.
+
+    Stock phrases are named with how often they were used ("'I hear you' 5 times"), so a
+    learner sees the habit, not only the score.
+    """
+    turns = []
+    stock: dict[str, int] = {}
+    for step in result.steps:
+        j = step.judgement
+        if j is None:
+            continue
+        for name in j.uptake.stock:
+            stock[name] = stock.get(name, 0) + 1
+        if j.uptake.kind == "responsive":
+            worked = "You took up their words: " + ", ".join(j.uptake.echoed[:5]) + "."
+            try_next = ""
+        elif j.repeats is not None:
+            worked = ""
+            try_next = f"This nearly repeats your turn {j.repeats + 1}; say something new."
+        elif j.uptake.is_spray:
+            worked = ""
+            try_next = "One question about one thing they said works better than a list of topics."
+        elif j.uptake.kind in ("stock", "empty"):
+            worked = ""
+            try_next = (
+                "Stock phrases fit any conversation; name what they actually said or felt "
+                "in their words."
+            )
+        else:
+            worked = "Specific: " + ", ".join(j.uptake.specific[:5]) + "."
+            try_next = "Build it on their last words so they know you heard them."
+        turns.append(
+            {
+                "turn": step.index,
+                "learner": step.learner,
+                "kind": j.uptake.kind,
+                "credit": round(j.credit, 2),
+                "worked": worked,
+                "try": try_next,
+                "why": j.why,
+            }
+        )
+    habits = [
+        f"'{name}' {count} time{'s' if count != 1 else ''}"
+        for name, count in sorted(stock.items(), key=lambda kv: -kv[1])
+    ]
+    responsive = sum(1 for t in turns if t["kind"] == "responsive")
+    return {"turns": turns, "stock_phrases": habits, "responsive_turns": responsive}
 
 
 def session_report(transcript: Transcript, *, coder: Coder) -> dict[str, Any]:
@@ -206,10 +281,23 @@ def _moments(result: RunResult, limit: int = 3) -> list[dict[str, Any]]:
     ]
 
 
+def _earned(step: StepRecord, look_for: list[str]) -> bool:
+    """A looked-for move counts only where the turn was heard as more than stock: a stock
+    line or a near repeat shows the form of a reflection, not the skill."""
+    judged = step.judgement
+    if judged is None or not set(look_for) & CREDITED:
+        return True
+    return judged.credit >= 0.6 and judged.repeats is None
+
+
 def _rubric(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]:
     rows = []
     for item in scenario.rubric:
-        hits = [s.index for s in result.steps if set(item.look_for) & set(s.move_names)]
+        hits = [
+            s.index
+            for s in result.steps
+            if set(item.look_for) & set(s.move_names) and _earned(s, item.look_for)
+        ]
         bad = [s.index for s in result.steps if set(item.avoid) & set(s.move_names)]
         missing = [f for f in item.facts if f not in result.uncovered]
         met = bool(result.steps) and not bad and not missing

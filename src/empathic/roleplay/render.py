@@ -133,6 +133,8 @@ def render_text(data: Mapping[str, Any], console: Console) -> None:
             title=esc(f"Debrief: {d['scenario']['title']} ({d['scenario']['difficulty']})"),
         )
     )
+    if d.get("ended_why"):
+        console.print(f"Why it ended: {esc(d['ended_why'])}")
     persona = esc(d["scenario"]["persona"])
     console.print("[bold]The conversation[/]")
     console.print(f"  [cyan]{persona}:[/] {esc(str(data.get('opening', '')))}")
@@ -140,6 +142,7 @@ def render_text(data: Mapping[str, Any], console: Console) -> None:
         console.print(f"  [bold]{p['turn']}. You:[/] {esc(p['learner'])}")
         what = p["intent"].replace("_", " ") + (f": {p['fact']}" if p.get("fact") else "")
         console.print(f"     [cyan]{persona}[/] [dim]({esc(what)})[/]: {esc(p['counterpart'])}")
+    _render_listening(d.get("listening") or {}, console)
     table = Table(title="The story behind the data", show_lines=False)
     for col in ("", "fact", "turn"):
         table.add_column(col)
@@ -208,3 +211,21 @@ def _signed(value: float | None) -> str:
         return ""
     colour = "green" if value > 0 else "red"
     return f"[{colour}]{value:+.2f}[/]"
+
+
+def _render_listening(listening: Mapping[str, Any], console: Console) -> None:
+    """Per-turn coaching on whether each turn took up what was said."""
+    turns = listening.get("turns") or []
+    if not turns:
+        return
+    console.print(
+        f"[bold]Listening[/]: {listening['responsive_turns']} of {len(turns)} turns took up "
+        "what they said."
+    )
+    if listening.get("stock_phrases"):
+        console.print("  Stock phrases: " + esc(", ".join(listening["stock_phrases"])))
+    for t in turns:
+        note = t["worked"] or t["try"]
+        if t["worked"] and t["try"]:
+            note = f"{t['worked']} {t['try']}"
+        console.print(f"  {t['turn']}. {esc(note)}")
