@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from empathic.analysis.responsiveness import SessionJudge, longest_list, stock_spans, uptake
+from empathic.analysis.responsiveness import (
+    SessionJudge,
+    longest_list,
+    stock_habits,
+    stock_spans,
+    uptake,
+)
 
 SAID = [
     "Since Sam went on leave I've been covering his client work as well as mine. "
@@ -43,18 +49,24 @@ def test_stock_lines_have_no_content_of_their_own(line):
 
 def test_stock_credit_is_small_and_shrinks_with_each_use():
     judge = SessionJudge()
-    credits = [
-        judge.judge(line, SAID).credit
-        for line in ("I hear you.", "That sounds hard.", "Tell me more.", "I understand.")
+    judgements = [
+        judge.judge(line, SAID)
+        for line in (
+            "I hear you.",
+            "That sounds hard.",
+            "Tell me more.",
+            "I hear you, I understand.",
+        )
     ]
+    credits = [j.credit for j in judgements]
     assert 0 < credits[0] < 0.5
     assert credits == sorted(credits, reverse=True) and credits[-1] < credits[0] / 4
-    assert judge.stock_counts == {
-        "I hear you": 1,
-        "that sounds hard": 1,
-        "tell me more": 1,
-        "I understand": 1,
-    }
+    assert stock_habits(judgements) == [
+        "'I hear you' 2 times",
+        "'that sounds hard' 1 time",
+        "'tell me more' 1 time",
+        "'I understand' 1 time",
+    ]
 
 
 def test_a_near_repeat_earns_nothing_and_names_the_turn():

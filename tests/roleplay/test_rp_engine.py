@@ -10,7 +10,7 @@ import pytest
 
 from empathic.analysis.coding import RuleCoder
 from empathic.roleplay.engine import Simulation, SimulationOver, run_lines
-from empathic.roleplay.loading import find_scenario, load_library
+from empathic.roleplay.loading import find_scenario
 from empathic.roleplay.voices import ScriptedVoice, Voice, VoiceView
 
 
@@ -34,11 +34,6 @@ def _dump(view: VoiceView) -> str:
     data["learner_text"] = ""
     data["history"] = [t for t in data["history"] if t["speaker"] != "Learner"]
     return json.dumps(data, default=str).lower()
-
-
-@pytest.fixture(scope="module")
-def library():
-    return {s.id: s for s in load_library()}
 
 
 def test_same_seed_replays_exactly(library):

@@ -15,7 +15,6 @@ import pytest
 import yaml
 
 from empathic.roleplay.engine import Simulation, run_lines
-from empathic.roleplay.loading import load_library
 
 SCRIPTS = Path(__file__).parent / "learner_scripts" / "dev"
 STOCK_LINES = [
@@ -30,11 +29,6 @@ STOCK_LINES = [
     "You're not alone. Take your time.",
     "I'm here for you.",
 ]
-
-
-@pytest.fixture(scope="module")
-def library():
-    return {s.id: s for s in load_library()}
 
 
 def scripts(scenario_id: str) -> dict[str, list[str]]:

@@ -12,7 +12,7 @@ import pytest
 
 from empathic.roleplay.check import check_scenario
 from empathic.roleplay.engine import run_lines
-from empathic.roleplay.loading import find_scenario, load_library
+from empathic.roleplay.loading import find_scenario
 
 PARAPHRASED = {
     "msl-neurologist": [
@@ -167,11 +167,6 @@ LECTURING = {
         "I suggest you read the SmPC again.",
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def library():
-    return {s.id: s for s in load_library()}
 
 
 def test_library_has_six_scenarios_with_both_line_sets(library):

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Final
 
 from empathic.analysis.cue_patterns import FEELINGS
@@ -57,16 +58,15 @@ GENERIC_WORDS: Final = frozenset(
     hear heard sound sounds sounding seem seems hard tough difficult rough awful challenging
     stressful tell told more feel feeling feelings felt understand understood understandable
     imagine share sharing shared thank thanks listen listening valid must really completely
-    totally absolutely here appreciate know knew see saw get got makes make made sense okay ok
-    sure right go going goes say said saying mind else anything something everything things
-    thing way lot lots happening happen happened want wanted like need needed talk talking open
-    opening yes yeah well course good great wow oh ah hmm mean means kind pretty much bit now
-    today always able bring brought glad sorry situation experience experiences support
-    important matter matters anyone someone everyone alone normal perfectly incredibly super
-    please keep moment moments time lately recently doing done been being things stuff point
-    honestly honest sounds feels completely truly deeply hope hoping care cares caring
-    worth course tell listening thoughts thought think thinking whatever whenever anyway
-    next last first
+    totally absolutely here appreciate know knew see saw get got makes make made sense okay
+    ok sure right go going goes say said saying mind else anything something everything
+    things thing way lot lots happening happen happened want wanted like need needed talk
+    talking open opening yes yeah well course good great wow oh ah hmm mean means kind
+    pretty much bit now today always able bring brought glad sorry situation experience
+    experiences support important matter matters anyone someone everyone alone normal
+    perfectly incredibly super please keep moment moments time lately recently doing done
+    been being stuff point honestly honest feels truly deeply hope hoping care cares caring
+    worth thoughts thought think thinking whatever whenever anyway next last first
     """.split()
 )
 """Words that carry no content of their own in talk about feelings: what stock lines are made of."""
@@ -118,8 +118,6 @@ class Judgement:
     """Multiplier 0..1 of what empathic moves in this turn earn."""
     repeats: int | None = None
     """Index (0-based, among the learner's earlier turns) of a line this one nearly repeats."""
-    stock_uses: tuple[tuple[str, int], ...] = ()
-    """For each stock phrase in this turn, how many times it has now been used in the session."""
     why: str = ""
 
     def as_dict(self) -> dict[str, object]:
@@ -131,21 +129,18 @@ class Judgement:
         }
 
 
+@cache
 def _compiled() -> dict[str, re.Pattern[str]]:
+    """The stock patterns, compiled on first use."""
     return {name: re.compile(p) for name, p in STOCK_PATTERNS.items()}
-
-
-_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
 def stock_spans(text: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of every stock phrase in text, in reading order."""
-    if not _PATTERNS:
-        _PATTERNS.update(_compiled())
     lowered = text.lower().replace("\u2019", "'")
     found = [
         (name, m.start(), m.end())
-        for name, pattern in _PATTERNS.items()
+        for name, pattern in _compiled().items()
         for m in pattern.finditer(lowered)
     ]
     return sorted(found, key=lambda f: f[1])
@@ -234,7 +229,6 @@ class SessionJudge:
     specific_credit: float = 0.75
     spray_credit: float = 0.15
     _earlier: list[set[str]] = field(default_factory=list)
-    _stock_counts: Counter[str] = field(default_factory=Counter)
     _stock_turns: int = 0
 
     def judge(self, text: str, said: Sequence[str]) -> Judgement:
@@ -244,9 +238,7 @@ class SessionJudge:
         repeats = _near_duplicate(skeleton, self._earlier)
         self._earlier.append(skeleton)
         before = self._stock_turns
-        self._stock_counts.update(up.stock)
         self._stock_turns += up.kind == "stock"
-        uses = tuple((name, self._stock_counts[name]) for name in up.stock)
         if repeats is not None:
             credit, why = 0.0, f"nearly repeats your turn {repeats + 1}"
         elif up.is_spray:
@@ -258,11 +250,14 @@ class SessionJudge:
             credit, why = 1.0, "takes up their words: " + ", ".join(up.echoed[:4])
         else:
             credit, why = self.specific_credit, "specific, but not built on what they said"
-        return Judgement(up, credit, repeats, uses, why)
+        return Judgement(up, credit, repeats, why)
 
-    @property
-    def stock_counts(self) -> dict[str, int]:
-        return dict(self._stock_counts)
+
+def stock_habits(judgements: Iterable[Judgement]) -> list[str]:
+    """Stock phrases of a session, most used first, as the debrief names them
+    ("'I hear you' 4 times"): the habit, not only the score."""
+    counts = Counter(name for j in judgements for name in j.uptake.stock)
+    return [f"'{name}' {n} time{'s' if n != 1 else ''}" for name, n in counts.most_common()]
 
 
 def _near_duplicate(skeleton: set[str], earlier: Sequence[set[str]]) -> int | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from empathic.analysis.coding import Coder, RuleCoder
 from empathic.analysis.report import build_report
+from empathic.analysis.responsiveness import stock_habits
 from empathic.conversation import Transcript
 from empathic.roleplay.moves import CREDITED, MOVES
 from empathic.roleplay.result import LEARNER, RunResult, StepRecord
@@ -140,13 +141,10 @@ def listening(result: RunResult) -> dict[str, Any]:
     learner sees the habit, not only the score.
     """
     turns = []
-    stock: dict[str, int] = {}
     for step in result.steps:
         j = step.judgement
         if j is None:
             continue
-        for name in j.uptake.stock:
-            stock[name] = stock.get(name, 0) + 1
         if j.uptake.kind == "responsive":
             worked = "You took up their words: " + ", ".join(j.uptake.echoed[:5]) + "."
             try_next = ""
@@ -176,11 +174,8 @@ def listening(result: RunResult) -> dict[str, Any]:
                 "why": j.why,
             }
         )
-    habits = [
-        f"'{name}' {count} time{'s' if count != 1 else ''}"
-        for name, count in sorted(stock.items(), key=lambda kv: -kv[1])
-    ]
     responsive = sum(1 for t in turns if t["kind"] == "responsive")
+    habits = stock_habits(s.judgement for s in result.steps if s.judgement is not None)
     return {"turns": turns, "stock_phrases": habits, "responsive_turns": responsive}
 
 

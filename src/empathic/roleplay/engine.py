@@ -246,9 +246,7 @@ class Simulation:
         asks = {"open_question", "closed_question", "invitation"} & set(names)
         if answered and asks:
             known = answered[-1]
-            said = [t.text for t in self.history]
-            fresh = tuple(m for m in known.more if not any(m in t for t in said))
-            lines = fresh or self._voice_lines("answer", "default")
+            lines = self._unsaid(known.more) or self._voice_lines("answer", "default")
             return "answer", "default", known, None, lines
         lead = self._next_hint(state)
         if judgement.repeats is not None:
@@ -331,17 +329,21 @@ class Simulation:
         """Authored lines for the reason not yet said in this run; once they are all used,
         the intent's default lines, then its other reasons', so replies do not repeat."""
         voice = self.scenario.voice
-        said = " ".join(t.text for t in self.history)
         own = voice.lines(intent, reason)
         pools = [own, voice.lines(intent, "default")]
         if intent in ("deflect", "answer", "appreciate"):
             entry: dict[str, list[str]] = getattr(voice, intent)
             pools += [entry[r] for r in sorted(entry) if r not in (reason, "default")]
         for pool in pools:
-            fresh = tuple(line for line in pool if line not in said)
+            fresh = self._unsaid(pool)
             if fresh:
                 return fresh
         return tuple(own)
+
+    def _unsaid(self, lines: Iterable[str]) -> tuple[str, ...]:
+        """The lines not yet said in this run (a line counts as said inside a longer reply)."""
+        said = " ".join(t.text for t in self.history)
+        return tuple(line for line in lines if line not in said)
 
     # -- voicing ---------------------------------------------------------------
 
@@ -356,8 +358,7 @@ class Simulation:
         learner: str = "",
     ) -> str:
         """Build the public view and let the voice phrase it."""
-        said = " ".join(t.text for t in self.history)
-        hints = tuple(h for h in hint.hint if h not in said) if hint is not None else ()
+        hints = self._unsaid(hint.hint) if hint is not None else ()
         heard = " ".join(lines + hints)
         if intent == "wrap_up" and reason == "time_up" and self._heard:
             self._heard[-1] = f"{self._heard[-1]} {heard}"
