@@ -103,3 +103,48 @@ def test_stock_spans_point_at_the_phrase():
     text = "Honestly, I hear you. What happened with the rota?"
     [(name, start, end)] = stock_spans(text)
     assert name == "I hear you" and text[start:end] == "I hear you"
+
+
+def test_lines_with_no_content_wear_out_like_stock_phrases():
+    judge = SessionJudge()
+    credits = [
+        judge.judge(line, SAID).credit
+        for line in ("How are things?", "What's going on?", "How have you been?")
+    ]
+    assert credits[0] > credits[1] > credits[2] > 0
+
+
+def test_stock_phrases_round_a_topic_word_keep_the_stock_credit():
+    judge = SessionJudge()
+    wrapped = judge.judge("I hear you. That sounds hard. Tell me more about the rota.", SAID)
+    assert wrapped.credit > wrapped.stock_credit
+    heard = SessionJudge().judge(
+        "I hear you: six weeks covering Sam's clients. Tell me more about that.", SAID
+    )
+    assert heard.uptake.kind == "responsive" and heard.stock_credit == heard.credit
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "How is the rota?",
+        "Tell me about the certification.",
+        "What about the certification? How is the rota?",
+    ],
+)
+def test_a_turn_that_only_asks_about_something_new_earns_less_than_a_statement(line):
+    asks = SessionJudge().judge(line, SAID)
+    says = SessionJudge().judge("The certification deadline is close.", SAID)
+    assert asks.uptake.kind == says.uptake.kind == "specific"
+    assert asks.credit < says.credit < 1
+
+
+def test_a_near_repeat_is_found_by_content_whatever_the_stock_wrapper():
+    judge = SessionJudge()
+    judge.judge("I hear you. What about the rota?", SAID)
+    again = judge.judge("That sounds hard. Go on. What about the rota?", SAID)
+    assert again.repeats == 0 and again.credit == 0
+
+
+def test_three_bare_topic_words_are_a_list():
+    assert longest_list("How are work, home and health?") == 3

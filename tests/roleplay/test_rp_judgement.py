@@ -214,3 +214,64 @@ def test_the_debrief_credits_turns_that_take_up_their_words(library):
     debrief = build_debrief(run, scenario).to_dict()
     assert debrief["listening"]["responsive_turns"] >= 3
     assert "turn" in debrief["ended_why"]
+
+
+def _threes(words: list[str]) -> list[list[str]]:
+    return [words[i : i + 3] for i in range(0, len(words) - 2, 3)]
+
+
+ADVERSARIES = {
+    "honest filler and stock": lambda s: (
+        [f"To be honest, {line[0].lower()}{line[1:]}" for line in STOCK_LINES]
+        + ["I want to be straight with you. I hear you."]
+    ),
+    "stock and the scenario's marker phrases": lambda s: [
+        f"{line} {terms[0]}."
+        for line, terms in zip(STOCK_LINES, list(s.markers.values()) * 10, strict=False)
+    ],
+    "questions with no content": lambda s: [
+        "How are things?",
+        "What's going on for you?",
+        "And how is that?",
+        "What's been happening?",
+        "How have you been?",
+        "How's everything?",
+        "How are you doing today?",
+        "And then what?",
+    ],
+    "three bare topic words at a time": lambda s: [
+        f"How are {a}, {b} and {c}?" for a, b, c in _threes([t[0] for t in s.topics.values()] * 3)
+    ],
+}
+"""Adversarial scripts a stock-phrase learner or a keyword sprayer might write."""
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIES))
+def test_adversarial_generic_scripts_unlock_nothing(library, name):
+    for scenario in library.values():
+        for level in ("easy", "medium"):
+            run = run_lines(scenario, ADVERSARIES[name](scenario), difficulty=level, seed=1)
+            assert run.uncovered == [], (scenario.id, level, run.uncovered)
+
+
+@pytest.mark.parametrize(
+    ("wrap", "levels"),
+    [
+        ("I hear you. Tell me more about {}.", ("easy", "medium")),
+        # plain questions that happen to echo the persona's own hint words are following
+        # them up; at easy that may be enough (ai-tool-anxiety), at medium it is not
+        ("How do you feel about your {}?", ("medium",)),
+    ],
+)
+def test_asking_about_each_topic_word_in_turn_never_uncovers_the_story(library, wrap, levels):
+    for scenario in library.values():
+        lines = [wrap.format(t) for terms in scenario.topics.values() for t in terms[:2]]
+        for level in levels:
+            run = run_lines(scenario, lines, difficulty=level, seed=1)
+            assert not run.core_uncovered and run.outcome != "good", (scenario.id, level)
+
+
+def test_a_question_about_feelings_is_not_a_reflection(library):
+    step = first_step(library, "ai-tool-anxiety", "How do you feel about the new tool?")
+    assert "open_question" in step.move_names
+    assert not {"simple_reflection", "complex_reflection"} & set(step.move_names)

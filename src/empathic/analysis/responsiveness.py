@@ -74,6 +74,8 @@ GENERIC_WORDS: Final = frozenset(
 _FEELING_STEMS: Final = frozenset(stem(w) for f in FEELINGS for w in f.split())
 _SENTENCES: Final = re.compile(r"[^.?!;\n]+[.?!;\n]*")
 _LIST_SPLIT: Final = re.compile(r",|\bor\b|\band\b|/")
+CARRIES: Final = 3
+"""Content words a responsive turn needs before its stock connectors earn its full credit."""
 _NEAR_DUPLICATE: Final = 0.6
 """Share of content stems two lines must have in common to count as the same line."""
 
@@ -119,6 +121,10 @@ class Judgement:
     repeats: int | None = None
     """Index (0-based, among the learner's earlier turns) of a line this one nearly repeats."""
     why: str = ""
+    stock_credit: float = 0.0
+    """Multiplier of what the turn's stock phrases alone earn: the wearing-out stock credit,
+    never more than `credit` ("I hear you" wrapped round a topic word stays stock), or the
+    turn's own credit when it takes up their words with content of its own (`CARRIES`)."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -172,8 +178,9 @@ def longest_list(text: str) -> int:
 
     A question is split on commas, "or", "and" and slashes; an enumeration is a run of
     short parts (four words or fewer) after the first part, which counts as an item too.
-    Three items count only when at least two open with the same word ("your job, your
-    role"); four or more always count, so "in terms of staffing and workload" is no list.
+    Three items count when at least two open with the same word ("your job, your role")
+    or the later ones are bare words ("work, home and health"); four or more always
+    count, so "in terms of staffing and workload" is no list.
     """
     best = 0
     for sentence in _SENTENCES.findall(text):
@@ -187,7 +194,8 @@ def longest_list(text: str) -> int:
             items = len(run) + 1
             openers = Counter(w[0] for w in run)
             parallel = bool(openers) and openers.most_common(1)[0][1] >= 2
-            if items >= 4 or (items == 3 and parallel):
+            bare = all(len(w) <= 2 for w in run)
+            if items >= 4 or (items == 3 and (parallel or bare)):
                 best = max(best, items)
     return best
 
@@ -224,9 +232,13 @@ class SessionJudge:
     """Remembers a session so that repeats and overused stock phrases stop earning."""
 
     stock_base: float = 0.35
-    """Credit of a first stock line; each further stock line multiplies it by `stock_decay`."""
+    """Credit of a first line with no content of its own (stock phrases or an empty "How are
+    things?"); each further such line multiplies it by `stock_decay`."""
     stock_decay: float = 0.5
     specific_credit: float = 0.75
+    question_credit: float = 0.45
+    """Credit of a turn that only asks (questions, "tell me about…") about something new,
+    taking up nothing they said: interviewing topic by topic is not listening."""
     spray_credit: float = 0.15
     _earlier: list[set[str]] = field(default_factory=list)
     _stock_turns: int = 0
@@ -234,23 +246,34 @@ class SessionJudge:
     def judge(self, text: str, said: Sequence[str]) -> Judgement:
         """The turn's uptake and credit; call once per learner turn, in order."""
         up = uptake(text, said)
-        skeleton = {stem(w) for w in tokens(text) if w not in STOPWORDS}
+        # what the line says: its content words, or for a line of stock phrases only, its
+        # words; so a stock line wrapped round the same content again is still a repeat
+        skeleton = set(content_stems(up.residue)) or {
+            stem(w) for w in tokens(text) if w not in STOPWORDS
+        }
         repeats = _near_duplicate(skeleton, self._earlier)
         self._earlier.append(skeleton)
-        before = self._stock_turns
-        self._stock_turns += up.kind == "stock"
+        generic = up.kind in ("stock", "empty")
+        stock_credit = self.stock_base * self.stock_decay**self._stock_turns
+        self._stock_turns += generic or bool(up.stock)
         if repeats is not None:
             credit, why = 0.0, f"nearly repeats your turn {repeats + 1}"
         elif up.is_spray:
             credit, why = self.spray_credit, f"lists {up.listed} topics at once"
-        elif up.kind in ("stock", "empty"):
-            credit = self.stock_base * self.stock_decay**before if up.kind == "stock" else 0.3
+        elif generic:  # fits any conversation, named stock phrase or not: it wears out
+            credit = stock_credit
             why = "stock phrases that fit any conversation" if up.stock else "no content of its own"
         elif up.kind == "responsive":
             credit, why = 1.0, "takes up their words: " + ", ".join(up.echoed[:4])
+        elif _only_asks(text, up.residue):
+            credit, why = self.question_credit, "asks about something they have not raised"
         else:
             credit, why = self.specific_credit, "specific, but not built on what they said"
-        return Judgement(up, credit, repeats, why)
+        # in a turn that takes up their words with content of its own, "tell me more about
+        # that" carries them; wrapped round a single echoed word it is still stock
+        carried = up.kind == "responsive" and len(up.specific) >= CARRIES
+        stock_credit = credit if carried else min(stock_credit, credit)
+        return Judgement(up, credit, repeats, why, stock_credit if up.stock else credit)
 
 
 def stock_habits(judgements: Iterable[Judgement]) -> list[str]:
@@ -260,8 +283,26 @@ def stock_habits(judgements: Iterable[Judgement]) -> list[str]:
     return [f"'{name}' {n} time{'s' if n != 1 else ''}" for name, n in counts.most_common()]
 
 
+_INVITATION: Final = re.compile(
+    r"^\W*(?:(?:so|and|please|now|okay|ok|well),?\s+)*(?:tell me|talk me through|walk me "
+    r"through|say (?:a (?:bit|little) )?more|what about|how about)\b"
+)
+
+
+def _only_asks(text: str, residue: str) -> bool:
+    """Every sentence with content of its own is a question or an invitation ("Tell me
+    about…", "What about…"): the turn only asks, it says nothing back."""
+    lowered = text.lower()
+    asks = [
+        m.group().rstrip().endswith("?") or _INVITATION.match(m.group()) is not None
+        for m in _SENTENCES.finditer(lowered)
+        if content_stems(residue[m.start() : m.end()])
+    ]
+    return bool(asks) and all(asks)
+
+
 def _near_duplicate(skeleton: set[str], earlier: Sequence[set[str]]) -> int | None:
-    if len(skeleton) < 2:
+    if not skeleton:
         return None
     for i, other in enumerate(earlier):
         if not other:

@@ -16,7 +16,7 @@ from empathic.analysis.coding import Coder, RuleCoder
 from empathic.analysis.report import build_report
 from empathic.analysis.responsiveness import stock_habits
 from empathic.conversation import Transcript
-from empathic.roleplay.moves import CREDITED, MOVES
+from empathic.roleplay.moves import MOVES
 from empathic.roleplay.result import LEARNER, RunResult, StepRecord
 from empathic.roleplay.scenario import Scenario
 from empathic.roleplay.state import summarise
@@ -276,22 +276,18 @@ def _moments(result: RunResult, limit: int = 3) -> list[dict[str, Any]]:
     ]
 
 
-def _earned(step: StepRecord, look_for: list[str]) -> bool:
+def _earned(step: StepRecord) -> bool:
     """A looked-for move counts only where the turn was heard as more than stock: a stock
-    line or a near repeat shows the form of a reflection, not the skill."""
+    line or a near repeat shows the form of a skill, not the skill."""
     judged = step.judgement
-    if judged is None or not set(look_for) & CREDITED:
-        return True
-    return judged.credit >= 0.6 and judged.repeats is None
+    return judged is None or (judged.credit >= 0.6 and judged.repeats is None)
 
 
 def _rubric(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]:
     rows = []
     for item in scenario.rubric:
         hits = [
-            s.index
-            for s in result.steps
-            if set(item.look_for) & set(s.move_names) and _earned(s, item.look_for)
+            s.index for s in result.steps if set(item.look_for) & set(s.move_names) and _earned(s)
         ]
         bad = [s.index for s in result.steps if set(item.avoid) & set(s.move_names)]
         missing = [f for f in item.facts if f not in result.uncovered]

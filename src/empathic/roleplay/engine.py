@@ -39,8 +39,9 @@ UNDERSTOOD_FRACTION = 0.6
 HINT_MARGIN = 0.15
 """The persona drops a hint about a fact once trust is within this margin of its need."""
 HEARD_CREDIT = 0.6
-"""A turn this responsive (specific, not stock) with an empathic move lets the persona come
-back to a fact it held back earlier, as people do once they feel heard."""
+"""Credit a turn needs before the persona tells it anything (stock lines, lists of topics
+and bare questions on new topics are below it); with an empathic move of its own it also
+brings back a fact held back earlier, as people do once they feel heard."""
 
 
 class SimulationOver(RuntimeError):
@@ -115,6 +116,7 @@ class Simulation:
             asked="?" in context,
         )
         moves = classify(coded, ctx)
+        from_stock = self._stock_moves(judgement, moves, context, ctx)
         moves += [
             Move(hit.topic, hit.words)
             for hit in self._markers.match(text)
@@ -122,13 +124,24 @@ class Simulation:
         ]
         recent = [s.move_names for s in self.steps[-2:]]
         before = self.state
-        after, effects = self._dynamics.apply(before, moves, recent, credit=judgement.credit)
+        credits = {m.name: judgement.stock_credit for m in moves if m.name in from_stock}
+        after, effects = self._dynamics.apply(
+            before, moves, recent, credit=judgement.credit, credits=credits
+        )
         self.state = after
         self.history.append(Turn(LEARNER, text))
         names = [m.name for m in moves]
 
+        own = {m.name for m in moves} - from_stock
+        heard_well = judgement.credit >= HEARD_CREDIT and bool(EMPATHIC & own)
         intent, reason, fact, hint, lines = self._decide(
-            text, names, [] if spray else topics, after, judgement, follows_hint, spray
+            text,
+            names,
+            [] if spray else topics,
+            after,
+            judgement,
+            follows_hint or heard_well,
+            spray,
         )
         if fact is not None and intent == "disclose":
             self.unlocked.append(fact.id)
@@ -169,6 +182,17 @@ class Simulation:
         self.steps.append(record)
         return record
 
+    def _stock_moves(
+        self, judgement: Judgement, moves: list[Move], context: str, ctx: TurnContext
+    ) -> set[str]:
+        """Moves only the turn's stock phrases make: the same turn coded without them
+        does not have them, so they earn the stock credit, not the turn's."""
+        if not judgement.uptake.stock or judgement.stock_credit >= judgement.credit:
+            return set()
+        residue = self.coder.code_many([(judgement.uptake.residue, context)])[0]
+        own = {m.name for m in classify(residue, ctx)}
+        return {m.name for m in moves} - own
+
     def end(self, reason: str = "learner_ended") -> None:
         """The learner stops (end of script, EOF, Ctrl-C); a no-op once ended."""
         if self.ended_by is None:
@@ -204,10 +228,15 @@ class Simulation:
         topics: list[str],
         state: PersonaState,
         judgement: Judgement,
-        follows_hint: bool,
+        comes_back: bool,
         spray: bool,
     ) -> tuple[str, str, Fact | None, Fact | None, tuple[str, ...]]:
-        """(intent, reason, fact, hint, candidate lines) from the state and the moves."""
+        """(intent, reason, fact, hint, candidate lines) from the state and the moves.
+
+        `comes_back`: the turn takes up the last hint, or is heard well with an empathic
+        move of its own (not one only its stock phrases make): a held-back fact may come.
+        A fact is told only to a turn heard as more than stock or a bare new question.
+        """
         harmful = [n for n in names if self._dynamics.is_harmful(n) and n != "repetition"]
         serious = self._push_back_reasons(names, harmful)
         if self._walks_out(state, harmful):
@@ -227,14 +256,14 @@ class Simulation:
 
         locked = [f for f in self.scenario.facts if f.id not in self.unlocked]
         targets = [f for f in locked if set(f.topics) & set(topics)]
-        heard_well = judgement.credit >= HEARD_CREDIT and bool(EMPATHIC & set(names))
         candidates = list(targets)
-        if self._pending is not None and (follows_hint or heard_well):
+        if self._pending is not None and comes_back:
             pending = self.scenario.fact(self._pending)
             if pending not in candidates:
                 candidates.append(pending)  # reached by topic first, then what they held back
+        heard = judgement.credit >= HEARD_CREDIT
         for fact in candidates:
-            if self._prerequisites_met(fact) and state.trust >= self._need(fact, state):
+            if heard and self._prerequisites_met(fact) and state.trust >= self._need(fact, state):
                 others = [f for f in candidates if f is not fact and self._prerequisites_met(f)]
                 if others and self._pending is None:
                     self._pending = others[0].id  # reached too: comes back to it when heard

@@ -63,8 +63,6 @@ EMPATHIC: Final = frozenset(
     {"complex_reflection", "simple_reflection", "warmth", "understanding", "affirmation"}
 )
 
-CREDITED: Final = EMPATHIC | EXPLORATORY
-"""Moves whose gains scale with responsiveness: stock forms of them earn little."""
 
 _BENIGN_IMPERATIVES: Final = (
     "take your time",
@@ -114,8 +112,6 @@ _TENTATIVE: Final = re.compile(
 )
 """A tentative guess at what the other person feels or means: a complex reflection."""
 _TRANSPARENCY: Final = re.compile(
-    r"\b(?:to be|i'?ll be|i want to be|i'?m going to be|let me be|i'?d rather be) "
-    r"(?:honest|straight|upfront|open|clear)\b|"
     r"\bi (?:honestly |really |genuinely |just )?(?:don'?t|do not) "
     r"(?:know|have (?:all )?the answers?)(?: yet| either)?\b(?! what to)|"
     r"\b(?:nobody|no one|no-one) has (?:told|shown) me\b|\bi (?:haven'?t|have not) been told\b|"
@@ -125,7 +121,8 @@ _TRANSPARENCY: Final = re.compile(
     r"(?:dose|dosing|off.label)",
     re.I,
 )
-"""Honesty about the limits of what one knows or may do: transparency, never self-focus."""
+"""Honesty about the limits of what one knows or may do: transparency, never self-focus.
+("To be honest" alone is a filler that fits any line: it is not on the list.)"""
 _BOAST: Final = re.compile(
     r"\bi (?:never|always) (?:once |ever )?\w+|\bin my day\b|\bback when i\b|"
     r"\bwhen i was (?:a|an|your|in)\b[^.?!]{0,60}\bi (?:never|always|would|did|had)\b",
@@ -155,6 +152,11 @@ class TurnContext:
     repeated: bool = False
     asked: bool = False
     """The other person just asked a question: information in reply was requested."""
+
+
+def _inside(cue: Cue, spans: list[tuple[int, int]]) -> bool:
+    """The cue lies within one of the spans ("you feel" inside "How do you feel…?")."""
+    return any(start <= cue.start and cue.end <= end for start, end in spans)
 
 
 def _imperative_only(cue: Cue) -> bool:
@@ -203,7 +205,9 @@ def classify(coded: CodedUtterance, ctx: TurnContext) -> list[Move]:
     advice = bool(advice_cues) or (labels.get("input") == "advice" and not has("advice"))
     blame, dismissal = has("blame"), has("dismissal")
     information = (labels.get("input") == "information" or has("information")) and not is_question
-    stem_or_complex = has("reflection_stem") or (has("complex_reflection") and not is_question)
+    asked = [(c.start, c.end) for c in cues_by.get("open_opener", []) if c.text.endswith("?")]
+    stems = [c for c in cues_by.get("reflection_stem", []) if not _inside(c, asked)]
+    stem_or_complex = bool(stems) or (has("complex_reflection") and not is_question)
     implicit = (
         not is_question
         and not (advice or blame or dismissal)

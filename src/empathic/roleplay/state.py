@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from empathic.roleplay.moves import CREDITED, Move
+from empathic.roleplay.moves import Move
 from empathic.roleplay.scenario import Difficulty, MoveEffect, Scenario
 
 DEFAULT_EFFECTS: Final[dict[str, tuple[float, float, float]]] = {
@@ -170,12 +170,14 @@ class Dynamics:
         moves: Sequence[Move],
         recent: Sequence[Sequence[str]],
         credit: float = 1.0,
+        credits: Mapping[str, float] | None = None,
     ) -> tuple[PersonaState, list[Effect]]:
         """The next state and every effect that produced it, in move order.
 
-        `credit` (0..1, from `analysis.responsiveness`) scales what the empathic and
-        exploratory moves earn: full for a turn that takes up what was said, little for
-        stock phrases, nothing for a near repeat.
+        `credit` (0..1, from `analysis.responsiveness`) scales everything the turn earns
+        (moves and the scenario's positive markers alike): full for a turn that takes up
+        what was said, little for stock phrases, nothing for a near repeat. `credits`
+        overrides it per move (a move only the turn's stock phrases make).
         """
         d = self.difficulty
         harmful = any(self.is_harmful(m.name) for m in moves)
@@ -185,7 +187,7 @@ class Dynamics:
             if trust > 0 or (trust == 0 and emotion > 0):
                 repeats = sum(1 for names in recent[-2:] if move.name in names)
                 factor = d.gain * (REPEAT_DECAY**repeats) * (MIXED_PENALTY if harmful else 1.0)
-                factor *= credit if move.name in CREDITED else 1.0
+                factor *= (credits or {}).get(move.name, credit)
                 trust, emotion = trust * factor, emotion * factor
                 patience = patience * factor if patience > 0 else patience * d.loss
             else:
