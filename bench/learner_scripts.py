@@ -1,6 +1,7 @@
 """Outcomes of the learner scripts of every kind, scenario, difficulty (seeds 1 and 2).
 
-    python bench/learner_scripts.py [FOLDER]   (default: bench/learner_scripts/holdout)
+    python bench/learner_scripts.py [FOLDER] [--pack NAME]
+        (default folder: bench/learner_scripts/holdout; default pack: the rule coder)
 
 Prints one row per scenario and kind, then the goal tallies of the practice-judgement
 issue: skilled and paraphrase good at medium and never poor at hard; poor ends poor;
@@ -14,13 +15,16 @@ from pathlib import Path
 
 import yaml
 
+from empathic.analysis.coding import Coder
+from empathic.analysis.packs import load_pack
+from empathic.config import Settings
 from empathic.roleplay.engine import run_lines
 from empathic.roleplay.loading import load_library
 
 LEVELS = ("easy", "medium", "hard")
 
 
-def main(folder: Path) -> None:
+def main(folder: Path, coder: Coder | None = None) -> None:
     tallies: dict[str, list[int]] = {}
 
     def tally(goal: str, ok: bool) -> None:
@@ -34,7 +38,7 @@ def main(folder: Path) -> None:
             cells = []
             for level in LEVELS:
                 for seed in (1, 2):
-                    run = run_lines(scenario, lines, difficulty=level, seed=seed)
+                    run = run_lines(scenario, lines, difficulty=level, seed=seed, coder=coder)
                     core = sum(f in run.uncovered for f in run.core)
                     cells.append(f"{level[0]}{seed}:{run.outcome[0]}{core}/{len(run.core)}")
                     if kind in ("skilled", "paraphrase") and level == "medium":
@@ -55,5 +59,11 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
+    args = sys.argv[1:]
+    pack = None
+    if "--pack" in args:
+        at = args.index("--pack")
+        pack = load_pack(args[at + 1], Settings())[1]
+        del args[at : at + 2]
     default = Path(__file__).parent / "learner_scripts" / "holdout"
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else default)
+    main(Path(args[0]) if args else default, pack)

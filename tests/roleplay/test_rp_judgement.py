@@ -35,54 +35,62 @@ def scripts(scenario_id: str) -> dict[str, list[str]]:
     return yaml.safe_load((SCRIPTS / f"{scenario_id}.yaml").read_text())["scripts"]
 
 
-def test_stock_phrases_reach_no_topic_in_any_scenario(library):
+def test_stock_phrases_reach_no_topic_in_any_scenario(coder, library):
     for scenario in library.values():
         for line in STOCK_LINES:
-            step = Simulation(scenario, seed=1).step(line)
+            step = Simulation(scenario, seed=1, coder=coder).step(line)
             assert step.topics == () and step.fact is None, (scenario.id, line, step.topics)
 
 
 @pytest.mark.parametrize("kind", ["stock", "stock_varied", "spray"])
 @pytest.mark.parametrize("level", ["easy", "medium", "hard"])
-def test_stock_and_spraying_never_uncover_the_story_or_end_good(library, kind, level):
+def test_stock_and_spraying_never_uncover_the_story_or_end_good(coder, library, kind, level):
     for scenario in library.values():
         for seed in (1, 2):
-            run = run_lines(scenario, scripts(scenario.id)[kind], difficulty=level, seed=seed)
+            run = run_lines(
+                scenario, scripts(scenario.id)[kind], difficulty=level, seed=seed, coder=coder
+            )
             assert not run.core_uncovered, (scenario.id, kind, level, run.uncovered)
             assert run.outcome != "good", (scenario.id, kind, level)
 
 
-def test_stock_lines_cost_trust_compared_with_skilled(library):
+def test_stock_lines_cost_trust_compared_with_skilled(coder, library):
     for scenario in library.values():
-        stock = run_lines(scenario, scripts(scenario.id)["stock"], seed=1)
-        skilled = run_lines(scenario, scripts(scenario.id)["skilled"], seed=1)
+        stock = run_lines(scenario, scripts(scenario.id)["stock"], seed=1, coder=coder)
+        skilled = run_lines(scenario, scripts(scenario.id)["skilled"], seed=1, coder=coder)
         assert stock.final.trust < skilled.final.trust - 0.3, scenario.id
 
 
-def test_skilled_and_paraphrase_end_good_at_medium_and_never_poor_at_hard(library):
+def test_skilled_and_paraphrase_end_good_at_medium_and_never_poor_at_hard(coder, library):
     good = []
     for scenario in library.values():
         for kind in ("skilled", "paraphrase"):
             lines = scripts(scenario.id)[kind]
-            good.append(run_lines(scenario, lines, difficulty="medium", seed=1).outcome == "good")
-            hard = run_lines(scenario, lines, difficulty="hard", seed=2)
+            good.append(
+                run_lines(scenario, lines, difficulty="medium", seed=1, coder=coder).outcome
+                == "good"
+            )
+            hard = run_lines(scenario, lines, difficulty="hard", seed=2, coder=coder)
             assert hard.outcome != "poor", (scenario.id, kind)
     assert sum(good) >= 11, f"{sum(good)} of 12 skilled/paraphrase scripts end good at medium"
 
 
 @pytest.mark.parametrize("level", ["easy", "medium", "hard"])
-def test_poor_scripts_end_poor(library, level):
+def test_poor_scripts_end_poor(coder, library, level):
     for scenario in library.values():
-        run = run_lines(scenario, scripts(scenario.id)["poor"], difficulty=level, seed=1)
+        run = run_lines(
+            scenario, scripts(scenario.id)["poor"], difficulty=level, seed=1, coder=coder
+        )
         assert run.outcome == "poor", (scenario.id, run.outcome, run.uncovered)
 
 
-def first_step(library, scenario_id: str, line: str):
-    return Simulation(library[scenario_id], seed=1).step(line)
+def first_step(coder, library, scenario_id: str, line: str):
+    return Simulation(library[scenario_id], seed=1, coder=coder).step(line)
 
 
-def test_honesty_about_not_knowing_is_transparency_not_self_focus(library):
+def test_honesty_about_not_knowing_is_transparency_not_self_focus(coder, library):
     step = first_step(
+        coder,
         library,
         "ai-tool-anxiety",
         "I want to be honest: nobody has told me yet what the rollout means for our roles, "
@@ -92,8 +100,9 @@ def test_honesty_about_not_knowing_is_transparency_not_self_focus(library):
     assert step.intent != "push_back"
 
 
-def test_the_compliant_redirect_is_a_skill_not_an_information_dump(library):
+def test_the_compliant_redirect_is_a_skill_not_an_information_dump(coder, library):
     step = first_step(
+        coder,
         library,
         "off-label-request",
         "I can't recommend a dose outside the licence, but I can make sure you get the "
@@ -104,8 +113,9 @@ def test_the_compliant_redirect_is_a_skill_not_an_information_dump(library):
     assert step.delta()["trust"] > 0
 
 
-def test_reassurance_about_apologising_is_not_dismissal(library):
+def test_reassurance_about_apologising_is_not_dismissal(coder, library):
     step = first_step(
+        coder,
         library,
         "nurse-medication-error",
         "Please don't worry about saying sorry. I'm glad you came.",
@@ -113,8 +123,9 @@ def test_reassurance_about_apologising_is_not_dismissal(library):
     assert "dismissal" not in step.move_names and step.delta()["trust"] > 0
 
 
-def test_a_boast_is_self_focus_and_never_a_reflection(library):
+def test_a_boast_is_self_focus_and_never_a_reflection(coder, library):
     step = first_step(
+        coder,
         library,
         "nurse-medication-error",
         "When I was a staff nurse I never once gave a double dose, because I always checked.",
@@ -124,31 +135,34 @@ def test_a_boast_is_self_focus_and_never_a_reflection(library):
     assert step.delta()["trust"] < 0
 
 
-def test_supposed_to_is_blame_and_costs_trust(library):
+def test_supposed_to_is_blame_and_costs_trust(coder, library):
     step = first_step(
-        library, "nurse-medication-error", "You know you're supposed to check the chart properly."
+        coder,
+        library,
+        "nurse-medication-error",
+        "You know you're supposed to check the chart properly.",
     )
     assert "blame" in step.move_names and step.delta()["trust"] < 0
 
 
-def test_a_summary_or_a_follow_up_question_does_not_end_the_conversation(library):
+def test_a_summary_or_a_follow_up_question_does_not_end_the_conversation(coder, library):
     scenario = library["mentor-milestones"]
-    sim = Simulation(scenario, seed=1)
+    sim = Simulation(scenario, seed=1, coder=coder)
     sim.step("So to sum up, the milestones slipped while you covered Sam's clients.")
     step = sim.step("Can I follow up on what you said about the dashboard?")
     assert not sim.finished and step.intent != "wrap_up"
 
 
-def test_a_walk_out_needs_harm_and_a_warning_first(library):
+def test_a_walk_out_needs_harm_and_a_warning_first(coder, library):
     scenario = library["off-label-request"]
-    sim = Simulation(scenario, difficulty="hard", seed=1)
+    sim = Simulation(scenario, difficulty="hard", seed=1, coder=coder)
     first = sim.step("Why didn't you read the label? You should have known better.")
     assert first.intent == "push_back" and not sim.finished
 
 
-def test_held_back_facts_do_not_open_for_stock_lines_after_a_hint(library):
+def test_held_back_facts_do_not_open_for_stock_lines_after_a_hint(coder, library):
     scenario = library["mentor-milestones"]
-    sim = Simulation(scenario, difficulty="easy", seed=1)
+    sim = Simulation(scenario, difficulty="easy", seed=1, coder=coder)
     sim.step("Thanks for coming. How have things been for you lately?")
     for _ in range(4):
         step = sim.step("I hear you. That sounds hard. Tell me more.")
@@ -162,14 +176,14 @@ def _sentences(texts: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["skilled", "stock", "stock_varied", "spray"])
-def test_a_twelve_turn_run_repeats_no_reply(library, kind):
+def test_a_twelve_turn_run_repeats_no_reply(coder, library, kind):
     """Every scenario, difficulty and seeds 1-20: no reply said twice, >= 95 % of sentences new."""
     distinct = total = 0
     for scenario in library.values():
         lines = (scripts(scenario.id)[kind] * 3)[:12]
         for level in ("easy", "medium", "hard"):
             for seed in range(1, 21):
-                run = run_lines(scenario, lines, difficulty=level, seed=seed)
+                run = run_lines(scenario, lines, difficulty=level, seed=seed, coder=coder)
                 replies = [s.reply for s in run.steps]
                 assert len(set(replies)) == len(replies), (scenario.id, level, seed)
                 said = _sentences([run.opening, *replies])
@@ -178,7 +192,7 @@ def test_a_twelve_turn_run_repeats_no_reply(library, kind):
     assert distinct >= 0.99 * total
 
 
-def test_scenarios_check_plays_stock_spray_and_paraphrase_lines(library):
+def test_scenarios_check_plays_stock_spray_and_paraphrase_lines(coder, library):
     from empathic.roleplay.check import check_scenario, spray_playthrough
 
     scenario = library["mentor-milestones"]
@@ -190,14 +204,14 @@ def test_scenarios_check_plays_stock_spray_and_paraphrase_lines(library):
     assert fishing and all(line.count("your") >= 4 for line in fishing)
 
 
-def test_the_debrief_names_stock_habits_and_does_not_tick_reflection_for_them(library):
+def test_the_debrief_names_stock_habits_and_does_not_tick_reflection_for_them(coder, library):
     from empathic.roleplay.debrief import build_debrief
 
     scenario = library["mentor-milestones"]
     lines = ["I hear you. That sounds hard. Tell me more."] + [
         f"I hear you. {s}" for s in ("That sounds tough.", "That must be difficult.", "Go on.")
     ]
-    run = run_lines(scenario, lines, seed=1)
+    run = run_lines(scenario, lines, seed=1, coder=coder)
     debrief = build_debrief(run, scenario).to_dict()
     assert "'I hear you' 4 times" in debrief["listening"]["stock_phrases"]
     assert debrief["listening"]["responsive_turns"] == 0
@@ -206,11 +220,11 @@ def test_the_debrief_names_stock_habits_and_does_not_tick_reflection_for_them(li
     assert debrief["ended_why"]
 
 
-def test_the_debrief_credits_turns_that_take_up_their_words(library):
+def test_the_debrief_credits_turns_that_take_up_their_words(coder, library):
     from empathic.roleplay.debrief import build_debrief
 
     scenario = library["mentor-milestones"]
-    run = run_lines(scenario, scenario.playthroughs.empathic.lines, seed=1)
+    run = run_lines(scenario, scenario.playthroughs.empathic.lines, seed=1, coder=coder)
     debrief = build_debrief(run, scenario).to_dict()
     assert debrief["listening"]["responsive_turns"] >= 3
     assert "turn" in debrief["ended_why"]
@@ -247,10 +261,12 @@ ADVERSARIES = {
 
 
 @pytest.mark.parametrize("name", sorted(ADVERSARIES))
-def test_adversarial_generic_scripts_unlock_nothing(library, name):
+def test_adversarial_generic_scripts_unlock_nothing(coder, library, name):
     for scenario in library.values():
         for level in ("easy", "medium"):
-            run = run_lines(scenario, ADVERSARIES[name](scenario), difficulty=level, seed=1)
+            run = run_lines(
+                scenario, ADVERSARIES[name](scenario), difficulty=level, seed=1, coder=coder
+            )
             assert run.uncovered == [], (scenario.id, level, run.uncovered)
 
 
@@ -263,15 +279,17 @@ def test_adversarial_generic_scripts_unlock_nothing(library, name):
         ("How do you feel about your {}?", ("medium",)),
     ],
 )
-def test_asking_about_each_topic_word_in_turn_never_uncovers_the_story(library, wrap, levels):
+def test_asking_about_each_topic_word_in_turn_never_uncovers_the_story(
+    coder, library, wrap, levels
+):
     for scenario in library.values():
         lines = [wrap.format(t) for terms in scenario.topics.values() for t in terms[:2]]
         for level in levels:
-            run = run_lines(scenario, lines, difficulty=level, seed=1)
+            run = run_lines(scenario, lines, difficulty=level, seed=1, coder=coder)
             assert not run.core_uncovered and run.outcome != "good", (scenario.id, level)
 
 
-def test_a_question_about_feelings_is_not_a_reflection(library):
-    step = first_step(library, "ai-tool-anxiety", "How do you feel about the new tool?")
+def test_a_question_about_feelings_is_not_a_reflection(coder, library):
+    step = first_step(coder, library, "ai-tool-anxiety", "How do you feel about the new tool?")
     assert "open_question" in step.move_names
     assert not {"simple_reflection", "complex_reflection"} & set(step.move_names)

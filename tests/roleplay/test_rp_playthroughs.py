@@ -175,8 +175,8 @@ def test_library_has_six_scenarios_with_both_line_sets(library):
 
 
 @pytest.mark.parametrize("scenario_id", sorted(PARAPHRASED))
-def test_every_shipped_scenario_passes_check(scenario_id):
-    result = check_scenario(find_scenario(scenario_id))
+def test_every_shipped_scenario_passes_check(coder, scenario_id):
+    result = check_scenario(find_scenario(scenario_id), coder=coder)
     assert result.problems == []
     for level in ("easy", "medium", "hard"):
         empathic = result.runs["empathic"][level]
@@ -195,9 +195,9 @@ def test_paraphrased_lines_differ_from_the_reference(scenario_id, library):
 
 @pytest.mark.parametrize("level", ["medium", "hard"])
 @pytest.mark.parametrize("scenario_id", sorted(PARAPHRASED))
-def test_own_empathic_lines_uncover_every_fact(scenario_id, level, library):
+def test_own_empathic_lines_uncover_every_fact(coder, scenario_id, level, library):
     scenario = library[scenario_id]
-    run = run_lines(scenario, PARAPHRASED[scenario_id], difficulty=level, seed=11)
+    run = run_lines(scenario, PARAPHRASED[scenario_id], difficulty=level, seed=11, coder=coder)
     missing = [f for f in scenario.fact_ids if f not in run.uncovered]
     assert missing == [], [(s.learner, s.move_names, s.topics, s.intent) for s in run.steps]
     assert run.outcome == "good"
@@ -206,9 +206,9 @@ def test_own_empathic_lines_uncover_every_fact(scenario_id, level, library):
 
 @pytest.mark.parametrize("level", ["easy", "medium"])
 @pytest.mark.parametrize("scenario_id", sorted(LECTURING))
-def test_lecturing_and_early_advice_do_not_uncover_the_story(scenario_id, level, library):
+def test_lecturing_and_early_advice_do_not_uncover_the_story(coder, scenario_id, level, library):
     scenario = library[scenario_id]
-    run = run_lines(scenario, LECTURING[scenario_id], difficulty=level, seed=11)
+    run = run_lines(scenario, LECTURING[scenario_id], difficulty=level, seed=11, coder=coder)
     assert not run.core_uncovered
     assert len(run.uncovered) <= 1
     assert run.outcome == "poor"
@@ -217,8 +217,10 @@ def test_lecturing_and_early_advice_do_not_uncover_the_story(scenario_id, level,
 
 
 @pytest.mark.parametrize("scenario_id", sorted(LECTURING))
-def test_poor_reference_leaves_the_core_story_hidden(scenario_id, library):
+def test_poor_reference_leaves_the_core_story_hidden(coder, scenario_id, library):
     scenario = library[scenario_id]
-    run = run_lines(scenario, scenario.playthroughs.poor.lines, difficulty="easy", seed=0)
+    run = run_lines(
+        scenario, scenario.playthroughs.poor.lines, difficulty="easy", seed=0, coder=coder
+    )
     assert not run.core_uncovered
     assert run.outcome != "good"

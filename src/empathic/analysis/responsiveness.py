@@ -67,6 +67,7 @@ GENERIC_WORDS: Final = frozenset(
     perfectly incredibly super please keep moment moments time lately recently doing done
     been being stuff point honestly honest feels truly deeply hope hoping care cares caring
     worth thoughts thought think thinking whatever whenever anyway next last first
+    straight frank frankly candid candidly upfront truth truthful truthfully plainly
     """.split()
 )
 """Words that carry no content of their own in talk about feelings: what stock lines are made of."""

@@ -72,6 +72,13 @@ def _undouble(stem: str) -> str:
     return stem
 
 
+_EST_ROOTS = frozenset(
+    "suggest digest ingest congest request conquest inquest bequest interest invest harvest "
+    "protest contest detest attest arrest manifest modest honest dishonest forest earnest".split()
+)
+"""Words whose "-est" is part of the root, not a superlative."""
+
+
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """Reduce an English word to a crude stem so that inflections compare equal."""
@@ -100,6 +107,10 @@ def stem(word: str) -> str:
         w = _undouble(w[:-3])
     elif w.endswith("ed") and len(w) > 4:
         w = _undouble(w[:-2])
+    elif w.endswith("iest") and len(w) > 6:  # superlatives: "busiest" = "busy"
+        w = w[:-4] + "y"
+    elif w.endswith("est") and len(w) > 6 and w not in _EST_ROOTS:  # "proudest" = "proud"
+        w = _undouble(w[:-3])
     if w.endswith("ly") and len(w) > 5:
         w = w[:-2]
     if w.endswith("e") and len(w) > 4:

@@ -13,6 +13,7 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from empathic.accounts.models import User
 from empathic.accounts.service import audit, oversees
+from empathic.analysis.coding import Coder
 from empathic.db import utcnow
 from empathic.practice.models import PracticeRun, PracticeTurn
 from empathic.roleplay.debrief import Debrief, build_debrief
@@ -64,8 +66,11 @@ class PlayedTurn:
 class SimulationCache:
     """Live simulations per run id (LRU) with one lock per run so turns never interleave."""
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 512, coder: Callable[[], Coder] | None = None) -> None:
+        """`coder` gives the analysis coder that codes every turn (the app's default pack,
+        the same one Analyse uses); without it the rule coder is used."""
         self.size = size
+        self._coder = coder
         self._sims: OrderedDict[str, Simulation] = OrderedDict()
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -82,12 +87,15 @@ class SimulationCache:
             if sim is not None:
                 self._sims.move_to_end(run.id)
         if sim is None or len(sim.steps) != len(run.turns):
-            sim = rebuild(run)
+            sim = rebuild(run, self.coder())
             self.replays += 1
             self.put(run.id, sim)
         if run.status == "ended" and not sim.finished:
             sim.end(run.ended_by or "learner_ended")
         return sim
+
+    def coder(self) -> Coder | None:
+        return self._coder() if self._coder is not None else None
 
     def put(self, run_id: str, sim: Simulation) -> None:
         with self._guard:
@@ -109,16 +117,20 @@ def scenario_for(run: PracticeRun) -> Scenario:
         raise PracticeError(f"The scenario {run.scenario_id!r} is no longer available.") from exc
 
 
-def new_simulation(scenario: Scenario, difficulty: str, seed: int) -> Simulation:
+def new_simulation(
+    scenario: Scenario, difficulty: str, seed: int, coder: Coder | None = None
+) -> Simulation:
     """Decisions always come from the scripted voice; it records what it voiced, for the LLM."""
     from empathic.practice.voicing import RecordingVoice
 
-    return Simulation(scenario, difficulty=difficulty, seed=seed, voice=RecordingVoice())
+    return Simulation(
+        scenario, difficulty=difficulty, seed=seed, coder=coder, voice=RecordingVoice()
+    )
 
 
-def rebuild(run: PracticeRun) -> Simulation:
+def rebuild(run: PracticeRun, coder: Coder | None = None) -> Simulation:
     """Replay the stored lines with the run's seed: the same decisions, the same replies."""
-    sim = new_simulation(scenario_for(run), run.difficulty, run.seed)
+    sim = new_simulation(scenario_for(run), run.difficulty, run.seed, coder)
     for turn in run.turns:
         sim.step(turn.learner_text)
     return sim

@@ -71,6 +71,16 @@ def _settings(ctx: typer.Context | None) -> Settings:
     return Settings()
 
 
+def _coder(settings: Settings, name: str | None = None) -> Any:
+    """The coder of practice runs: the default pack, the same one `empathic analyse` uses."""
+    from empathic.analysis.packs import PackError, load_pack
+
+    try:
+        return load_pack(name, settings)[1]
+    except PackError as exc:
+        raise _fail(f"{exc} (practice codes your turns with the default model pack)") from None
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     Console(stderr=True).print(f"[red]error:[/] {esc(message)}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
@@ -119,6 +129,7 @@ def list_scenarios(
 
 @scenarios_app.command("check")
 def check_scenarios(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(help="Scenario YAML files (default: the whole shipped library)."),
@@ -126,7 +137,7 @@ def check_scenarios(
     format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
     """Verify scenarios: schema, every fact reachable, every intent voiced, both playthroughs."""
-    results = check_paths(paths or None)
+    results = check_paths(paths or None, coder=_coder(_settings(ctx)))
     if format is ListFormat.json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
     else:
@@ -184,12 +195,15 @@ def practice(
     except ScenarioError as exc:
         raise _fail(str(exc)) from exc
     run_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
+    coder = _coder(settings)
     if script is not None:
         lines, intention, reflection = _read_script(script)
         if voice is VoiceKind.llm:
-            result = _run_llm(chosen, lines, difficulty.value, run_seed, settings)
+            result = _run_llm(chosen, lines, difficulty.value, run_seed, settings, coder)
         else:
-            result = run_lines(chosen, lines, difficulty=difficulty.value, seed=run_seed)
+            result = run_lines(
+                chosen, lines, difficulty=difficulty.value, seed=run_seed, coder=coder
+            )
     else:
         from empathic.roleplay.interactive import run_session
 
@@ -202,6 +216,7 @@ def practice(
                 coach=coach,
                 console=Console(),
                 voice=llm[0] if llm else None,
+                coder=coder,
             )
         finally:
             if llm:
@@ -220,16 +235,23 @@ def practice(
             scenario_path=str(Path(custom).resolve()) if custom else None,
         )
     rewriter = settings if voice is VoiceKind.llm else None
-    _show(result, chosen, intention, reflection, format, output, saved, rewriter)
+    _show(result, chosen, intention, reflection, format, output, saved, coder, rewriter)
 
 
 def _run_llm(
-    scenario: Scenario, lines: list[str], difficulty: str, seed: int, settings: Settings
+    scenario: Scenario,
+    lines: list[str],
+    difficulty: str,
+    seed: int,
+    settings: Settings,
+    coder: Any,
 ) -> RunResult:
     """A scripted run voiced by the LLM; falls back per reply and says how often."""
     voice, client = _llm_voice(settings)
     with client:
-        result = run_lines(scenario, lines, difficulty=difficulty, seed=seed, voice=voice)
+        result = run_lines(
+            scenario, lines, difficulty=difficulty, seed=seed, voice=voice, coder=coder
+        )
     _report_fallbacks(voice)
     return result
 
@@ -256,10 +278,13 @@ def _llm_voice(settings: Settings) -> tuple[Any, Any]:
 
 
 def _model_rewrites(
-    rewrites: list[dict[str, Any]], result: RunResult, scenario: Scenario, settings: Settings
+    rewrites: list[dict[str, Any]],
+    result: RunResult,
+    scenario: Scenario,
+    settings: Settings,
+    coder: Any,
 ) -> list[dict[str, Any]]:
     """Add the model's rewrites that the analysis engine scores higher; say why others were not."""
-    from empathic.analysis.coding import RuleCoder
     from empathic.roleplay.llm_rewrites import propose_rewrites, with_model_rewrites
 
     with _llm_client(settings) as client:
@@ -269,7 +294,7 @@ def _model_rewrites(
             persona=scenario.counterpart.name,
             persona_role=scenario.counterpart.role,
             client=client,
-            coder=RuleCoder(),
+            coder=coder,
         )
     for p in proposals:
         if not p.accepted:
@@ -297,13 +322,14 @@ def _replay(ref: str, settings: Settings, format: PracticeFormat, output: Path |
         scenario = saved.scenario()
     except (RunError, ScenarioError) as exc:
         raise _fail(str(exc)) from exc
-    replayed = replay_run(saved)
+    coder = _coder(settings, str(saved.run.get("coder") or "") or None)
+    replayed = replay_run(saved, coder=coder)
     if not replayed.identical:
         for diff in replayed.differences:
             Console(stderr=True).print(f"[yellow]replay differs:[/] {esc(diff)}")
     else:
         Console(stderr=True).print(f"[dim]Replayed {esc(saved.path.name)}: identical.[/]")
-    _show(replayed.result, scenario, saved.intention, saved.reflection, format, output, None)
+    _show(replayed.result, scenario, saved.intention, saved.reflection, format, output, None, coder)
     if not replayed.identical:
         raise typer.Exit(1)
 
@@ -316,14 +342,17 @@ def _show(
     format: PracticeFormat,
     output: Path | None,
     saved: Path | None,
+    coder: Any,
     llm_settings: Settings | None = None,
 ) -> None:
     from empathic.roleplay.debrief import build_debrief
     from empathic.roleplay.render import payload, render_html, render_text
 
-    debrief = build_debrief(result, scenario, intention=intention, reflection=reflection)
+    debrief = build_debrief(
+        result, scenario, coder=coder, intention=intention, reflection=reflection
+    )
     if llm_settings is not None:
-        debrief.rewrites = _model_rewrites(debrief.rewrites, result, scenario, llm_settings)
+        debrief.rewrites = _model_rewrites(debrief.rewrites, result, scenario, llm_settings, coder)
     if output:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)

@@ -65,10 +65,14 @@ def shared_synonyms() -> tuple[tuple[str, ...], ...]:
 
 
 def term_key(term: str, *, keep_stopwords: bool = False) -> tuple[str, ...]:
-    """The stems a term needs: content words only, unless the term is all stopwords."""
+    """The stems a term needs: its content words, but a multi-word term never collapses to
+    one common word ("what you want" is not "want", "right for you" is not "right"): when
+    fewer than two content words remain, every word is needed."""
     words = tokens(term.replace("-", " "))
     content = words if keep_stopwords else [w for w in words if w not in STOPWORDS]
-    return tuple(stem(w) for w in (content or words))
+    if len(words) > 1 and len(content) < 2:
+        content = words
+    return tuple(stem(w) for w in content)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
@@ -19,6 +21,8 @@ from empathic.config import Settings
 from empathic.db import make_engine, migrate, session_factory
 from empathic.web.deps import CSRF_COOKIE, OptionalUserDep, SignInRequired
 from empathic.web.render import error_response, render, template_env, wants_json
+
+log = logging.getLogger(__name__)
 
 BODY_MARGIN = 1024 * 1024
 """Room for form fields and multipart framing around the largest transcript upload."""
@@ -61,8 +65,9 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.templates = template_env()
-    app.state.simulations = SimulationCache()
     app.state.packs = PackCache()  # loaded on first use, shared by every area
+    # Practice codes turns with the same default pack as Analyse (loaded on first turn).
+    app.state.simulations = SimulationCache(coder=lambda: practice_coder(app.state.packs, settings))
     app.state.llm_client = client_from_settings(settings)  # None when no endpoint is set
     app.add_middleware(_Headers, settings=settings)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), "static")
@@ -73,6 +78,19 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.include_router(mentoring_router)
     _handlers(app)
     return app
+
+
+def practice_coder(packs: Any, settings: Settings) -> Any:
+    """The default pack's coder; the rule coder (logged) when the pack cannot load, so a
+    broken pack never stops a practice run."""
+    from empathic.analysis.coding import RuleCoder
+    from empathic.analysis.packs import PackError
+
+    try:
+        return packs.get(None, settings)[1]
+    except PackError as exc:
+        log.warning("practice falls back to the rule coder: %s", exc)
+        return RuleCoder()
 
 
 @asynccontextmanager
