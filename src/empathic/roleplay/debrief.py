@@ -9,12 +9,15 @@ scored and what the AI cannot know.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from empathic.analysis.coding import Coder, RuleCoder
+from empathic.analysis.phrasing import sentences
 from empathic.analysis.report import build_report
 from empathic.analysis.responsiveness import stock_habits
+from empathic.analysis.rewrite import rewrite_own_line
 from empathic.conversation import Transcript
 from empathic.roleplay.moves import MOVES
 from empathic.roleplay.result import LEARNER, RunResult, StepRecord
@@ -91,6 +94,7 @@ def build_debrief(
     """Assemble the debrief of a run; the session report comes from the analysis engine."""
     coder = coder if coder is not None else RuleCoder()
     report = session_report(result.transcript(), coder=coder)
+    heard = listening(result, coder)
     return Debrief(
         scenario={
             "id": scenario.id,
@@ -107,11 +111,11 @@ def build_debrief(
         moments=_moments(result),
         rubric=_rubric(result, scenario),
         report=report,
-        rewrites=rewrites(result, scenario, report),
+        rewrites=own_lines(rewrites(result, scenario, report), heard),
         intention=intention.strip(),
         reflection=reflection.strip(),
         scoring=_scoring(result, scenario, coder),
-        listening=listening(result),
+        listening=heard,
         ended_why=ended_why(result),
     )
 
@@ -134,14 +138,18 @@ def ended_why(result: RunResult) -> str:
     return text
 
 
-def listening(result: RunResult) -> dict[str, Any]:
-    """Per-turn coaching on responsiveness: what each turn took up, stock phrases, repeats.
+def listening(result: RunResult, coder: Coder | None = None) -> dict[str, Any]:
+    """Per-turn coaching on responsiveness: what each turn took up, stock phrases, repeats,
+    and for a weak turn a rewrite of the learner's own line, verified by re-coding.
 
     Stock phrases are named with how often they were used ("'I hear you' 5 times"), so a
     learner sees the habit, not only the score.
     """
+    coder = coder if coder is not None else RuleCoder()
     turns = []
+    said = [result.opening]
     for step in result.steps:
+        heard, said = list(said), [*said, step.reply]
         j = step.judgement
         if j is None:
             continue
@@ -163,6 +171,10 @@ def listening(result: RunResult) -> dict[str, Any]:
         else:
             worked = "Specific: " + ", ".join(j.uptake.specific[:5]) + "."
             try_next = "Build it on their last words so they know you heard them."
+        revised = None
+        if needs_rewrite(step):
+            found = rewrite_own_line(step.learner, heard[-1], coder, said=heard)
+            revised = found.as_dict() if found is not None else None
         turns.append(
             {
                 "turn": step.index,
@@ -172,6 +184,7 @@ def listening(result: RunResult) -> dict[str, Any]:
                 "worked": worked,
                 "try": try_next,
                 "why": j.why,
+                "rewrite": revised,
             }
         )
     responsive = sum(1 for t in turns if t["kind"] == "responsive")
@@ -179,11 +192,38 @@ def listening(result: RunResult) -> dict[str, Any]:
     return {"turns": turns, "stock_phrases": habits, "responsive_turns": responsive}
 
 
+def needs_rewrite(step: StepRecord) -> bool:
+    """A turn worth rewriting: it cost trust, or was not fully heard (stock, a repeat, a list,
+    or content that did not take up their words)."""
+    judged = step.judgement
+    weak = judged is not None and (judged.credit < 1.0 or judged.repeats is not None)
+    return weak or step.delta()["trust"] < 0
+
+
 def session_report(transcript: Transcript, *, coder: Coder) -> dict[str, Any]:
     """The analysis engine's session report for the learner's turns (one isolated call)."""
     if not any(turn.speaker == LEARNER for turn in transcript.turns):
         return _fallback_report(transcript, coder, "no learner replies: nothing to analyse")
     report: dict[str, Any] = build_report(transcript, learner=LEARNER, coder=coder).to_dict()
+    return learner_numbered(report)
+
+
+def learner_numbered(report: dict[str, Any]) -> dict[str, Any]:
+    """The report with every turn reference in the debrief's numbering (the learner's first
+    line is turn 1), not the transcript's (where it is turn 1 of persona-and-learner turns
+    counted from 0, so learner turn 5 was "turn 9")."""
+    number: dict[int, int] = {}
+    for turn in report.get("turns", []):
+        if turn.get("learner"):
+            number[turn["index"]] = len(number) + 1
+            turn["turn"] = number[turn["index"]]
+    summary = report.get("summary") or {}
+    for key in ("strengths", "missed_opportunities"):
+        for item in summary.get(key) or []:
+            item["turns"] = [number[t] for t in item.get("turns", []) if t in number]
+    for item in summary.get("rewrites") or []:
+        item["turn"] = number.get(item.get("turn"))
+    report["numbering"] = "learner turns: 1 is your first line"
     return report
 
 
@@ -303,9 +343,39 @@ def _rubric(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]:
                 "turns": hits,
                 "against": bad,
                 "facts_missing": missing,
+                "evidence": _quotes(result, hits, item.look_for)
+                + _quotes(result, bad, item.avoid)
+                + [
+                    {"turn": s.index, "move": f"opened: {s.fact}", "quote": s.learner[:200]}
+                    for s in result.steps
+                    if s.fact in item.facts
+                ],
             }
         )
     return rows
+
+
+def _quotes(result: RunResult, turns: list[int], moves: Sequence[str]) -> list[dict[str, Any]]:
+    """The learner's words behind each graded move: an item is met or missed on quoted
+    evidence, not on a keyword alone."""
+    out = []
+    for step in result.steps:
+        if step.index not in turns:
+            continue
+        for move in step.moves:
+            if move.name in moves:
+                quote = _sentence_with(step.learner, move.evidence.split("; ")[0])
+                out.append({"turn": step.index, "move": move.name, "quote": quote[:200]})
+                break
+    return out
+
+
+def _sentence_with(line: str, fragment: str) -> str:
+    """The sentence of `line` holding the evidence fragment (the whole line if none does)."""
+    for sentence in sentences(line):
+        if fragment and fragment.lower() in sentence.lower():
+            return sentence
+    return line
 
 
 def rewrites(
@@ -356,19 +426,37 @@ def rewrites(
     return out[:limit]
 
 
-def _report_rewrites(result: RunResult, report: dict[str, Any]) -> list[dict[str, Any]]:
-    """The session report's rewrites, renumbered from transcript turns to learner turns.
+def own_lines(items: list[dict[str, Any]], heard: dict[str, Any]) -> list[dict[str, Any]]:
+    """Put the learner's own line, rewritten and verified, in place of a model line for the
+    same turn; the model line stays only where no own-line rewrite scored higher."""
+    revised = {t["turn"]: t["rewrite"] for t in heard.get("turns", []) if t.get("rewrite")}
+    out = []
+    for item in items:
+        own = revised.get(item.get("turn")) if item.get("source") != "scenario" else None
+        if own is None:
+            out.append(item)
+            continue
+        out.append(
+            {
+                **item,
+                "rewrite": own["text"],
+                "why": f"{item['why']} {own['why']}".strip(),
+                "uses": own["reuses"],
+                "source": "your line, rewritten",
+            }
+        )
+    return out
 
-    The transcript starts with the persona's opening, so learner turn n is transcript turn 2n-1.
-    """
+
+def _report_rewrites(result: RunResult, report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The session report's rewrites (already in learner-turn numbering) for the run's steps."""
     out = []
     steps = {s.index: s for s in result.steps}
     for item in (report.get("summary") or {}).get("rewrites") or []:
         if not isinstance(item, dict) or not item.get("rewrite"):
             continue
-        turn = item.get("turn")
-        index = (int(turn) + 1) // 2 if isinstance(turn, int) else None
-        step = steps.get(index) if index is not None else None
+        index = item.get("turn")
+        step = steps.get(index) if isinstance(index, int) else None
         if step is None or (item.get("original") and item["original"] != step.learner):
             continue
         out.append({**item, "turn": index, "original": step.learner, "source": "session report"})
