@@ -176,9 +176,10 @@ def test_strengths_of_an_empathic_conversation() -> None:
     assert found["open_question"].turns == [3]
     assert found["acknowledged_feeling"].turns == [1, 3, 5]
     assert "It sounds like" in found["acknowledged_feeling"].evidence
-    # 2 reflections, 2 questions: R:Q 1.0 is fair even though %CR is 100
+    # Utterances are coded, as MITI does: turn 3 holds a simple reflection ("No wonder you're
+    # worried.") and a question, so 3 reflections (2 complex) and 2 questions: R:Q 1.5 is fair.
     assert found["miti_band"].title == "MITI fair band reached"
-    assert "ratio 1.0 and 100.0% complex" in found["miti_band"].detail
+    assert "ratio 1.5 and 66.7% complex" in found["miti_band"].detail
 
 
 def test_a_poor_conversation_has_no_strengths() -> None:

@@ -7,9 +7,10 @@ from html.parser import HTMLParser
 from typing import Any
 
 from empathic.analysis.coding import AnalysedTurn, RuleCoder
+from empathic.analysis.dimensions import dimension_scores
 from empathic.analysis.feedback import missed_opportunities, strengths, suggest_rewrites
 from empathic.analysis.html import highlight, render_html
-from empathic.analysis.metrics import DIMENSION_TITLES, dimension_scores, session_metrics
+from empathic.analysis.metrics import DIMENSION_TITLES, session_metrics
 
 CODER = RuleCoder()
 

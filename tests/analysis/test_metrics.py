@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from empathic.analysis.coding import AnalysedTurn, CodedUtterance, RuleCoder
+from empathic.analysis.dimensions import dimension_scores
 from empathic.analysis.labels import DIMENSIONS, LABELS
 from empathic.analysis.metrics import (
     DIMENSION_HELP,
@@ -12,7 +13,6 @@ from empathic.analysis.metrics import (
     MITI_THRESHOLDS,
     acknowledges,
     band,
-    dimension_scores,
     exchanges,
     session_metrics,
 )

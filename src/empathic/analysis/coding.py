@@ -327,7 +327,17 @@ class AnalysedTurn:
     start: float | None = None
     end: float | None = None
     coded: CodedUtterance | None = None
+    utterances: list[CodedUtterance] = field(default_factory=list)
+    """The learner turn's utterances (sentences) coded one by one, as MITI codes them: a
+    turn that reflects and then asks holds a reflection and a question."""
 
     @property
     def is_learner(self) -> bool:
         return self.coded is not None
+
+    @property
+    def units(self) -> list[CodedUtterance]:
+        """What session counts count: the utterances, or the whole turn when it is one."""
+        if self.utterances:
+            return self.utterances
+        return [self.coded] if self.coded is not None else []

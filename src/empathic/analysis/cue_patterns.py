@@ -436,6 +436,10 @@ CUE_PATTERNS: Final[dict[str, tuple[str, ...]]] = {
         r"\b(?:is|are) (?:known|recommended|associated|linked)\b",
         r"\b(?:pilot|study|trial|audit|analysis|review|data) (?:showed|shows|found|finds|"
         r"suggests|suggested|reported)\b",
+        r"\blet me (?:explain|walk you through|run you through|tell you (?:how|what|why))\b",
+        r"\bhere'?s (?:how|what|why) (?:it|this|that)\b",
+        r"\b(?:it|this|the (?:rollout|change|plan|project|tool|launch|process|pilot))"
+        r"(?:'ll| will)? (?:starts?|begins?|launch(?:es)?|goes live|kicks off) (?:in|on|at|from)\b",
     ),
     "negotiation": (
         r"\b(?:is it|would it be|would that be|is that) (?:okay|ok|alright|all right)\b",

@@ -12,7 +12,6 @@ from functools import cached_property
 from typing import Any, Final
 
 from empathic.analysis.coding import AnalysedTurn, CodedUtterance
-from empathic.analysis.labels import DIMENSIONS
 from empathic.analysis.rules import feelings_in
 
 MITI_THRESHOLDS: Final[dict[str, Any]] = {
@@ -35,23 +34,22 @@ DIMENSION_TITLES: Final[dict[str, str]] = {
 """How each dimension is named for people."""
 
 DIMENSION_HELP: Final[dict[str, str]] = {
-    "validating_emotions": "Warmth towards and reflection of the feelings the other person voiced.",
+    "validating_emotions": (
+        "Acknowledging the feelings the other person voiced, in a way that takes up their words."
+    ),
     "encouraging_elaboration": "Open questions and invitations that let the other person say more.",
     "demonstrating_understanding": (
-        "Showing you grasped their experience: interpretation and complex reflections."
+        "Showing you grasped their situation: reflections in your words that take up theirs."
     ),
     "advice_giving": "How much of your talk was advice or suggestions (lower is usually better).",
     "self_oriented": "Talk that turned attention to yourself (lower is better).",
     "dismissing_emotions": (
-        "Brushing feelings aside or leaving them unacknowledged (lower is better)."
+        "Minimising, changing the subject, or answering a feeling with a fix (lower is better)."
     ),
 }
 
 LOWER_IS_BETTER: Final = frozenset({"advice_giving", "self_oriented", "dismissing_emotions"})
 """Dimensions where a high score is a warning rather than a strength."""
-
-DIMENSION_TARGET: Final = 0.5
-"""Share of learner turns that, done fully, earns the top score of 5."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +160,7 @@ def session_metrics(turns: Sequence[AnalysedTurn]) -> dict[str, Any]:
     exact ratios, not the rounded ones. The overall band is the worse of the
     bands that could be computed ("n/a" only when neither could).
     """
-    coded = learner_coded(turns)
+    coded = [unit for turn in turns if turn.is_learner for unit in turn.units]
     learner_words = [_words(t.text) for t in turns if t.is_learner]
     other_words = [_words(t.text) for t in turns if not t.is_learner]
     total = sum(learner_words) + sum(other_words)
@@ -183,6 +181,7 @@ def session_metrics(turns: Sequence[AnalysedTurn]) -> dict[str, Any]:
     cr_band = band(pct_cr, th["pct_cr"]["fair"], th["pct_cr"]["good"])
     return {
         "learner_turns": len(learner_words),
+        "learner_utterances": len(coded),
         "other_turns": len(other_words),
         "talk_share": _ratio(sum(learner_words), total, digits=3),
         "mean_words_learner": _ratio(sum(learner_words), len(learner_words), digits=1),
@@ -201,78 +200,3 @@ def session_metrics(turns: Sequence[AnalysedTurn]) -> dict[str, Any]:
         "miti": {"r_q": rq_band, "pct_cr": cr_band, "overall": _worse(rq_band, cr_band)},
         "miti_thresholds": {k: (dict(v) if isinstance(v, dict) else v) for k, v in th.items()},
     }
-
-
-def _score(rate: float) -> float:
-    """Map a per-turn rate onto 1–5: 0 → 1, DIMENSION_TARGET or more → 5."""
-    return round(1 + 4 * min(1.0, max(0.0, rate) / DIMENSION_TARGET), 1)
-
-
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
-
-
-def _reflects_feeling(c: CodedUtterance) -> bool:
-    return c.labels.get("strategy") == "Reflection of feelings" or (
-        c.labels.get("behaviour") == "reflection" and "feeling_word" in c.cue_names()
-    )
-
-
-def dimension_scores(turns: Sequence[AnalysedTurn]) -> dict[str, float]:
-    """The six conversation dimensions on a 1–5 scale (one decimal), from the learner's turns.
-
-    Each learner turn earns a credit between 0 and 1 per dimension; the mean
-    credit r becomes the score 1 + 4 * min(1, r / 0.5), so doing it fully in
-    half of your turns scores 5 and never doing it scores 1:
-
-    - validating_emotions: max(emotional_reaction / 2, 1 if the turn reflects a feeling
-      (names one, or is a reflection answering a feeling they voiced), 0.5 if it
-      otherwise acknowledges a feeling they voiced).
-    - encouraging_elaboration: max(exploration / 2, 1 if an open question).
-    - demonstrating_understanding: max(interpretation / 2, 1 for a complex reflection,
-      0.5 for a simple one); interpretation counts half on self-focused turns,
-      because "I've been there" is about the learner.
-    - advice_giving: 1 if advice input, Providing Suggestions, or advice put as a
-      question ("have you tried...?").
-    - self_oriented: 1 for self-disclosure, else 0.5 when first-person words
-      outnumber second-person words.
-    - dismissing_emotions: 1 for a dismissal cue ("don't worry", "at least") or
-      for answering a feeling the other person voiced without acknowledging it.
-
-    Returns an empty dict when the learner has no coded turns: callers show
-    "not enough data" rather than an invented score.
-    """
-    pairs = exchanges(turns)
-    if not pairs:
-        return {}
-    credits: dict[str, list[float]] = {name: [] for name in DIMENSIONS}
-    for ex in pairs:
-        c = ex.turn.coded
-        assert c is not None  # exchanges only holds learner turns
-        names = c.cue_names()
-        behaviour = c.labels.get("behaviour")
-        self_focus = is_self_focused(c)
-        answers_feeling = bool(ex.feelings) and acknowledges(c)
-        if _reflects_feeling(c) or (answers_feeling and behaviour == "reflection"):
-            validating = 1.0
-        else:
-            validating = 0.5 if answers_feeling else 0.0
-        credits["validating_emotions"].append(max(c.level("emotional_reaction") / 2, validating))
-        credits["encouraging_elaboration"].append(
-            max(c.level("exploration") / 2, 1.0 if c.labels.get("question") == "open" else 0.0)
-        )
-        reflection = {"complex": 1.0, "simple": 0.5}.get(c.labels.get("reflection") or "", 0.0)
-        interp = c.level("interpretation") / 2 * (0.5 if self_focus else 1.0)
-        credits["demonstrating_understanding"].append(
-            max(interp, reflection if behaviour == "reflection" else 0.0)
-        )
-        credits["advice_giving"].append(1.0 if is_advice(c) else 0.0)
-        first = sum(1 for cue in c.cues if cue.name == "first_person")
-        second = sum(1 for cue in c.cues if cue.name == "second_person")
-        discloses = "self_disclosure" in names or c.labels.get("strategy") == "Self-disclosure"
-        credits["self_oriented"].append(1.0 if discloses else 0.5 if first > second else 0.0)
-        unacknowledged = bool(ex.feelings) and not acknowledges(c)
-        credits["dismissing_emotions"].append(
-            1.0 if "dismissal" in names or unacknowledged else 0.0
-        )
-    return {name: _score(_mean(values)) for name, values in credits.items()}

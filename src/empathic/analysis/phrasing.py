@@ -86,6 +86,21 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text.strip()) if s.strip()]
 
 
+MAX_UTTERANCES = 40
+"""A monologue is coded as at most this many utterances; the rest is coded as one."""
+
+
+def utterances(text: str) -> list[str]:
+    """A turn split into the units MITI codes: sentences (an ellipsis ends one too).
+
+    Linear time: one pass of a fixed-width look-behind split.
+    """
+    parts = [s.strip() for s in re.split(r"(?<=[.!?…])\s+|\n+", text.strip()) if s.strip()]
+    if len(parts) > MAX_UTTERANCES:
+        parts = [*parts[: MAX_UTTERANCES - 1], " ".join(parts[MAX_UTTERANCES - 1 :])]
+    return parts
+
+
 def has_word(word: str, text: str) -> bool:
     """Whole-word, case-insensitive match."""
     return re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE) is not None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from empathic.analysis.coding import AnalysedTurn, Coder, RuleCoder
+from empathic.analysis.dimensions import dimension_evidence, dimension_scores
 from empathic.analysis.feedback import (
     Finding,
     Rewrite,
@@ -20,8 +21,9 @@ from empathic.analysis.feedback import (
     strengths,
     suggest_rewrites,
 )
-from empathic.analysis.metrics import dimension_scores, session_metrics
+from empathic.analysis.metrics import session_metrics
 from empathic.analysis.packs import PackInfo, rules_pack_info
+from empathic.analysis.phrasing import utterances
 from empathic.config import Settings
 from empathic.conversation import Transcript, TranscriptError, Turn, load_transcript
 
@@ -50,6 +52,8 @@ class Report:
     missed: list[Finding]
     rewrites: list[Rewrite]
     notes: list[str] = field(default_factory=list)
+    dimension_evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Per dimension, the quoted turns that earned it."""
 
     @property
     def learner_turns(self) -> list[AnalysedTurn]:
@@ -67,6 +71,7 @@ class Report:
             "summary": {
                 "metrics": self.metrics,
                 "dimensions": self.dimensions,
+                "dimension_evidence": self.dimension_evidence,
                 "strengths": [f.to_dict() for f in self.strengths],
                 "missed_opportunities": [f.to_dict() for f in self.missed],
                 "rewrites": [r.to_dict() for r in self.rewrites],
@@ -90,6 +95,16 @@ def _turn_dict(turn: AnalysedTurn) -> dict[str, Any]:
         data["labels"] = {k: v for k, v in coded.labels.items() if v is not None}
         data["confidence"] = {k: v for k, v in coded.confidence.items() if k in data["labels"]}
         data["evidence"] = {k: v for k, v in coded.evidence.items() if k in data["labels"]}
+        data["utterances"] = [
+            {
+                "text": u.text,
+                "behaviour": u.labels.get("behaviour"),
+                "question": u.labels.get("question"),
+                "reflection": u.labels.get("reflection"),
+                "input": u.labels.get("input"),
+            }
+            for u in turn.units
+        ]
     return data
 
 
@@ -120,15 +135,34 @@ def code_turns(turns: Sequence[Turn], learner: str, coder: Coder) -> list[Analys
     """Every turn, with the learner's coded in one batch, each in the context of the turn before."""
     items: list[tuple[str, str]] = []
     positions: list[int] = []
+    parts: dict[int, tuple[int, int]] = {}  # turn index -> its utterances' slice of `items`
     previous = ""
     for index, turn in enumerate(turns):
         if turn.speaker == learner:
             items.append((turn.text, previous))
             positions.append(index)
         previous = turn.text
-    by_index = dict(zip(positions, coder.code_many(items), strict=True))
+    whole = len(items)
+    previous = ""
+    for index, turn in enumerate(turns):
+        if turn.speaker == learner:
+            pieces = utterances(turn.text)
+            if len(pieces) > 1:  # a one-sentence turn is its own utterance: not coded twice
+                parts[index] = (len(items), len(items) + len(pieces))
+                items.extend((piece, previous) for piece in pieces)
+        previous = turn.text
+    coded = coder.code_many(items)
+    by_index = dict(zip(positions, coded[:whole], strict=True))
     return [
-        AnalysedTurn(i, t.speaker, t.text, t.start, t.end, by_index.get(i))
+        AnalysedTurn(
+            i,
+            t.speaker,
+            t.text,
+            t.start,
+            t.end,
+            by_index.get(i),
+            coded[parts[i][0] : parts[i][1]] if i in parts else [],
+        )
         for i, t in enumerate(turns)
     ]
 
@@ -152,6 +186,7 @@ def build_report(
         turns=turns,
         metrics=metrics,
         dimensions=dimension_scores(turns),
+        dimension_evidence=dimension_evidence(turns),
         strengths=strengths(turns, metrics),
         missed=missed_opportunities(turns, metrics),
         rewrites=suggest_rewrites(turns),

@@ -223,6 +223,9 @@ def learner_numbered(report: dict[str, Any]) -> dict[str, Any]:
             item["turns"] = [number[t] for t in item.get("turns", []) if t in number]
     for item in summary.get("rewrites") or []:
         item["turn"] = number.get(item.get("turn"))
+    for quotes in (summary.get("dimension_evidence") or {}).values():
+        for quote in quotes:
+            quote["turn"] = number.get(quote["turn"])
     report["numbering"] = "learner turns: 1 is your first line"
     return report
 

@@ -41,6 +41,8 @@ staffing, short staffed, understaffed, short of staff, short handed
 learn, learning, training, skill, upskill, course
 value, valued, worth, contribution, appreciated, recognised, recognized
 manager, boss, management, leadership
+team, department, unit, ward, colleague, coworker, co-worker, workmate, people you work with
+who else, anyone else, other people, someone else, others
 private, privacy, personal, confidential, between us
 patient, case
 busy, rushed, pressed, swamped, snowed under, stretched

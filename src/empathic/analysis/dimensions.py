@@ -1,0 +1,112 @@
+"""The six conversation dimensions, defined as the Lend-an-Ear experts define them.
+
+Each learner turn earns a credit between 0 and 1 per dimension; the mean credit
+r becomes the score 1 + 4 * min(1, r / DIMENSION_TARGET), so doing it in half of
+your turns scores 5 and never doing it scores 1. The credits read the coded
+turn, its utterances (a turn that reflects and then asks holds both) and its
+responsiveness: whether it takes up the other person's own words (the same
+`uptake` judgement that role-play uses), because validation and understanding are
+about *their* feelings and situation, and a generic line fits anyone:
+
+- validating_emotions: the turn acknowledges a feeling (warmth, understanding, a
+  reflection, a feeling word) *and* takes up their words.
+- encouraging_elaboration: max(exploration / 2, 1 for an open question), unless the
+  question blames ("why didn't you...?").
+- demonstrating_understanding: a reflection stated in your words (not asked) that
+  takes up theirs: 1; a reflection that does not take them up: 0.5.
+- advice_giving: advice input, Providing Suggestions, or advice put as a question.
+- self_oriented: an utterance that discloses about yourself without handing the
+  attention back.
+- dismissing_emotions: minimising (a dismissal cue), changing the subject (the turn
+  takes up nothing they said), or answering a feeling they voiced with a fix.
+
+Every credit above 0 is kept with the turn it came from, so each score can be
+explained by quoted turns (`dimension_evidence`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from empathic.analysis.coding import AnalysedTurn, CodedUtterance
+from empathic.analysis.labels import DIMENSIONS
+from empathic.analysis.metrics import acknowledges, is_advice, is_self_focused
+from empathic.analysis.responsiveness import uptake
+from empathic.analysis.rules import feelings_in
+
+DIMENSION_TARGET: Final = 0.5
+"""Mean per-turn credit that scores 5: doing it in half of your turns."""
+EVIDENCE_PER_DIMENSION: Final = 3
+
+
+def _open_invitation(unit: CodedUtterance) -> bool:
+    return unit.labels.get("question") == "open" and "blame" not in unit.cue_names()
+
+
+def turn_credits(turns: Sequence[AnalysedTurn]) -> list[tuple[AnalysedTurn, dict[str, float]]]:
+    """Each learner turn with its credit per dimension (see the module docstring)."""
+    out: list[tuple[AnalysedTurn, dict[str, float]]] = []
+    said: list[str] = []
+    pending: list[str] = []
+    for turn in turns:
+        if not turn.is_learner or turn.coded is None:
+            said.append(turn.text)
+            pending.append(turn.text)
+            continue
+        coded, units = turn.coded, turn.units
+        took_up = uptake(turn.text, said).kind == "responsive"
+        voiced_feeling = bool(feelings_in(" ".join(pending)))
+        pending = []
+        blames = any("blame" in u.cue_names() for u in units)
+        stated_reflection = any(
+            u.labels.get("behaviour") == "reflection" and not u.text.rstrip().endswith("?")
+            for u in units
+        )
+        elaboration = max(
+            0.0 if blames else coded.level("exploration") / 2,
+            1.0 if any(_open_invitation(u) for u in units) else 0.0,
+        )
+        dismisses = any("dismissal" in u.cue_names() for u in units)
+        credits = {
+            "validating_emotions": 1.0 if acknowledges(coded) and took_up else 0.0,
+            "encouraging_elaboration": elaboration,
+            "demonstrating_understanding": (1.0 if took_up else 0.5) if stated_reflection else 0.0,
+            "advice_giving": 1.0 if is_advice(coded) else 0.0,
+            "self_oriented": 1.0 if any(is_self_focused(u) for u in units) else 0.0,
+            "dismissing_emotions": 1.0
+            if dismisses or not took_up or (voiced_feeling and is_advice(coded))
+            else 0.0,
+        }
+        out.append((turn, credits))
+    return out
+
+
+def score(rate: float) -> float:
+    """Map a per-turn rate onto 1–5: 0 → 1, DIMENSION_TARGET or more → 5."""
+    return round(1 + 4 * min(1.0, max(0.0, rate) / DIMENSION_TARGET), 1)
+
+
+def dimension_scores(turns: Sequence[AnalysedTurn]) -> dict[str, float]:
+    """The six dimensions on 1–5 (one decimal); {} when the learner has no coded turns, so
+    callers show "not enough data" rather than an invented score."""
+    credited = turn_credits(turns)
+    if not credited:
+        return {}
+    return {name: score(sum(c[name] for _, c in credited) / len(credited)) for name in DIMENSIONS}
+
+
+def dimension_evidence(turns: Sequence[AnalysedTurn]) -> dict[str, list[dict[str, object]]]:
+    """Per dimension, the turns that earned its fullest credit, quoted (at most three)."""
+    credited = turn_credits(turns)
+    out: dict[str, list[dict[str, object]]] = {}
+    for name in DIMENSIONS:
+        ranked = sorted(
+            ((turn, c[name]) for turn, c in credited if c[name] > 0),
+            key=lambda item: (-item[1], item[0].index),
+        )
+        out[name] = [
+            {"turn": turn.index, "credit": credit, "quote": turn.text[:200]}
+            for turn, credit in ranked[:EVIDENCE_PER_DIMENSION]
+        ]
+    return out

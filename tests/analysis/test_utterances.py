@@ -1,0 +1,106 @@
+"""Utterance-level coding and dimensions that mean what the expert judges mean.
+
+The examples are the ones the issue quotes from real reports.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from empathic.analysis.dimensions import dimension_evidence, turn_credits
+from empathic.analysis.metrics import session_metrics
+from empathic.analysis.packs import load_pack
+from empathic.analysis.phrasing import MAX_UTTERANCES, utterances
+from empathic.analysis.report import code_turns
+from empathic.config import Settings
+from empathic.conversation import Turn
+
+PRIYA = (
+    "I'm exhausted. My daughter has been ill all week and I'm worried about her, "
+    "and now this deadline."
+)
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return load_pack(None, Settings())[1]
+
+
+def coded(coder, reply: str, said: str = PRIYA):
+    return code_turns([Turn("Priya", said), Turn("Alex", reply)], "Alex", coder)
+
+
+def credits(coder, reply: str, said: str = PRIYA) -> dict[str, float]:
+    return turn_credits(coded(coder, reply, said))[0][1]
+
+
+def test_a_turn_that_reflects_then_asks_counts_both(coder):
+    turns = coded(coder, "It sounds like you're exhausted. What's been hardest this week?")
+    metrics = session_metrics(turns)
+    assert metrics["learner_turns"] == 1 and metrics["learner_utterances"] == 2
+    assert metrics["reflections"] == 1 and metrics["questions"] == 1
+    assert metrics["r_q_ratio"] == 1.0
+
+
+def test_a_reflection_without_a_stem_counts(coder):
+    turns = coded(coder, "You're exhausted and worried about your daughter.")
+    assert session_metrics(turns)["reflections"] == 1
+    marks = credits(coder, "You're exhausted and worried about your daughter.")
+    assert marks["validating_emotions"] == 1.0 and marks["demonstrating_understanding"] == 1.0
+
+
+def test_minimising_then_a_blaming_why_is_dismissal_not_an_invitation(coder):
+    marks = credits(coder, "You're overreacting a bit… Why didn't you raise this with me earlier?")
+    assert marks["dismissing_emotions"] == 1.0
+    assert marks["encouraging_elaboration"] == 0.0
+    assert marks["validating_emotions"] == 0.0
+
+
+def test_explaining_the_rollout_is_information_input(coder):
+    said = "I'm anxious about what the rollout means for my team."
+    turns = coded(coder, "Let me explain how the rollout works. It starts in March.", said)
+    metrics = session_metrics(turns)
+    assert metrics["inputs"] >= 1 and metrics["learner_utterances"] == 2
+
+
+def test_telling_someone_to_prioritise_is_advice(coder):
+    turns = coded(coder, "You should really just prioritise better.")
+    assert session_metrics(turns)["advice"] == 1
+    marks = credits(coder, "You should really just prioritise better.")
+    assert marks["advice_giving"] == 1.0 and marks["dismissing_emotions"] == 1.0
+
+
+def test_stock_acknowledgement_is_not_validation(coder):
+    stock = credits(coder, "I hear you. That sounds hard.")
+    specific = credits(coder, "That's a lot: a sick daughter and a deadline at the same time.")
+    assert stock["validating_emotions"] == 0.0 and stock["dismissing_emotions"] == 1.0
+    assert specific["validating_emotions"] == 1.0 and specific["dismissing_emotions"] == 0.0
+
+
+def test_every_dimension_score_is_explained_by_quoted_turns(coder):
+    turns = code_turns(
+        [
+            Turn("Priya", PRIYA),
+            Turn("Alex", "A sick daughter and a deadline: no wonder you're exhausted."),
+            Turn("Priya", "I just don't know how to fit it all in."),
+            Turn("Alex", "When I had kids I just worked nights. You'll be fine."),
+        ],
+        "Alex",
+        coder,
+    )
+    evidence = dimension_evidence(turns)
+    assert [e["turn"] for e in evidence["validating_emotions"]] == [1]
+    assert [e["turn"] for e in evidence["self_oriented"]] == [3]
+    assert evidence["dismissing_emotions"][0]["quote"].endswith("You'll be fine.")
+
+
+def test_utterances_split_on_sentence_ends_and_cap_a_monologue():
+    assert utterances("Right… So what happened? I see.\nGo on") == [
+        "Right…",
+        "So what happened?",
+        "I see.",
+        "Go on",
+    ]
+    long = " ".join(f"Sentence {i}." for i in range(100))
+    parts = utterances(long)
+    assert len(parts) == MAX_UTTERANCES and parts[-1].endswith("Sentence 99.")
