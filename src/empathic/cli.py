@@ -136,6 +136,28 @@ def _write(content: str, out: Path | None) -> None:
     _err().print(f"wrote {escape(str(out))}", highlight=False, soft_wrap=True)
 
 
+def _dimension_agreement(folder: Path, pack: str | None, as_json: bool) -> None:
+    """ρ of each dimension with the experts' mean, beside one expert against the others."""
+    from empathic.analysis.agreement import dimension_agreement, read_rated_conversations
+    from empathic.analysis.packs import load_pack
+
+    with user_errors():
+        conversations = read_rated_conversations(folder)
+        info, coder = load_pack(pack, _settings())
+    with _progress() as progress:
+        task = progress.add_task(f"analysing with {info.name}", total=len(conversations))
+        result = dimension_agreement(coder, conversations, lambda n: progress.advance(task, n))
+    if as_json:
+        print(json.dumps({"pack": info.to_dict(), "data": str(folder), "dimensions": result}))
+        return
+    table = Table(title=f"{folder.name}: {len(conversations)} conversations, pack {info.name}")
+    for column in ("dimension", "ρ with experts' mean", "one expert vs the others"):
+        table.add_column(column, justify="left" if column == "dimension" else "right")
+    for name, row in result.items():
+        table.add_row(name, f"{row['rho']:.3f}", f"{row['expert_bar']:.3f}")
+    Console().print(table)
+
+
 @app.command()
 def analyze(
     file: Annotated[Path, typer.Argument(help="Transcript: text, WebVTT, SRT, JSON or CSV.")],
@@ -182,11 +204,23 @@ def _progress() -> Progress:
 
 @app.command("eval")
 def evaluate_command(
-    data: Annotated[Path, typer.Argument(help="Labelled canonical CSV.")],
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="Labelled canonical CSV, or a folder of expert-rated conversations "
+            "(conversations/ID.txt and expertN_ratings.csv) to measure the six dimensions."
+        ),
+    ],
     pack: Annotated[str | None, typer.Option(help="Model pack to evaluate.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Score a pack on every label column present in a canonical CSV."""
+    """Score a pack on every label column of a canonical CSV, or the session dimensions'
+    agreement with expert judges (Spearman ρ) on a folder of rated conversations."""
+    from empathic.analysis.agreement import is_rated_folder
+
+    if is_rated_folder(data):
+        _dimension_agreement(data, pack, as_json)
+        return
     from empathic.analysis.datasets import read_labelled_csv
     from empathic.analysis.evaluation import evaluate, work_size
     from empathic.analysis.packs import load_pack
