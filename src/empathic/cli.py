@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -136,10 +137,14 @@ def _write(content: str, out: Path | None) -> None:
     _err().print(f"wrote {escape(str(out))}", highlight=False, soft_wrap=True)
 
 
-def _dimension_agreement(folder: Path, pack: str | None, as_json: bool) -> None:
+def _dimension_agreement(folder: Path, pack: str | None, as_json: bool, record: bool) -> None:
     """ρ of each dimension with the experts' mean, beside one expert against the others."""
-    from empathic.analysis.agreement import dimension_agreement, read_rated_conversations
-    from empathic.analysis.packs import load_pack
+    from empathic.analysis.agreement import (
+        dimension_agreement,
+        read_rated_conversations,
+        record_agreement,
+    )
+    from empathic.analysis.packs import CARD_FILE, load_pack
 
     with user_errors():
         conversations = read_rated_conversations(folder)
@@ -147,6 +152,14 @@ def _dimension_agreement(folder: Path, pack: str | None, as_json: bool) -> None:
     with _progress() as progress:
         task = progress.add_task(f"analysing with {info.name}", total=len(conversations))
         result = dimension_agreement(coder, conversations, lambda n: progress.advance(task, n))
+    if record:
+        experts = len(next(iter(conversations[0].ratings.values())))
+        note = f"{folder.name}: {len(conversations)} conversations, {experts} experts"
+        try:
+            record_agreement(info.path / CARD_FILE, result, note, date.today().isoformat())
+        except OSError as err:
+            fail(f"{info.path / CARD_FILE}: cannot record the agreement ({err.strerror})")
+        _err().print(f"recorded in {escape(str(info.path / CARD_FILE))}", highlight=False)
     if as_json:
         print(json.dumps({"pack": info.to_dict(), "data": str(folder), "dimensions": result}))
         return
@@ -213,13 +226,21 @@ def evaluate_command(
     ],
     pack: Annotated[str | None, typer.Option(help="Model pack to evaluate.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="With a rated folder: write the measured agreement into the pack's card, "
+            "so reports show it per dimension.",
+        ),
+    ] = False,
 ) -> None:
     """Score a pack on every label column of a canonical CSV, or the session dimensions'
     agreement with expert judges (Spearman ρ) on a folder of rated conversations."""
     from empathic.analysis.agreement import is_rated_folder
 
     if is_rated_folder(data):
-        _dimension_agreement(data, pack, as_json)
+        _dimension_agreement(data, pack, as_json, record)
         return
     from empathic.analysis.datasets import read_labelled_csv
     from empathic.analysis.evaluation import evaluate, work_size

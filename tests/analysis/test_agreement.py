@@ -105,3 +105,35 @@ def test_dev_set_agreement_holds(research_data):
     }
     for name, floor in floors.items():
         assert result[name]["rho"] >= floor, (name, result[name])
+
+
+def test_reliability_comes_from_the_card_and_flags_weak_dimensions():
+    from empathic.analysis.dimensions import dimension_reliability
+
+    card = {
+        "dimension_agreement": {
+            "data": "dev: 19 conversations",
+            "dimensions": {
+                "validating_emotions": {"rho": 0.75, "expert_bar": 0.62, "n": 19},
+                "demonstrating_understanding": {"rho": 0.28, "expert_bar": 0.38, "n": 19},
+            },
+        }
+    }
+    found = dimension_reliability(card)
+    assert set(found) == {"validating_emotions", "demonstrating_understanding"}
+    assert found["validating_emotions"]["indicative"] is False
+    assert found["demonstrating_understanding"]["indicative"] is True
+    assert found["validating_emotions"]["data"] == "dev: 19 conversations"
+    assert dimension_reliability({}) == {}
+
+
+def test_record_writes_the_agreement_into_the_card(tmp_path):
+    from empathic.analysis.agreement import record_agreement
+
+    card = tmp_path / "card.json"
+    card.write_text(json.dumps({"name": "org", "metrics": {}}), "utf-8")
+    result = {"validating_emotions": {"rho": 0.5, "expert_bar": 0.6, "n": 3}}
+    record_agreement(card, result, "mine: 3 conversations", "2026-12-05")
+    saved = json.loads(card.read_text("utf-8"))
+    assert saved["name"] == "org" and saved["dimension_agreement"]["dimensions"] == result
+    assert saved["dimension_agreement"]["measured"] == "2026-12-05"

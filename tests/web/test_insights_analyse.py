@@ -137,3 +137,22 @@ def test_the_default_pack_and_its_own_name_share_one_loaded_coder(web_settings: 
     named_info, named_coder = packs.get(default_info.name, web_settings)
     assert named_coder is default_coder and named_info == default_info
     assert packs.get("", web_settings)[1] is default_coder
+
+
+def test_each_dimension_shows_the_packs_measured_agreement_with_experts(learner: Person) -> None:
+    from empathic.analysis.dimensions import INDICATIVE_BELOW, dimension_reliability
+    from empathic.analysis.packs import bundled_packs_dir, load_pack
+    from empathic.config import Settings
+
+    info = load_pack("open", Settings())[0]
+    assert info.path.parent == bundled_packs_dir()
+    measured = dimension_reliability(info.card)
+    response = learner.post("/analyse", {"transcript": CONVERSATION, "pack": "open"})
+    page = html.unescape(response.text)
+    assert "Agreement with experts" in page
+    for row in measured.values():
+        assert f"ρ {row['rho']:.2f} (one expert vs the others: {row['expert_bar']:.2f})" in page
+    low = [r for r in measured.values() if r["rho"] < INDICATIVE_BELOW]
+    assert page.count("(indicative only)") == len(low)
+    rules = html.unescape(learner.post("/analyse", {"transcript": CONVERSATION}).text)
+    assert "measured on lend_an_ear_dev" in rules or "has not been measured" in rules

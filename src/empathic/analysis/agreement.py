@@ -12,6 +12,7 @@ measures, so the dev set cannot leak into a pack.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,3 +127,15 @@ def dimension_agreement(
             "n": len(conversations),
         }
     return out
+
+
+def record_agreement(
+    card_path: Path, result: dict[str, dict[str, float]], data: str, measured: str
+) -> None:
+    """Write the measured agreement into a pack's card, so every report it codes can show,
+    per dimension, how far its verdicts agree with experts (and say where they do not)."""
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["dimension_agreement"] = {"data": data, "measured": measured, "dimensions": result}
+    tmp = card_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(card_path)

@@ -27,7 +27,7 @@ explained by quoted turns (`dimension_evidence`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from empathic.analysis.coding import AnalysedTurn, CodedUtterance
 from empathic.analysis.labels import DIMENSIONS
@@ -38,6 +38,8 @@ from empathic.analysis.rules import feelings_in
 DIMENSION_TARGET: Final = 0.5
 """Mean per-turn credit that scores 5: doing it in half of your turns."""
 EVIDENCE_PER_DIMENSION: Final = 3
+INDICATIVE_BELOW: Final = 0.4
+"""A dimension whose measured ρ with experts is below this is shown as indicative only."""
 
 
 def _open_invitation(unit: CodedUtterance) -> bool:
@@ -109,4 +111,26 @@ def dimension_evidence(turns: Sequence[AnalysedTurn]) -> dict[str, list[dict[str
             {"turn": turn.index, "credit": credit, "quote": turn.text[:200]}
             for turn, credit in ranked[:EVIDENCE_PER_DIMENSION]
         ]
+    return out
+
+
+def dimension_reliability(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per dimension, the pack's measured agreement with experts from its card: ρ, the
+    human bar, the data it was measured on, and whether it is only indicative. {} when the
+    pack was never measured (the report then says so)."""
+    measured = card.get("dimension_agreement") or {}
+    rows = measured.get("dimensions") or {}
+    out: dict[str, dict[str, Any]] = {}
+    for name in DIMENSIONS:
+        row = rows.get(name)
+        if not isinstance(row, dict) or "rho" not in row:
+            continue
+        rho = float(row["rho"])
+        out[name] = {
+            "rho": rho,
+            "expert_bar": row.get("expert_bar"),
+            "n": row.get("n"),
+            "data": measured.get("data", ""),
+            "indicative": rho < INDICATIVE_BELOW,
+        }
     return out

@@ -361,6 +361,7 @@ def render_html(report: Mapping[str, Any]) -> str:
                 "value": dimensions.get(d),
                 "help": DIMENSION_HELP[d],
                 "lower": d in LOWER_IS_BETTER,
+                "reliability": (summary.get("reliability") or {}).get(d),
             }
             for d in DIMENSIONS
         ],

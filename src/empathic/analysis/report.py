@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from empathic.analysis.coding import AnalysedTurn, Coder, RuleCoder
-from empathic.analysis.dimensions import dimension_evidence, dimension_scores
+from empathic.analysis.dimensions import (
+    dimension_evidence,
+    dimension_reliability,
+    dimension_scores,
+)
 from empathic.analysis.feedback import (
     Finding,
     Rewrite,
@@ -54,6 +58,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     dimension_evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """Per dimension, the quoted turns that earned it."""
+    reliability: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per dimension, the pack's measured agreement with expert judges (from its card)."""
 
     @property
     def learner_turns(self) -> list[AnalysedTurn]:
@@ -72,6 +78,7 @@ class Report:
                 "metrics": self.metrics,
                 "dimensions": self.dimensions,
                 "dimension_evidence": self.dimension_evidence,
+                "reliability": self.reliability,
                 "strengths": [f.to_dict() for f in self.strengths],
                 "missed_opportunities": [f.to_dict() for f in self.missed],
                 "rewrites": [r.to_dict() for r in self.rewrites],
@@ -187,6 +194,7 @@ def build_report(
         metrics=metrics,
         dimensions=dimension_scores(turns),
         dimension_evidence=dimension_evidence(turns),
+        reliability=dimension_reliability(pack.card) if isinstance(pack, PackInfo) else {},
         strengths=strengths(turns, metrics),
         missed=missed_opportunities(turns, metrics),
         rewrites=suggest_rewrites(turns),

@@ -54,7 +54,15 @@ def render_text(report: Mapping[str, Any]) -> str:
         f"open questions {metrics.get('pct_open_questions')}%",
         "Dimensions (1–5)",
     ]
-    out += [f"  {name:<28} {value}" for name, value in summary.get("dimensions", {}).items()]
+    reliability = summary.get("reliability") or {}
+    for name, value in summary.get("dimensions", {}).items():
+        rel = reliability.get(name)
+        note = ""
+        if rel:
+            note = f"  (ρ {rel['rho']:.2f} with experts" + (
+                "; indicative only)" if rel["indicative"] else ")"
+            )
+        out.append(f"  {name:<28} {value}{note}")
     for title, key in (
         ("Strengths", "strengths"),
         ("Missed opportunities", "missed_opportunities"),
