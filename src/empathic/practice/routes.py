@@ -20,6 +20,7 @@ from empathic.practice.models import PracticeRun
 from empathic.practice.routes_voice import event, model_rewrites, phrased_events
 from empathic.practice.service import PracticeError, RunNotFound, SimulationCache, TurnConflict
 from empathic.roleplay.loading import ScenarioError, find_scenario, load_library
+from empathic.roleplay.render import match_coaching, rubric_evidence, stock_phrases
 from empathic.roleplay.scenario import DIFFICULTIES
 from empathic.web.charts import Series, data_table, line_chart
 from empathic.web.deps import CsrfDep, DbDep, UserDep
@@ -209,8 +210,9 @@ def _timeline(timeline: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _learner_turns(debrief: dict[str, Any]) -> list[dict[str, Any]]:
-    """The report's learner turns numbered like the run's turns (1, 2, ...)."""
+def _learner_turns(debrief: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The report's learner turns numbered like the run's turns (1, 2, ...), each with its
+    listening coaching (`coaching`, or None), and the coaching no shown turn matched."""
     found: list[dict[str, Any]] = []
     before = ""
     for turn in debrief["report"].get("turns", []):
@@ -218,7 +220,10 @@ def _learner_turns(debrief: dict[str, Any]) -> list[dict[str, Any]]:
             found.append({**turn, "number": len(found) + 1, "before": before})
         else:
             before = turn.get("text", "")
-    return found
+    coaching, unmatched = match_coaching(
+        debrief.get("listening") or {}, [(t["number"], t.get("text", "")) for t in found]
+    )
+    return [{**t, "coaching": coaching.get(t["number"])} for t in found], unmatched
 
 
 def _debrief(
@@ -226,13 +231,18 @@ def _debrief(
 ) -> Response:
     debrief = service.debrief_for(run, _cache(request)).to_dict()
     debrief["rewrites"] = model_rewrites(request, db, run, debrief)
+    learner_turns, other_coaching = _learner_turns(debrief)
     context = {
         "run": run,
         "d": debrief,
         "mine": run.user_id == user.id,
         "timeline": _timeline(debrief["timeline"]),
         "metrics": debrief["report"].get("summary", {}).get("metrics", {}),
-        "learner_turns": _learner_turns(debrief),
+        "learner_turns": learner_turns,
+        "other_coaching": other_coaching,
+        "listening": debrief.get("listening") or {},
+        "stock_phrases": stock_phrases(debrief.get("listening") or {}),
+        "rubric": [{**row, "quotes": rubric_evidence(row)} for row in debrief["rubric"]],
         "corrections": fixes.corrections_for_run(db, run),
         "labels": LABELS,
         "label_values": LABEL_VALUES,

@@ -18,6 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from empathic.roleplay.debrief import Debrief
+from empathic.roleplay.moves import MOVES, PUSH_BACK_MOVES
 from empathic.roleplay.result import RunResult
 
 SERIES = (("trust", "#1f5fa8"), ("emotion", "#b3261e"), ("patience", "#1b6e3a"))
@@ -49,6 +50,11 @@ def render_html(data: Mapping[str, Any]) -> str:
     metrics = {
         k: v for k, v in (summary.get("metrics") or {}).items() if isinstance(v, int | float | str)
     }
+    listening = debrief.get("listening") or {}
+    coaching, other_coaching = match_coaching(
+        listening,
+        [(p.get("turn"), p.get("learner", "")) for p in debrief["timeline"] if p.get("turn")],
+    )
     return (
         _environment()
         .get_template("debrief.html.j2")
@@ -61,8 +67,113 @@ def render_html(data: Mapping[str, Any]) -> str:
             strengths=[_title(x) for x in summary.get("strengths") or []],
             missed=[_title(x) for x in summary.get("missed_opportunities") or []],
             report_notes=report.get("notes") or [],
+            coaching=coaching,
+            other_coaching=other_coaching,
+            listening=listening,
+            stock=stock_phrases(listening),
+            rubric=[{**row, "quotes": rubric_evidence(row)} for row in debrief["rubric"]],
         )
     )
+
+
+def stock_phrases(listening: Mapping[str, Any]) -> list[str]:
+    """The stock phrases of a run as "'I hear you' 5 times", most used first.
+
+    The debrief gives them as ready-made strings; a mapping of phrase to count (or items
+    with a phrase and a count) is named the same way.
+    """
+    raw = listening.get("stock_phrases") or []
+    if isinstance(raw, Mapping):
+        counted = sorted(raw.items(), key=lambda kv: -_count(kv[1]))
+        return [_times(str(name), _count(n)) for name, n in counted]
+    out = []
+    for item in raw if isinstance(raw, list | tuple) else [raw]:
+        if isinstance(item, Mapping):
+            name = item.get("phrase") or item.get("text") or item.get("name") or ""
+            out.append(_times(str(name), _count(item.get("count"))) if name else "")
+        elif isinstance(item, Sequence) and not isinstance(item, str) and len(item) == 2:
+            out.append(_times(str(item[0]), _count(item[1])))
+        else:
+            out.append(str(item))
+    return [x for x in out if x]
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _times(name: str, n: int) -> str:
+    return f"'{name}' {n} time{'s' if n != 1 else ''}" if n else f"'{name}'"
+
+
+def rubric_evidence(row: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A rubric row's quoted evidence, each with a label: the turn, what the quote shows
+    and "(against it)" where it cost the row ("Turn 3, blame or judgement (against it)").
+
+    A quote counts against the row when its turn is one of the row's `against` turns and
+    either did not also earn it or shows a move the counterpart pushes back on.
+    """
+    earned = set(row.get("turns") or [])
+    against = set(row.get("against") or [])
+    out = []
+    for item in row.get("evidence") or []:
+        fields = item if isinstance(item, Mapping) else {"quote": item}
+        quote, move = str(fields.get("quote") or ""), str(fields.get("move") or "")
+        turn = fields.get("turn") if isinstance(fields.get("turn"), int) else None
+        if not quote:
+            continue
+        if move.startswith("opened"):
+            what = "opened part of the story"
+        else:
+            what = MOVES.get(move, move.replace("_", " ")).split(":")[0].split(" (")[0]
+        counts_against = turn in against and (turn not in earned or move in PUSH_BACK_MOVES)
+        label = ", ".join(x for x in (f"Turn {turn}" if turn is not None else "", what) if x)
+        label += " (against it)" if counts_against else ""
+        out.append({"turn": turn, "quote": quote, "against": counts_against, "label": label})
+    return out
+
+
+def match_coaching(
+    listening: Mapping[str, Any], turns: Sequence[tuple[Any, str]]
+) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
+    """Pair each item of `listening["turns"]` with the shown turn it is about.
+
+    `turns` are the shown learner turns as (number, text). An item goes to the turn with
+    its number when the words agree (or either has none), else to an unclaimed turn with
+    the same words, else to the unclaimed turn with its number. Returns the items by shown
+    turn number and the items no shown turn claimed, so no coaching is lost.
+    """
+    shown = {n: _words(text) for n, text in turns if isinstance(n, int)}
+    waiting = [dict(t) for t in listening.get("turns") or [] if isinstance(t, Mapping)]
+    matched: dict[int, dict[str, Any]] = {}
+    for fits in (_same_turn_and_words, _same_words, _same_turn):
+        still = []
+        for item in waiting:
+            free = (n for n, words in shown.items() if n not in matched and fits(item, n, words))
+            found = next(free, None)
+            if found is None:
+                still.append(item)
+            else:
+                matched[found] = item
+        waiting = still
+    return matched, waiting
+
+
+def _same_turn_and_words(item: Mapping[str, Any], number: int, words: str) -> bool:
+    said = _words(item.get("learner"))
+    return item.get("turn") == number and (not said or not words or said == words)
+
+
+def _same_words(item: Mapping[str, Any], number: int, words: str) -> bool:
+    return bool(words) and _words(item.get("learner")) == words
+
+
+def _same_turn(item: Mapping[str, Any], number: int, words: str) -> bool:
+    return item.get("turn") == number
+
+
+def _words(text: Any) -> str:
+    return " ".join(str(text or "").split())
 
 
 def _title(item: Any) -> str:
@@ -222,8 +333,9 @@ def _render_listening(listening: Mapping[str, Any], console: Console) -> None:
         f"[bold]Listening[/]: {listening['responsive_turns']} of {len(turns)} turns took up "
         "what they said."
     )
-    if listening.get("stock_phrases"):
-        console.print("  Stock phrases: " + esc(", ".join(listening["stock_phrases"])))
+    stock = stock_phrases(listening)
+    if stock:
+        console.print("  Stock phrases: " + esc(", ".join(stock)))
     for t in turns:
         note = t["worked"] or t["try"]
         if t["worked"] and t["try"]:
