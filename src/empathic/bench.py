@@ -62,17 +62,22 @@ def run_analysis_bench(
     done = time.perf_counter()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     learner_turns = len(report.learner_turns)
+    units = sum(len(turn.units) for turn in report.learner_turns)
     seconds = done - loaded
     return {
         "pack": info.name,
         "turns": turns,
-        "learner_utterances": learner_turns,
+        "learner_turns": learner_turns,
+        "learner_utterances": units,
         "model_load_s": round(loaded - started, 3),
         "analyse_s": round(seconds, 3),
-        "utterances_per_s": round(learner_turns / seconds, 1) if seconds else None,
+        "utterances_per_s": round(units / seconds, 1) if seconds else None,
+        "learner_turns_per_s": round(learner_turns / seconds, 1) if seconds else None,
         "all_turns_per_s": round(turns / seconds, 1) if seconds else None,
         "peak_rss_mb": round(peak_kb / 1024, 1),
         "json_mb": round(len(serialised) / 1e6, 2),
         "note": "one process, one core; peak RSS is the whole process (interpreter included); "
-        "analyse_s covers coding, metrics, feedback, rewrites and JSON serialisation",
+        "analyse_s covers coding, metrics, feedback, rewrites and JSON serialisation; "
+        "utterances are the sentences MITI codes (a learner turn is coded whole and, when it "
+        "has several, sentence by sentence)",
     }

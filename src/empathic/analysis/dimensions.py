@@ -89,18 +89,26 @@ def score(rate: float) -> float:
     return round(1 + 4 * min(1.0, max(0.0, rate) / DIMENSION_TARGET), 1)
 
 
-def dimension_scores(turns: Sequence[AnalysedTurn]) -> dict[str, float]:
+Credited = list[tuple[AnalysedTurn, dict[str, float]]]
+
+
+def dimension_scores(
+    turns: Sequence[AnalysedTurn], credited: Credited | None = None
+) -> dict[str, float]:
     """The six dimensions on 1–5 (one decimal); {} when the learner has no coded turns, so
-    callers show "not enough data" rather than an invented score."""
-    credited = turn_credits(turns)
+    callers show "not enough data" rather than an invented score. `credited` is
+    `turn_credits(turns)` when the caller already has it."""
+    credited = credited if credited is not None else turn_credits(turns)
     if not credited:
         return {}
     return {name: score(sum(c[name] for _, c in credited) / len(credited)) for name in DIMENSIONS}
 
 
-def dimension_evidence(turns: Sequence[AnalysedTurn]) -> dict[str, list[dict[str, object]]]:
+def dimension_evidence(
+    turns: Sequence[AnalysedTurn], credited: Credited | None = None
+) -> dict[str, list[dict[str, object]]]:
     """Per dimension, the turns that earned its fullest credit, quoted (at most three)."""
-    credited = turn_credits(turns)
+    credited = credited if credited is not None else turn_credits(turns)
     out: dict[str, list[dict[str, object]]] = {}
     for name in DIMENSIONS:
         ranked = sorted(

@@ -157,9 +157,15 @@ class TrainedCoder:
         return self.code_many([(text, context)])[0]
 
     def code_many(
-        self, items: Sequence[tuple[str, str]], given_behaviour: Sequence[str | None] | None = None
+        self,
+        items: Sequence[tuple[str, str]],
+        given_behaviour: Sequence[str | None] | None = None,
+        *,
+        explain: bool = True,
     ) -> list[CodedUtterance]:
-        """Code each (text, context); `given_behaviour` fixes behaviour to score subtypes."""
+        """Code each (text, context); `given_behaviour` fixes behaviour to score subtypes;
+        `explain=False` skips the model's n-gram evidence (cue evidence stays), for units
+        that are counted but not shown with their evidence."""
         # `_apply` rebuilds the evidence of every label, in label order, from the cues
         coded = self._rules._code_many(items, given_behaviour, with_evidence=False)
         if not coded:
@@ -179,7 +185,9 @@ class TrainedCoder:
             start, end = matrix.indptr[row], matrix.indptr[row + 1]
             columns = matrix.indices[start:end]
             columns = columns[columns < word_limit]
-            self._apply(utterance, row, predictions, given, columns, word_names)
+            self._apply(
+                utterance, row, predictions, given, columns if explain else columns[:0], word_names
+            )
         return coded
 
     def _apply(

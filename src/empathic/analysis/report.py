@@ -17,6 +17,7 @@ from empathic.analysis.dimensions import (
     dimension_evidence,
     dimension_reliability,
     dimension_scores,
+    turn_credits,
 )
 from empathic.analysis.feedback import (
     Finding,
@@ -26,7 +27,7 @@ from empathic.analysis.feedback import (
     suggest_rewrites,
 )
 from empathic.analysis.metrics import session_metrics
-from empathic.analysis.packs import PackInfo, rules_pack_info
+from empathic.analysis.packs import PackInfo, TrainedCoder, rules_pack_info
 from empathic.analysis.phrasing import utterances
 from empathic.config import Settings
 from empathic.conversation import Transcript, TranscriptError, Turn, load_transcript
@@ -149,17 +150,21 @@ def code_turns(turns: Sequence[Turn], learner: str, coder: Coder) -> list[Analys
             items.append((turn.text, previous))
             positions.append(index)
         previous = turn.text
-    whole = len(items)
+    units: list[tuple[str, str]] = []
     previous = ""
     for index, turn in enumerate(turns):
         if turn.speaker == learner:
             pieces = utterances(turn.text)
             if len(pieces) > 1:  # a one-sentence turn is its own utterance: not coded twice
-                parts[index] = (len(items), len(items) + len(pieces))
-                items.extend((piece, previous) for piece in pieces)
+                parts[index] = (len(units), len(units) + len(pieces))
+                units.extend((piece, previous) for piece in pieces)
         previous = turn.text
-    coded = coder.code_many(items)
-    by_index = dict(zip(positions, coded[:whole], strict=True))
+    by_index = dict(zip(positions, coder.code_many(items), strict=True))
+    # units are counted, not shown with the model's n-gram evidence: skip explaining them
+    if isinstance(coder, TrainedCoder):
+        coded = coder.code_many(units, explain=False)
+    else:
+        coded = coder.code_many(units)
     return [
         AnalysedTurn(
             i,
@@ -186,14 +191,15 @@ def build_report(
     coder = coder or RuleCoder()
     turns = code_turns(transcript.turns, chosen, coder)
     metrics = session_metrics(turns)
+    credited = turn_credits(turns)
     return Report(
         pack=_pack_dict(pack, coder),
         source=transcript.source,
         learner=chosen,
         turns=turns,
         metrics=metrics,
-        dimensions=dimension_scores(turns),
-        dimension_evidence=dimension_evidence(turns),
+        dimensions=dimension_scores(turns, credited),
+        dimension_evidence=dimension_evidence(turns, credited),
         reliability=dimension_reliability(pack.card) if isinstance(pack, PackInfo) else {},
         strengths=strengths(turns, metrics),
         missed=missed_opportunities(turns, metrics),

@@ -52,5 +52,9 @@ def run_bench(repeats: int = 5, coder: Coder | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    for key, value in run_bench().items():
+    from empathic.analysis.packs import load_pack
+    from empathic.config import Settings
+
+    # the coder practice runs use: the default pack, as in the web app and the CLI
+    for key, value in run_bench(coder=load_pack(None, Settings())[1]).items():
         print(f"{key:>12}: {value}")
