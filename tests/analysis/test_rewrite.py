@@ -79,3 +79,20 @@ def test_the_recorded_scores_are_those_of_the_coder(coder):
     after = move_score(coder.code_many([(found.text, context)])[0], [context])
     assert (found.before, found.after) == (before, after)
     assert uptake(found.text, [context]).echoed == found.reuses
+
+
+def test_session_reports_rewrite_the_learners_own_line(coder):
+    from empathic.analysis.report import build_report
+    from empathic.conversation import parse_transcript
+
+    transcript = parse_transcript(
+        "Priya: I'm exhausted and worried about the launch.\n"
+        "Alex: You should just prioritise better.\n"
+    )
+    rewrites = build_report(transcript, learner="Alex", coder=coder).to_dict()["summary"][
+        "rewrites"
+    ]
+    assert len(rewrites) == 1
+    assert rewrites[0]["original"] == "You should just prioritise better."
+    assert "prioritise better?" in rewrites[0]["rewrite"]
+    assert {"exhausted", "launch"} <= set(rewrites[0]["uses"])

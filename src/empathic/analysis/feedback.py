@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from empathic.analysis.coding import AnalysedTurn, CodedUtterance
+from empathic.analysis.coding import AnalysedTurn, CodedUtterance, Coder
 from empathic.analysis.metrics import (
     Exchange,
     acknowledges,
@@ -28,6 +28,7 @@ from empathic.analysis.phrasing import (
     source_clause,
     unique,
 )
+from empathic.analysis.rewrite import rewrite_own_line
 
 
 @dataclass
@@ -346,7 +347,9 @@ def _build(kind: str, ex: Exchange, history: str) -> Rewrite | None:
     return Rewrite(ex.turn.index, ex.turn.text, text, why, reused_words(feeling, sentence, text))
 
 
-def suggest_rewrites(turns: Sequence[AnalysedTurn], limit: int = 3) -> list[Rewrite]:
+def suggest_rewrites(
+    turns: Sequence[AnalysedTurn], limit: int = 3, coder: Coder | None = None
+) -> list[Rewrite]:
     """Rewrite the learner's weakest turns (at most limit, returned in turn order).
 
     Weakness ranks by the most severe problem (dismissal, blame and advice before
@@ -355,6 +358,9 @@ def suggest_rewrites(turns: Sequence[AnalysedTurn], limit: int = 3) -> list[Rewr
     follow something the other person said are rewritten, because the rewrite is
     built from their words (their latest turn, or earlier turns when it was as thin
     as "Yes.").
+
+    With a coder, the learner's own line is rewritten (content kept, move changed) where a
+    re-coded rewrite verifies (`rewrite_own_line`); the template line is the fallback.
     """
     pairs = exchanges(turns)
     early = {ex.turn.index for ex in _advice_before_exploration(pairs)}
@@ -379,8 +385,12 @@ def suggest_rewrites(turns: Sequence[AnalysedTurn], limit: int = 3) -> list[Rewr
     for _, kind, ex in ranked:
         if len(chosen) >= limit:
             break
-        history = " ".join(said[: said_before.get(ex.turn.index, 0)])
-        rewrite = _build(kind, ex, history)
+        heard = said[: said_before.get(ex.turn.index, 0)]
+        rewrite = _build(kind, ex, " ".join(heard))
+        own = rewrite_own_line(ex.turn.text, ex.context, coder, said=heard) if coder else None
+        if own is not None:
+            why = f"{rewrite.why} {own.why}" if rewrite is not None else own.why
+            rewrite = Rewrite(ex.turn.index, ex.turn.text, own.text, why, list(own.reuses))
         if rewrite is not None:
             chosen.append(rewrite)
     return sorted(chosen, key=lambda r: r.turn)

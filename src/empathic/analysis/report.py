@@ -203,7 +203,7 @@ def build_report(
         reliability=dimension_reliability(pack.card) if isinstance(pack, PackInfo) else {},
         strengths=strengths(turns, metrics),
         missed=missed_opportunities(turns, metrics),
-        rewrites=suggest_rewrites(turns),
+        rewrites=suggest_rewrites(turns, coder=coder),
         notes=[*transcript.notes, *notes],
     )
 
