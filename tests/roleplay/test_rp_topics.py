@@ -72,3 +72,22 @@ def test_matching_never_fails_on_any_text(text):
 def test_stem_is_short_and_lowercase(word):
     s = stem(word)
     assert s == s.lower() and 0 < len(s) <= len(word) + 1
+
+
+def test_a_multi_word_term_never_collapses_to_one_common_word():
+    from empathic.roleplay.topics import term_key
+
+    assert term_key("what you want") == ("what", "you", "want")
+    assert term_key("right for you") == ("right", "for", "you")
+    assert term_key("more than") == ("more", "than")
+    assert term_key("talk to") == ("talk", "to")
+    assert term_key("in person") == ("person",)  # a content word of its own is enough
+    matcher = TopicMatcher({"doubt": ["what you want"], "meet": ["in person"]})
+    assert matcher.topics_in("I want to be straight with you.") == set()
+    assert matcher.topics_in("Is this still what you want?") == {"doubt"}
+    assert matcher.topics_in("Could we meet, as a person, not on a screen?") == {"meet"}
+
+
+def test_superlatives_reach_the_adjective():
+    matcher = TopicMatcher({"strengths": ["proud"]})
+    assert matcher.topics_in("Which piece of work are you proudest of?") == {"strengths"}

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from empathic.analysis.responsiveness import GENERIC_WORDS
 from empathic.analysis.words import STOPWORDS, stem, tokens
 
 _SHARED_SYNONYMS_TEXT = """
@@ -68,13 +69,18 @@ def shared_synonyms() -> tuple[tuple[str, ...], ...]:
 
 def term_key(term: str, *, keep_stopwords: bool = False) -> tuple[str, ...]:
     """The stems a term needs: its content words, but a multi-word term never collapses to
-    one common word ("what you want" is not "want", "right for you" is not "right"): when
-    fewer than two content words remain, every word is needed."""
+    one common word ("what you want" is not "want", "right for you" is not "right", while
+    "in person" is "person"): when the one content word left is generic talk, every word
+    is needed."""
     words = tokens(term.replace("-", " "))
     content = words if keep_stopwords else [w for w in words if w not in STOPWORDS]
-    if len(words) > 1 and len(content) < 2:
+    if len(words) > 1 and (not content or (len(content) == 1 and _generic(content[0]))):
         content = words
     return tuple(stem(w) for w in content)
+
+
+def _generic(word: str) -> bool:
+    return word in GENERIC_WORDS or stem(word) in GENERIC_WORDS
 
 
 @dataclass(frozen=True)
