@@ -55,7 +55,12 @@ class Settings(BaseSettings):
     """How long a sign-in lasts before the user must sign in again."""
 
     signin_attempts: int = 5
-    """Failed sign-ins allowed per account and per address in 15 minutes before a pause."""
+    """Failed sign-ins per account, per address and per both in 15 minutes before pauses
+    start: 1 s, then doubling, up to 30 s for the account and 15 min for the address."""
+
+    trusted_proxies: str = ""
+    """Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; empty
+    (the default) believes no header, so the client address cannot be forged."""
 
     max_upload_bytes: int = 2 * 1024 * 1024
     """Largest transcript the web app accepts in one paste or upload."""

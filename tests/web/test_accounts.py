@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from fastapi.testclient import TestClient
 from tests.web.helpers import PASSWORD, Person, csrf
 
@@ -95,6 +98,52 @@ def test_repeated_wrong_passwords_pause_sign_in(admin: Person, make_client: obje
     )
     assert right.status_code == 429
     assert int(right.headers["retry-after"]) > 0
+
+
+def test_pauses_grow_progressively_and_are_capped_per_counter() -> None:
+    from empathic.accounts.service import DELAY_CAPS, signin_delay
+
+    assert [signin_delay(n, 5, 30) for n in range(4, 12)] == [0, 1, 2, 4, 8, 16, 30, 30]
+    assert signin_delay(10_000, 5, DELAY_CAPS["addr"]) == 15 * 60
+    assert DELAY_CAPS["email"] <= 30 < DELAY_CAPS["addr"]
+
+
+def test_a_stranger_cannot_lock_the_owner_out(app: Any, admin: Person) -> None:
+    """Forty wrong guesses from a stranger's address delay the owner's right password by at
+    most 30 s, and keep the stranger's own address paused for minutes."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from empathic.accounts import service
+    from empathic.accounts.models import SigninAttempt
+    from empathic.db import utcnow
+
+    settings, stranger, owner = app.state.settings, "203.0.113.9", "198.51.100.7"
+    with app.state.sessions() as db:
+        for _ in range(40):
+            for key in (
+                f"email:{admin.email}",
+                f"addr:{stranger}",
+                f"pair:{admin.email}|{stranger}",
+            ):
+                db.add(SigninAttempt(key=key, at=utcnow()))
+        db.commit()
+        with pytest.raises(service.TooManyAttempts) as paused:
+            service.sign_in(db, settings, email=admin.email, password=PASSWORD, address=owner)
+        assert 0 < paused.value.retry_after <= 31
+        for attempt in db.scalars(select(SigninAttempt)):
+            attempt.at -= timedelta(seconds=31)  # half a minute passes
+        db.commit()
+        signed = service.sign_in(db, settings, email=admin.email, password=PASSWORD, address=owner)
+        assert signed.user.email == admin.email
+        db.rollback()
+        for _ in range(40):
+            db.add(SigninAttempt(key=f"addr:{stranger}", at=utcnow()))
+        db.commit()
+        with pytest.raises(service.TooManyAttempts) as still:
+            service.sign_in(db, settings, email=admin.email, password=PASSWORD, address=stranger)
+        assert still.value.retry_after > 5 * 60
 
 
 def test_pages_need_sign_in(client: TestClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ MAX_PASSWORD = 1024
 SIGN_UP_LOCK = 0x456D7061
 """Advisory lock key ("Empa") that orders concurrent sign-ups on PostgreSQL."""
 ATTEMPT_WINDOW = timedelta(minutes=15)
+DELAY_CAPS = {"email": 30, "addr": 15 * 60, "pair": 15 * 60}
+"""Longest pause (seconds) after repeated failures, per counter. The account's own counter
+is capped short, so a stranger guessing someone's password can delay the owner's right
+password by at most 30 s; the guesser's own address and address-account pair pause long."""
 
 
 class AccountError(ValueError):
@@ -37,7 +42,8 @@ class TooManyAttempts(AccountError):
     """Sign-in paused after repeated failures; `retry_after` is in seconds."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Too many failed sign-ins. Try again in {max(1, retry_after // 60)} min.")
+        when = f"{retry_after} s" if retry_after < 120 else f"{retry_after // 60} min"
+        super().__init__(f"Too many failed sign-ins. Try again in {when}.")
         self.retry_after = retry_after
 
 
@@ -112,7 +118,7 @@ def sign_in(
 ) -> SignedIn:
     """Check the password and open a session; repeated failures pause further attempts."""
     email = normalise_email(email)[:MAX_EMAIL]
-    keys = [f"email:{email}", f"addr:{address[:200]}"]
+    keys = [f"email:{email}", f"addr:{address[:200]}", f"pair:{email}|{address[:200]}"]
     _check_rate(db, settings, keys)
     user = db.scalar(select(User).where(User.email == email))
     if user is None:
@@ -164,16 +170,27 @@ def _verify(user: User, password: str) -> bool:
         return False
 
 
+def signin_delay(failures: int, free: int, cap: int) -> int:
+    """Seconds to wait after the last failure: none for the first `free` failures, then
+    1, 2, 4, ... doubling up to `cap` (progressive, never a hard lock)."""
+    if failures < free:
+        return 0
+    return int(min(2 ** min(failures - free, 30), cap))
+
+
 def _check_rate(db: Session, settings: Settings, keys: list[str]) -> None:
-    since = utcnow() - ATTEMPT_WINDOW
-    db.execute(delete(SigninAttempt).where(SigninAttempt.at < since))
+    now = utcnow()
+    db.execute(delete(SigninAttempt).where(SigninAttempt.at < now - ATTEMPT_WINDOW))
+    waits = [0.0]
     for key in keys:
-        stamps = db.scalars(
-            select(SigninAttempt.at).where(SigninAttempt.key == key).order_by(SigninAttempt.at)
-        ).all()
-        if len(stamps) >= settings.signin_attempts:
-            wait = stamps[0] + ATTEMPT_WINDOW - utcnow()
-            raise TooManyAttempts(int(wait.total_seconds()) + 1)
+        stamps = db.scalars(select(SigninAttempt.at).where(SigninAttempt.key == key)).all()
+        if not stamps:
+            continue
+        cap = DELAY_CAPS[key.split(":", 1)[0]]
+        delay = signin_delay(len(stamps), settings.signin_attempts, cap)
+        waits.append((max(stamps) + timedelta(seconds=delay) - now).total_seconds())
+    if max(waits) > 0:
+        raise TooManyAttempts(math.ceil(max(waits)))
 
 
 def session_for(db: Session, token: str | None) -> AuthSession | None:

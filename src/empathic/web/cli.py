@@ -58,6 +58,10 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        # the client address feeds sign-in protection: believe X-Forwarded-For only from
+        # the proxies an operator named (uvicorn would otherwise trust 127.0.0.1)
+        proxy_headers=bool(settings.trusted_proxies.strip()),
+        forwarded_allow_ips=settings.trusted_proxies.strip() or None,
     )
 
 
