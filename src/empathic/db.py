@@ -64,7 +64,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _owner_only_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -74,6 +74,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _owner_only_file(path: Path) -> None:
+    """Create the database file (and a new folder) readable by its owner only: it holds
+    people's conversations. SQLite's WAL and SHM files copy the database file's mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        path.touch(mode=0o600)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
