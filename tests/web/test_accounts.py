@@ -26,6 +26,17 @@ def test_sign_up_rejects_bad_input_and_keeps_what_was_typed(client: TestClient) 
     assert 'value="Sam"' in response.text
 
 
+@pytest.mark.parametrize("password", ["aaaaaaaaaa", "password123", "qwertyuiop", "iloveyou12"])
+def test_guessable_passwords_are_refused_with_the_reason(client: TestClient, password: str) -> None:
+    token = csrf(client, "/signup")
+    form = {"name": "Priya Sharma", "email": "priya.sharma@example.org", "password": password}
+    response = client.post("/signup", data={**form, "csrf_token": token})
+    assert response.status_code == 400
+    assert "too easy to guess" in response.text
+    strong = client.post("/signup", data={**form, "password": PASSWORD, "csrf_token": token})
+    assert strong.status_code in (200, 303), strong.text
+
+
 def test_duplicate_email_is_refused(admin: Person, make_client: object) -> None:
     other = make_client()  # type: ignore[operator]
     token = csrf(other, "/signup")

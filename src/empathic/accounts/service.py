@@ -58,6 +58,27 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
+GUESSABLE_BELOW = 2
+"""zxcvbn score (0–4) a new password must reach: 0 and 1 fall to an online or offline guess
+within hours (common passwords, keyboard walks, repeats, names)."""
+
+
+def guessable(password: str, personal: list[str]) -> str | None:
+    """Why a password is too easy to guess (against zxcvbn's common-password lists, keyboard
+    patterns and the person's own name and email), or None when it is strong enough."""
+    from zxcvbn import zxcvbn
+
+    words = [w for item in personal for w in re.split(r"[\s@._-]+", item) if len(w) > 2]
+    # zxcvbn's matching grows faster than linearly: the first 100 characters decide
+    verdict = zxcvbn(password[:100], user_inputs=words)
+    if verdict["score"] >= GUESSABLE_BELOW:
+        return None
+    feedback = verdict.get("feedback") or {}
+    hints = [feedback.get("warning") or "", *(feedback.get("suggestions") or [])]
+    detail = " ".join(h for h in hints if h)
+    return "That password is too easy to guess." + (f" {detail}" if detail else "")
+
+
 def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
@@ -85,6 +106,8 @@ def sign_up(db: Session, *, email: str, name: str, password: str) -> User:
         problems.append(f"Choose a password of at least {MIN_PASSWORD} characters.")
     if len(password) > MAX_PASSWORD:
         problems.append(f"Choose a password of at most {MAX_PASSWORD} characters.")
+    elif len(password) >= MIN_PASSWORD and (weak := guessable(password, [email, name])):
+        problems.append(weak)
     if problems:
         raise AccountError(" ".join(problems))
     if db.scalar(select(User.id).where(User.email == email)) is not None:
