@@ -10,7 +10,7 @@ from datetime import date
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 import typer
 from rich.console import Console
@@ -183,14 +183,26 @@ def analyze(
     conversation_id: Annotated[
         str | None, typer.Option(help="Which conversation of a multi-conversation CSV.")
     ] = None,
+    judge: Annotated[
+        Literal["offline", "llm"],
+        typer.Option(help="Who scores the dimensions: the model pack, or the LLM endpoint too."),
+    ] = "offline",
 ) -> None:
     """Code every learner turn and report metrics, dimensions, strengths and rewrites."""
     from empathic.analysis.report import analyze as run_analysis
 
     with user_errors():
         report = run_analysis(
-            file, learner=learner, pack=pack, settings=_settings(), conversation_id=conversation_id
+            file,
+            learner=learner,
+            pack=pack,
+            settings=_settings(),
+            conversation_id=conversation_id,
+            judge=judge,
         )
+    if report.judge and report.judge["fell_back"]:
+        why = escape(report.judge["why"])
+        _err().print(f"judge: fell back to offline: {why}", highlight=False, soft_wrap=True)
     data = report.to_dict()
     if format is ReportFormat.json:
         _write(json.dumps(data, indent=2, ensure_ascii=False), out)
@@ -267,9 +279,19 @@ def evaluate_command(
 @app.command()
 def train(
     pack: Annotated[
-        str, typer.Option(help="Pack to build: `open` (own corpus) or `research` (non-commercial).")
+        str,
+        typer.Option(
+            help="Pack to build: `open` (own corpus), `research` (non-commercial), or with "
+            "--data CORRECTIONS.csv a name for your organisation's pack."
+        ),
     ],
-    data: Annotated[Path | None, typer.Option(help="Folder holding the training CSVs.")] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder holding the training CSVs, or a corrections export "
+            "(`empathic corrections export`) to add to the open corpus, a share held back."
+        ),
+    ] = None,
     no_cv: Annotated[
         bool, typer.Option("--no-cv", help="Skip cross-validation (faster; card has no metrics).")
     ] = False,
@@ -279,7 +301,12 @@ def train(
 
     settings = _settings()
     with user_errors():
-        recipe = recipe_for(pack, data, settings)
+        if data is not None and (data.is_file() or data.suffix.lower() == ".csv"):
+            from empathic.analysis.organisation import organisation_recipe
+
+            recipe = organisation_recipe(pack, settings.resolved_corpus_dir(), data)
+        else:
+            recipe = recipe_for(pack, data, settings)
         out = settings.resolved_packs_dir() / pack
         with _progress() as progress:
             task = progress.add_task(f"training {pack}", total=recipe_steps(no_cv))
@@ -294,6 +321,15 @@ def train(
         highlight=False,
         soft_wrap=True,
     )
+    if "held_back" in card:
+        held = card["held_back"]
+        _err().print(
+            f"held back {held['rows']} correction(s) from {len(held['conversations'])} run(s), "
+            f"listed in the card: `empathic packs compare open {escape(pack)} --data "
+            f"{escape(str(data))}` scores both packs on them",
+            highlight=False,
+            soft_wrap=True,
+        )
     _metrics_table(card)
 
 
@@ -339,18 +375,34 @@ def packs(ctx: typer.Context) -> None:
 
 @packs_app.command("compare")
 def packs_compare(
-    files: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Labelled CSVs (default: every CSV in the shared research data)."),
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Labelled CSVs (default: every CSV in the shared research data); "
+            "with --data, the packs to compare (open NAME)."
+        ),
     ] = None,
     pack: Annotated[
         list[str] | None, typer.Option("--pack", help="Packs to compare (repeatable).")
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Your corrections export: score the packs only on the runs an organisation "
+            "pack held back from its training."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Macro-F1 of packs side by side, each on data it never saw (else its CV metric)."""
     from empathic.analysis.compare import compare_packs, comparison_table
 
+    if data is not None:
+        from empathic.organisation_cli import compare_held_back
+
+        compare_held_back([*(targets or []), *(pack or [])], data, as_json)
+        return
+    files = [Path(target) for target in targets or []]
     settings = _settings()
     if pack:
         names = pack

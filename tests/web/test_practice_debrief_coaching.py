@@ -101,8 +101,8 @@ def test_a_facilitator_reads_the_learners_lines_and_rubric_evidence(
     }
     real = service.debrief_for
 
-    def with_extras(run: PracticeRun, cache: Any) -> Any:
-        found = real(run, cache)
+    def with_extras(run: PracticeRun, cache: Any, *corrected: Any) -> Any:
+        found = real(run, cache, *corrected)
         turns = [{**t, "rewrite": None} for t in found.listening["turns"]]
         turns[1]["rewrite"] = rewrite
         rubric = [{**row, "evidence": []} for row in found.rubric]

@@ -330,6 +330,8 @@ class AnalysedTurn:
     utterances: list[CodedUtterance] = field(default_factory=list)
     """The learner turn's utterances (sentences) coded one by one, as MITI codes them: a
     turn that reflects and then asks holds a reflection and a question."""
+    corrected: dict[str, str | None] = field(default_factory=dict)
+    """Labels a person corrected (see `analysis.overrides`), each with the coder's value."""
 
     @property
     def is_learner(self) -> bool:

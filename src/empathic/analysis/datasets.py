@@ -16,6 +16,9 @@ from empathic.analysis.labels import CANONICAL_COLUMNS, LABELS, is_valid, normal
 
 REQUIRED = ("conversation_id", "text")
 
+CORRECTIONS_SOURCE = "empathic-corrections"
+"""The `source` of rows `empathic corrections export` writes: a person's label corrections."""
+
 
 class DataError(ValueError):
     """Bad labelled data: names the file and line."""

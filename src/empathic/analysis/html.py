@@ -57,6 +57,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["num"] = _num
     env.filters["clock"] = _clock
+    env.filters["pretty"] = pretty
     return env
 
 
@@ -350,6 +351,8 @@ def render_html(report: Mapping[str, Any]) -> str:
         "source": report.get("source", ""),
         "learner": report.get("learner", ""),
         "notes": report.get("notes") or [],
+        "judge": report.get("judge"),
+        "judges": summary.get("judges"),
         "cannot_know": CANNOT_KNOW,
         "metrics": metrics,
         "thresholds": metrics.get("miti_thresholds") or MITI_THRESHOLDS,

@@ -27,6 +27,7 @@ from empathic.analysis.feedback import (
     suggest_rewrites,
 )
 from empathic.analysis.metrics import session_metrics
+from empathic.analysis.overrides import Overrides, apply_overrides, corrections_note
 from empathic.analysis.packs import PackInfo, TrainedCoder, rules_pack_info
 from empathic.analysis.phrasing import utterances
 from empathic.config import Settings
@@ -61,6 +62,10 @@ class Report:
     """Per dimension, the quoted turns that earned it."""
     reliability: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per dimension, the pack's measured agreement with expert judges (from its card)."""
+    judge: dict[str, Any] | None = None
+    """Which judge scored the dimensions, when a judge was asked for (`analysis.judges`)."""
+    judges: dict[str, Any] | None = None
+    """The language-model judge beside the offline one, when the model's verdict was used."""
 
     @property
     def learner_turns(self) -> list[AnalysedTurn]:
@@ -68,8 +73,11 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `empathic analyze --format json`."""
+        judge = {} if self.judge is None else {"judge": self.judge}
+        judges = {} if self.judges is None else {"judges": self.judges}
         return {
             "pack": self.pack,
+            **judge,
             "source": self.source,
             "learner": self.learner,
             "notes": self.notes,
@@ -83,6 +91,7 @@ class Report:
                 "strengths": [f.to_dict() for f in self.strengths],
                 "missed_opportunities": [f.to_dict() for f in self.missed],
                 "rewrites": [r.to_dict() for r in self.rewrites],
+                **judges,
             },
         }
 
@@ -103,6 +112,11 @@ def _turn_dict(turn: AnalysedTurn) -> dict[str, Any]:
         data["labels"] = {k: v for k, v in coded.labels.items() if v is not None}
         data["confidence"] = {k: v for k, v in coded.confidence.items() if k in data["labels"]}
         data["evidence"] = {k: v for k, v in coded.evidence.items() if k in data["labels"]}
+        if turn.corrected:
+            data["corrected"] = {
+                label: {"value": coded.labels.get(label), "was": was}
+                for label, was in turn.corrected.items()
+            }
         data["utterances"] = [
             {
                 "text": u.text,
@@ -139,8 +153,11 @@ def choose_learner(transcript: Transcript, learner: str | None) -> tuple[str, li
     return chosen, [note]
 
 
-def code_turns(turns: Sequence[Turn], learner: str, coder: Coder) -> list[AnalysedTurn]:
-    """Every turn, with the learner's coded in one batch, each in the context of the turn before."""
+def code_turns(
+    turns: Sequence[Turn], learner: str, coder: Coder, overrides: Overrides | None = None
+) -> list[AnalysedTurn]:
+    """Every turn, with the learner's coded in one batch, each in the context of the turn before;
+    `overrides` (turn index -> {label: value}) are a person's corrections, which win."""
     items: list[tuple[str, str]] = []
     positions: list[int] = []
     parts: dict[int, tuple[int, int]] = {}  # turn index -> its utterances' slice of `items`
@@ -165,7 +182,7 @@ def code_turns(turns: Sequence[Turn], learner: str, coder: Coder) -> list[Analys
         coded = coder.code_many(units, explain=False)
     else:
         coded = coder.code_many(units)
-    return [
+    analysed = [
         AnalysedTurn(
             i,
             t.speaker,
@@ -177,6 +194,9 @@ def code_turns(turns: Sequence[Turn], learner: str, coder: Coder) -> list[Analys
         )
         for i, t in enumerate(turns)
     ]
+    if overrides:
+        apply_overrides(analysed, overrides, coder)
+    return analysed
 
 
 def build_report(
@@ -185,11 +205,14 @@ def build_report(
     learner: str | None = None,
     coder: Coder | None = None,
     pack: PackInfo | dict[str, Any] | None = None,
+    overrides: Overrides | None = None,
 ) -> Report:
-    """Code every learner turn in its context and summarise the session."""
+    """Code every learner turn in its context and summarise the session; `overrides` are
+    labels a person corrected (see `analysis.overrides`), counted instead of the coder's."""
     chosen, notes = choose_learner(transcript, learner)
     coder = coder or RuleCoder()
-    turns = code_turns(transcript.turns, chosen, coder)
+    turns = code_turns(transcript.turns, chosen, coder, overrides)
+    notes += corrections_note(turns)
     metrics = session_metrics(turns)
     credited = turn_credits(turns)
     return Report(
@@ -231,16 +254,25 @@ def analyze(
     pack: str | None = None,
     settings: Settings | None = None,
     conversation_id: str | None = None,
+    judge: str = "offline",
 ) -> Report:
-    """Analyse a conversation given as text or a file path; see README for an example."""
+    """Analyse a conversation given as text or a file path; see README for an example.
+
+    `judge="llm"` asks the settings' language-model endpoint to score the dimensions too
+    (`analysis.judges`); the report falls back to the offline judge and says why.
+    """
+    from empathic.analysis.judges import JUDGES, judge_report
     from empathic.analysis.packs import load_pack
 
+    if judge not in JUDGES:
+        raise ValueError(f"unknown judge {judge!r}: choose one of {', '.join(JUDGES)}")
     settings = settings or Settings()
     transcript = load_transcript(
         text_or_path, max_bytes=settings.max_input_bytes, conversation_id=conversation_id
     )
     info, coder = load_pack(pack, settings)
-    return build_report(transcript, learner=learner, coder=coder, pack=info)
+    report = build_report(transcript, learner=learner, coder=coder, pack=info)
+    return judge_report(report, judge, settings)
 
 
 __all__ = ["LIMITS_NOTE", "LearnerError", "Report", "TranscriptError", "analyze", "build_report"]

@@ -19,6 +19,38 @@ def _labels_line(labels: Mapping[str, Any]) -> str:
     return f"[{kind}; ER/IP/EX {levels}; {labels.get('strategy', '?')}]"
 
 
+def _judge_line(judge: Mapping[str, Any]) -> str:
+    if judge.get("fell_back"):
+        head = f"Judge: offline (model pack {judge.get('model')}), fell back: {judge.get('why')}"
+    else:
+        head = (
+            f"Judge: language model {judge.get('model')} "
+            f"({judge.get('dropped_quotes')} unverifiable quotes dropped"
+            f"{'; cached' if judge.get('cached') else ''})"
+        )
+    return textwrap.fill(head, width=78, subsequent_indent="  ")
+
+
+def _judges_lines(judges: Mapping[str, Any]) -> list[str]:
+    """Both judges per dimension, then the turns whose labels they disagree on."""
+    out = [
+        f"Two judges compared: language model {judges.get('model')} and offline "
+        f"(! = {judges['threshold']} points apart or more)"
+    ]
+    for name, row in judges["dimensions"].items():
+        flag = "  ! disagree" if row["disagree"] else ""
+        out.append(f"  {name:<28} llm {row['llm']}  offline {row['offline']}{flag}")
+    for row in judges["turns"]:
+        for label in row["disagree"]:
+            out.append(
+                f"  turn {row['turn']} {label}: llm {row['llm'][label]}, "
+                f"offline {row['offline'][label]}"
+            )
+    if not judges["disagreements"]["turns"]:
+        out.append("  the judges agree on every labelled turn")
+    return out
+
+
 def render_text(report: Mapping[str, Any]) -> str:
     """Readable in an 80-column terminal; every label followed by its evidence."""
     pack = report.get("pack", {})
@@ -29,6 +61,8 @@ def render_text(report: Mapping[str, Any]) -> str:
         f"Coached speaker: {report.get('learner')}",
         f"Model pack: {pack.get('name')} v{pack.get('version')} — licence: {pack.get('licence')}",
     ]
+    if report.get("judge"):
+        out.append(_judge_line(report["judge"]))
     out += [
         textwrap.fill(f"Note: {note}", width=78, subsequent_indent="  ")
         for note in report.get("notes", [])
@@ -63,6 +97,8 @@ def render_text(report: Mapping[str, Any]) -> str:
                 "; indicative only)" if rel["indicative"] else ")"
             )
         out.append(f"  {name:<28} {value}{note}")
+    if summary.get("judges"):
+        out += _judges_lines(summary["judges"])
     for title, key in (
         ("Strengths", "strengths"),
         ("Missed opportunities", "missed_opportunities"),

@@ -64,6 +64,8 @@ class DataFile:
     name: str
     path: Path
     licence: str
+    held_back: frozenset[str] = frozenset()
+    """Conversation ids of this file that training never reads (kept to compare packs)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class Recipe:
     """`svm` (LinearSVC), `nbsvm` (`NBSVM`) or `auto` (per task, whichever of the two
     scores better in an inner grouped CV); all are stored as plain linear models."""
     features: FeatureConfig = field(default_factory=FeatureConfig)
+    card_extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    """More model-card entries (an organisation pack's `held_back` runs)."""
 
 
 def research_recipe(data_dir: Path) -> Recipe:
@@ -150,7 +154,10 @@ def recipe_for(name: str, data_dir: Path | None, settings: Settings) -> Recipe:
         if not recipe.files:
             raise FileNotFoundError(f"no corpus CSV files in {corpus} (pass --data DIR)")
         return recipe
-    raise FileNotFoundError(f"no recipe for a pack named {name!r}; choose research or open")
+    raise FileNotFoundError(
+        f"no recipe for a pack named {name!r}; choose research or open, or build your "
+        "organisation's pack with --data CORRECTIONS.csv"
+    )
 
 
 def file_sha256(path: Path) -> str:
@@ -168,6 +175,7 @@ def load_rows(recipe: Recipe) -> tuple[list[LabelledRow], dict[str, int]]:
     counts: dict[str, int] = {}
     for data_file in recipe.files:
         loaded = read_labelled_csv(data_file.path)
+        loaded = [r for r in loaded if r.conversation_id not in data_file.held_back]
         counts[data_file.name] = len(loaded)
         rows.extend(loaded)
     return rows, counts
@@ -416,6 +424,7 @@ def train_pack(
             if cross_validate_metrics
             else "no metrics: trained with --no-cv"
         ),
+        **recipe.card_extra,
     }
     save_pack(out_dir, card, {t: LinearModel.from_estimator(m) for t, m in models.items()})
     return card

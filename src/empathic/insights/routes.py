@@ -42,6 +42,7 @@ def _analyse_page(settings: Settings, form: dict[str, str], **extra: object) -> 
         "dimension_help": DIMENSION_HELP,
         "dimensions": DIMENSIONS,
         "limits_note": LIMITS_NOTE,
+        "llm_host": service.llm_host(settings),
         **extra,
     }
 
@@ -49,7 +50,7 @@ def _analyse_page(settings: Settings, form: dict[str, str], **extra: object) -> 
 @router.get("/analyse")
 def analyse_page(request: Request, user: UserDep, settings: SettingsDep) -> Response:
     """The paste-or-upload form."""
-    empty = {"transcript": "", "learner": "", "pack": ""}
+    empty = {"transcript": "", "learner": "", "pack": "", "judge": "offline"}
     return render(request, "insights/analyse.html", _analyse_page(settings, empty))
 
 
@@ -61,10 +62,12 @@ async def analyse(
     transcript: Annotated[str, Form()] = "",
     learner: Annotated[str, Form()] = "",
     pack: Annotated[str, Form()] = "",
+    judge: Annotated[str, Form()] = "offline",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Analyse the uploaded file if there is one, else the pasted text; nothing is stored."""
-    form = {"transcript": transcript, "learner": learner.strip(), "pack": pack}
+    """Analyse the uploaded file if there is one, else the pasted text; nothing is stored.
+    With `judge=llm` the transcript also goes to the site's language model (docs/llm.md)."""
+    form = {"transcript": transcript, "learner": learner.strip(), "pack": pack, "judge": judge}
     try:
         if file is not None and file.filename:
             name = file.filename
@@ -84,6 +87,7 @@ async def analyse(
             pack=pack,
             settings=settings,
             packs=service.PackCache.of(request.app.state),
+            judge=judge,
         )
     except service.InputProblem as problem:
         ctx = _analyse_page(settings, form, error=str(problem))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from empathic.accounts.models import Team, User
 from empathic.accounts.service import audit, overseen_ids, oversees
 from empathic.analysis.html import highlight, pretty
+from empathic.analysis.judges import JUDGES, judge_report
 from empathic.analysis.labels import MECHANISMS
 from empathic.analysis.packs import PackError, PackInfo, list_packs, load_pack, resolve_pack_name
 from empathic.analysis.report import LearnerError, build_report
@@ -136,14 +137,19 @@ def analyse_text(
     pack: str | None,
     settings: Settings,
     packs: PackCache,
+    judge: str = "offline",
 ) -> dict[str, Any]:
-    """Parse, code and summarise one transcript into the page's view of the report."""
+    """Parse, code and summarise one transcript into the page's view of the report;
+    `judge="llm"` asks the site's language model too (the report says when it fell back)."""
+    if judge not in JUDGES:
+        raise InputProblem(f"Choose a judge: {' or '.join(JUDGES)}.")
     try:
         transcript = parse_transcript(text, source=source, fmt=fmt)
         info, coder = packs.get(pack, settings)
         report = build_report(transcript, learner=learner or None, coder=coder, pack=info)
     except (TranscriptError, LearnerError, PackError) as exc:
         raise InputProblem(str(exc)) from None
+    report = judge_report(report, judge, settings)
     view = report.to_dict()
     view["turn_views"] = [_turn_view(turn, view) for turn in view["turns"]]
     return view

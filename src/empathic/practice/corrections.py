@@ -9,13 +9,14 @@ turn and the counterpart line it answered, so the export is a canonical CSV
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from empathic.accounts.models import User
+from empathic.analysis.datasets import CORRECTIONS_SOURCE, LabelledRow
 from empathic.analysis.labels import CANONICAL_COLUMNS, LABEL_VALUES, LABELS, normalise_value
 from empathic.practice.models import Correction, PracticeRun
 from empathic.practice.service import (
@@ -26,7 +27,7 @@ from empathic.practice.service import (
     turn_of,
 )
 
-SOURCE = "empathic-corrections"
+SOURCE = CORRECTIONS_SOURCE
 """The `source` column of exported rows, so mixed data sets can tell them apart."""
 
 MAX_NOTE = 1000
@@ -112,25 +113,62 @@ def corrections_for_run(db: Session, run: PracticeRun) -> dict[int, list[Correct
     return found
 
 
+def label_overrides(by_turn: Mapping[int, list[Correction]]) -> dict[int, dict[str, str]]:
+    """A run's corrections (`corrections_for_run`) as the debrief counts them: learner turn
+    -> {label: value}, the newest per label last, as a person's last word."""
+    found: dict[int, dict[str, str]] = {}
+    for turn, corrections in by_turn.items():
+        labels = found.setdefault(turn, {})
+        for correction in sorted(corrections, key=lambda c: c.id):
+            labels.pop(correction.label, None)
+            labels[correction.label] = correction.corrected
+    return found
+
+
+def _row(c: Correction) -> dict[str, str]:
+    """One exported row: the canonical columns and only the corrected label filled."""
+    row = {name: "" for name in (*CANONICAL_COLUMNS, *LABELS)}
+    row.update(
+        source=SOURCE,
+        conversation_id=c.run_id or f"correction-{c.id}",
+        turn="" if c.turn_index is None else str(c.turn_index),
+        speaker="learner",
+        context=c.context,
+        text=c.text,
+    )
+    row[c.label] = c.corrected
+    return row
+
+
 def write_csv(corrections: Iterable[Correction], out: TextIO) -> int:
     """Write canonical CSV rows (only the corrected label filled); returns the row count."""
     writer = csv.DictWriter(out, fieldnames=[*CANONICAL_COLUMNS, *LABELS], lineterminator="\n")
     writer.writeheader()
     count = 0
     for c in corrections:
-        row = {name: "" for name in (*CANONICAL_COLUMNS, *LABELS)}
-        row.update(
-            source=SOURCE,
-            conversation_id=c.run_id or f"correction-{c.id}",
-            turn="" if c.turn_index is None else str(c.turn_index),
-            speaker="learner",
-            context=c.context,
-            text=c.text,
-        )
-        row[c.label] = c.corrected
-        writer.writerow(row)
+        writer.writerow(_row(c))
         count += 1
     return count
+
+
+def labelled_rows(corrections: Iterable[Correction]) -> list[LabelledRow]:
+    """The rows `write_csv` exports, read back as labelled data, to score packs on the
+    database's corrections without a file."""
+    rows = []
+    for c in corrections:
+        row = _row(c)
+        rows.append(
+            LabelledRow(
+                source=row["source"],
+                conversation_id=row["conversation_id"],
+                turn=c.turn_index or 0,
+                speaker=row["speaker"],
+                context=row["context"],
+                text=row["text"],
+                labels={c.label: c.corrected},
+            )
+        )
+    return rows
 
 
 def export(db: Session, out: TextIO, user: User | None = None) -> int:

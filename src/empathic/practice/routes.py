@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from empathic.analysis.labels import LABEL_VALUES, LABELS
 from empathic.practice import corrections as fixes
 from empathic.practice import service, voicing
-from empathic.practice.models import PracticeRun
+from empathic.practice.models import Correction, PracticeRun
 from empathic.practice.routes_voice import event, model_rewrites, phrased_events
 from empathic.practice.service import PracticeError, RunNotFound, SimulationCache, TurnConflict
 from empathic.roleplay.loading import ScenarioError, find_scenario, load_library
@@ -226,11 +226,21 @@ def _learner_turns(debrief: dict[str, Any]) -> tuple[list[dict[str, Any]], list[
     return [{**t, "coaching": coaching.get(t["number"])} for t in found], unmatched
 
 
+def _debrief_data(
+    request: Request, db: DbDep, run: PracticeRun, corrections: dict[int, list[Correction]]
+) -> dict[str, Any]:
+    """The debrief's JSON: its session report counts the run's label corrections."""
+    overrides = fixes.label_overrides(corrections)
+    debrief = service.debrief_for(run, _cache(request), overrides).to_dict()
+    debrief["rewrites"] = model_rewrites(request, db, run, debrief)
+    return debrief
+
+
 def _debrief(
     request: Request, db: DbDep, user: UserDep, run: PracticeRun, status: int = 200, **extra: Any
 ) -> Response:
-    debrief = service.debrief_for(run, _cache(request)).to_dict()
-    debrief["rewrites"] = model_rewrites(request, db, run, debrief)
+    corrections = fixes.corrections_for_run(db, run)
+    debrief = _debrief_data(request, db, run, corrections)
     learner_turns, other_coaching = _learner_turns(debrief)
     context = {
         "run": run,
@@ -243,7 +253,8 @@ def _debrief(
         "listening": debrief.get("listening") or {},
         "stock_phrases": stock_phrases(debrief.get("listening") or {}),
         "rubric": [{**row, "quotes": rubric_evidence(row)} for row in debrief["rubric"]],
-        "corrections": fixes.corrections_for_run(db, run),
+        "corrections": corrections,
+        "corrected_turns": [t["number"] for t in learner_turns if t.get("corrected")],
         "labels": LABELS,
         "label_values": LABEL_VALUES,
         "saved": request.query_params.get("saved", ""),
@@ -260,6 +271,9 @@ def debrief(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response
         raise _not_found() from exc
     if run.status != "ended":
         return see_other(f"/runs/{run.id}")
+    if wants_json(request):
+        corrections = fixes.corrections_for_run(db, run)
+        return JSONResponse(_debrief_data(request, db, run, corrections))
     return _debrief(request, db, user, run)
 
 

@@ -13,7 +13,7 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,7 +29,7 @@ from empathic.practice.models import PracticeRun, PracticeTurn
 from empathic.roleplay.debrief import Debrief, build_debrief
 from empathic.roleplay.engine import Simulation
 from empathic.roleplay.loading import ScenarioError, find_scenario
-from empathic.roleplay.result import StepRecord
+from empathic.roleplay.result import LEARNER, StepRecord
 from empathic.roleplay.scenario import DIFFICULTIES, Scenario
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -270,11 +270,15 @@ def skill_scores(sim: Simulation) -> dict[str, float]:
     }
 
 
-def debrief_for(run: PracticeRun, cache: SimulationCache) -> Debrief:
+def debrief_for(
+    run: PracticeRun, cache: SimulationCache, corrected: Mapping[int, dict[str, str]] | None = None
+) -> Debrief:
     """The debrief of the conversation as the learner saw it.
 
     Decisions come from the replay; replies a language model phrased are put back
     in their stored words, so the report and rewrites quote what was actually said.
+    `corrected` (learner turn number -> {label: value}) are the person's label
+    corrections: the session report counts them instead of the coder's labels.
     """
     sim = cache.get(run)
     result = sim.result()
@@ -282,12 +286,16 @@ def debrief_for(run: PracticeRun, cache: SimulationCache) -> Debrief:
     result.steps = [
         replace(step, reply=stored.get(step.index, step.reply)) for step in result.steps
     ]
+    # the analysis knows a turn by its place in the transcript, not by learner turn number
+    places = [i for i, turn in enumerate(result.transcript().turns) if turn.speaker == LEARNER]
+    fixes = {places[n - 1]: v for n, v in (corrected or {}).items() if 0 < n <= len(places)}
     return build_debrief(
         result,
         sim.scenario,
         coder=sim.coder,
         intention=run.intention,
         reflection=run.reflection,
+        overrides=fixes,
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from empathic.analysis.coding import Coder, RuleCoder
+from empathic.analysis.overrides import Overrides
 from empathic.analysis.phrasing import sentences
 from empathic.analysis.report import build_report
 from empathic.analysis.responsiveness import stock_habits
@@ -90,10 +91,12 @@ def build_debrief(
     coder: Coder | None = None,
     intention: str = "",
     reflection: str = "",
+    overrides: Overrides | None = None,
 ) -> Debrief:
-    """Assemble the debrief of a run; the session report comes from the analysis engine."""
+    """Assemble the debrief of a run; the session report comes from the analysis engine
+    (`overrides`: a person's label corrections by transcript turn index, which it counts)."""
     coder = coder if coder is not None else RuleCoder()
-    report = session_report(result.transcript(), coder=coder)
+    report = session_report(result.transcript(), coder=coder, overrides=overrides)
     heard = listening(result, coder)
     return Debrief(
         scenario={
@@ -200,11 +203,14 @@ def needs_rewrite(step: StepRecord) -> bool:
     return weak or step.delta()["trust"] < 0
 
 
-def session_report(transcript: Transcript, *, coder: Coder) -> dict[str, Any]:
+def session_report(
+    transcript: Transcript, *, coder: Coder, overrides: Overrides | None = None
+) -> dict[str, Any]:
     """The analysis engine's session report for the learner's turns (one isolated call)."""
     if not any(turn.speaker == LEARNER for turn in transcript.turns):
         return _fallback_report(transcript, coder, "no learner replies: nothing to analyse")
-    report: dict[str, Any] = build_report(transcript, learner=LEARNER, coder=coder).to_dict()
+    built = build_report(transcript, learner=LEARNER, coder=coder, overrides=overrides)
+    report: dict[str, Any] = built.to_dict()
     return learner_numbered(report)
 
 

@@ -46,6 +46,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     from empathic.llm import client_from_settings
     from empathic.mentoring.routes import router as mentoring_router
     from empathic.practice.routes import router as practice_router
+    from empathic.practice.routes_review import router as review_router
     from empathic.practice.routes_voice import router as voice_router
     from empathic.practice.service import SimulationCache
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(practice_router)
     app.include_router(voice_router)
+    app.include_router(review_router)
     app.include_router(insights_router)
     app.include_router(mentoring_router)
     _handlers(app)
