@@ -124,8 +124,9 @@ def _rephrase(kind: str, text: str) -> str:
     if kind == "are_you_ok":
         return "How are you holding up with all this?"
     if kind == "moving_on":
-        rest = (_MOVING_ON.match(body) or _MOVING_ON.match("")).group("rest")  # type: ignore[union-attr]
-        return f"We can come to {rest} when you're ready." if rest else ""
+        agenda = _MOVING_ON.match(body)
+        item = agenda.group("rest") if agenda else ""
+        return f"We can come to {item} when you're ready." if item else ""
     pattern = {"why_not": _WHY_NOT, "why": _WHY, "tried": _TRIED, "advice": _ADVICE}[kind]
     match = pattern.match(body)
     rest = match.group("rest").strip() if match else body
