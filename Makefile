@@ -32,6 +32,7 @@ bench: setup
 	$(BIN)/empathic bench
 	$(BIN)/python -m empathic.roleplay.bench
 	$(BIN)/python bench/llm_web_first_token.py
+	$(BIN)/python bench/paste.py
 
 loadbench: setup
 	$(BIN)/python -m empathic.web.loadbench

@@ -104,3 +104,17 @@ def test_utterances_split_on_sentence_ends_and_cap_a_monologue():
     long = " ".join(f"Sentence {i}." for i in range(100))
     parts = utterances(long)
     assert len(parts) == MAX_UTTERANCES and parts[-1].endswith("Sentence 99.")
+
+
+def test_a_pasted_monologue_is_cut_for_coding_and_the_report_says_so(coder):
+    from empathic.analysis.report import MAX_TURN_CHARS, build_report
+    from empathic.conversation import Transcript
+
+    monologue = "word " * 200_000  # a megabyte in one turn, no sentence end
+    transcript = Transcript(turns=[Turn("Priya", PRIYA), Turn("Alex", monologue)], source="paste")
+    report = build_report(transcript, learner="Alex", coder=coder).to_dict()
+    alex = report["turns"][1]
+    assert len(alex["text"]) <= MAX_TURN_CHARS + 2 and alex["text"].endswith(" …")
+    assert any("1,000,000 characters long" in note for note in report["notes"])
+    short = build_report(Transcript(turns=[Turn("Priya", PRIYA), Turn("Alex", "Go on.")]))
+    assert not any("characters long" in note for note in short.to_dict()["notes"])

@@ -156,3 +156,12 @@ def test_each_dimension_shows_the_packs_measured_agreement_with_experts(learner:
     assert page.count("(indicative only)") == len(low)
     rules = html.unescape(learner.post("/analyse", {"transcript": CONVERSATION}).text)
     assert "measured on lend_an_ear_dev" in rules or "has not been measured" in rules
+
+
+def test_a_near_limit_single_line_paste_gets_a_clear_report(learner: Person) -> None:
+    """1.9 MB in one line (no sentence end): answered, with a note that the turn was cut."""
+    paste = "Sam: I'm worried about the launch.\nAlex: " + "word " * 380_000
+    response = learner.post("/analyse", {"transcript": paste, "learner": "Alex"})
+    assert response.status_code == 200, response.text[:300]
+    page = html.unescape(response.text)
+    assert "(Alex) is 1,899,999 characters long: only its first" in page

@@ -8,7 +8,7 @@ renders to the HTML a leader reads.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +199,30 @@ def code_turns(
     return analysed
 
 
+MAX_TURN_CHARS = 10_000
+"""A turn is coded on at most this many characters (about 1,700 words, six minutes of
+speech): a pasted monologue of megabytes must not hold the server, and no coder reads a
+book as one move. The report says which turns were cut."""
+
+
+def capped_turns(turns: Sequence[Turn]) -> tuple[list[Turn], list[str]]:
+    """The turns with any longer than `MAX_TURN_CHARS` cut at a word, and a note per cut."""
+    out: list[Turn] = []
+    notes: list[str] = []
+    for index, turn in enumerate(turns):
+        if len(turn.text) <= MAX_TURN_CHARS:
+            out.append(turn)
+            continue
+        cut = turn.text[:MAX_TURN_CHARS]
+        cut = cut[: cut.rfind(" ")] if " " in cut[MAX_TURN_CHARS // 2 :] else cut
+        out.append(replace(turn, text=cut + " …"))
+        notes.append(
+            f"Turn {index} ({turn.speaker}) is {len(turn.text):,} characters long: only its "
+            f"first {len(cut):,} were analysed."
+        )
+    return out, notes
+
+
 def build_report(
     transcript: Transcript,
     *,
@@ -211,7 +235,9 @@ def build_report(
     labels a person corrected (see `analysis.overrides`), counted instead of the coder's."""
     chosen, notes = choose_learner(transcript, learner)
     coder = coder or RuleCoder()
-    turns = code_turns(transcript.turns, chosen, coder, overrides)
+    shown, capped = capped_turns(transcript.turns)
+    notes += capped
+    turns = code_turns(shown, chosen, coder, overrides)
     notes += corrections_note(turns)
     metrics = session_metrics(turns)
     credited = turn_credits(turns)
