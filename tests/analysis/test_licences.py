@@ -43,7 +43,9 @@ def test_open_recipe_reads_only_the_projects_corpus() -> None:
     assert recipe.commercial_use and recipe.files
     assert all(f.path.parent == corpus and f.licence == "CC BY 4.0" for f in recipe.files)
     assert not any("shared" in str(f.path) for f in recipe.files)
-    # no third ingredient: the word vectors come from a model trained on data under other terms
-    assert recipe.features.embedding == ""
+    # the one third ingredient: static vectors from an Apache-2.0 model, named on the card
+    assert recipe.features.embedding == "minilm-l6-static"
     card = json.loads(_card_text("open"))
-    assert card["features"]["embedding"] == "" and "vectors" not in card
+    assert card["features"]["embedding"] == "minilm-l6-static"
+    assert card["vectors"]["licence"] == "apache-2.0"  # _card_text lower-cases
+    assert "all-minilm-l6-v2" in card["vectors"]["source"] and "minilm" in card["licence"]

@@ -355,7 +355,8 @@ def test_recipes(tmp_path, synthetic_dir):
     assert research.model == "auto" and corpus_recipe.model == "svm"
     # only the research pack reads the word vectors: open is the corpus and detectors alone
     assert research.features.embedding == RESEARCH_VECTORS
-    assert corpus_recipe.features.embedding == recipe.features.embedding == ""
+    assert corpus_recipe.features.embedding == RESEARCH_VECTORS  # Apache-2.0 vectors
+    assert recipe.features.embedding == ""  # user-supplied data: n-grams and detectors
     assert {f.path.name for f in research.files} == {
         "epitome_train.csv",
         "annomi_train.csv",

@@ -25,7 +25,9 @@ def test_page_is_public_and_names_the_default_pack(client: Any, web_settings: Se
     assert f"<strong>{info.name}</strong>, version {info.version}" in page
     assert info.licence in page
     assert "Commercial use</dt><dd>Yes" in page
-    assert "Word vectors" not in page  # the open pack is the corpus and detectors alone
+    # the open pack's one outside ingredient is named: static vectors from an Apache-2.0 model
+    assert "Word vectors</dt><dd>sentence-transformers/all-MiniLM-L6-v2" in page
+    assert "(Apache-2.0)" in page
     for label in LABELS:
         assert f'<th scope="row">{label.replace("_", " ").capitalize()}</th>' in page
     assert "fair from 1:1, good from 2:1" in page and "fair from 40%, good from 50%" in page

@@ -131,6 +131,11 @@ def resolve_pack_name(
     return "rules"
 
 
+CHUNK = 1024
+"""Utterances coded per feature matrix: dense vector blocks make a whole transcript's
+matrix large, and chunks keep peak memory flat at no cost in speed."""
+
+
 class TrainedCoder:
     """Classifier labels on top of the rule coder's evidence."""
 
@@ -166,6 +171,12 @@ class TrainedCoder:
         """Code each (text, context); `given_behaviour` fixes behaviour to score subtypes;
         `explain=False` skips the model's n-gram evidence (cue evidence stays), for units
         that are counted but not shown with their evidence."""
+        if len(items) > CHUNK:  # bounded memory: the feature matrix of a chunk at a time
+            out: list[CodedUtterance] = []
+            for start in range(0, len(items), CHUNK):
+                given = given_behaviour[start : start + CHUNK] if given_behaviour else None
+                out += self.code_many(items[start : start + CHUNK], given, explain=explain)
+            return out
         # `_apply` rebuilds the evidence of every label, in label order, from the cues
         coded = self._rules._code_many(items, given_behaviour, with_evidence=False)
         if not coded:
