@@ -21,6 +21,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from empathic.csvcells import read_cell, safe_cell
+
 FORMATS = ("text", "vtt", "srt", "json", "csv")
 CSV_COLUMNS = ("source", "conversation_id", "turn", "speaker", "context", "text")
 """Canonical CSV columns (mirrors analysis.labels.CANONICAL_COLUMNS; nothing imports upward)."""
@@ -282,7 +284,7 @@ def _parse_csv(text: str, out: Transcript, cid: str | None) -> list[Turn]:
             if not any(cell.strip() for cell in row):
                 continue
             padded = row + [""] * len(cols)
-            cells = [padded[at[c]].strip() if c in at else "" for c in CSV_COLUMNS]
+            cells = [read_cell(padded[at[c]].strip()) if c in at else "" for c in CSV_COLUMNS]
             if not re.fullmatch(r"[+-]?\d{1,18}", cells[2]):
                 raise TranscriptError(f"'turn' must be a whole number, got {cells[2]!r}", src, no)
             if not cells[3]:
@@ -366,7 +368,8 @@ def to_csv(t: Transcript, *, conversation_id: str | None = None) -> str:
     writer.writerow(CSV_COLUMNS)
     cid, context = conversation_id or t.conversation_id or "1", ""
     for i, turn in enumerate(t.turns, 1):
-        writer.writerow([t.source, cid, i, turn.speaker, context, turn.text])
+        cells = (t.source, cid, i, turn.speaker, context, turn.text)
+        writer.writerow([safe_cell(cell) for cell in cells])
         context = turn.text
     return buf.getvalue()
 

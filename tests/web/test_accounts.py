@@ -199,6 +199,15 @@ def test_security_headers(client: TestClient) -> None:
     assert "script-src 'self'" in response.headers["content-security-policy"]
 
 
+def test_private_pages_are_never_cached_but_static_assets_may_be(learner: Person) -> None:
+    for path in ("/", "/analyse", "/growth", "/practice"):
+        response = learner.client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["cache-control"] == "no-store", path
+    asset = learner.client.get("/static/app.css")
+    assert asset.status_code == 200 and "no-store" not in asset.headers.get("cache-control", "")
+
+
 def test_two_first_sign_ups_at_once_make_one_admin(app: object) -> None:
     """The second sign-up waits for the first to commit before it counts the accounts."""
     import threading

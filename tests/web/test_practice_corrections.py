@@ -113,3 +113,25 @@ def test_export_keeps_the_newest_correction_and_parses(
     )
     assert nobody.exit_code == 2 and "no account" in nobody.output
     assert "Traceback" not in nobody.output
+
+
+def test_an_exported_line_that_looks_like_a_formula_is_neutralised(
+    app: Any, learner: Person
+) -> None:
+    started = learner.post(f"/practice/{SCENARIO}/start", {"difficulty": "medium"})
+    run_id = str(started.url).rsplit("/", 1)[-1]
+    line = '=HYPERLINK("http://evil.example","you sound worried")'
+    learner.post(f"/runs/{run_id}/turns", {"text": line})
+    assert learner.post(f"/runs/{run_id}/end").status_code == 200
+    learner.post(f"/runs/{run_id}/corrections", {"turn": "1", "value": "behaviour=reflection"})
+
+    from empathic.practice.corrections import export
+
+    buffer = io.StringIO()
+    with app.state.sessions() as db:
+        assert export(db, buffer) == 1
+    row = next(csv.DictReader(io.StringIO(buffer.getvalue())))
+    assert row["text"] == "'" + line  # a spreadsheet shows it as text, never runs it
+    path = Path(str(app.state.settings.data_dir)) / "fixes.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    assert read_labelled_csv(path)[0].text == line

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from empathic.analysis.labels import CANONICAL_COLUMNS, LABELS, is_valid, normalise_value
+from empathic.csvcells import read_cell
 
 REQUIRED = ("conversation_id", "text")
 
@@ -86,8 +87,8 @@ def read_labelled_csv(
                         conversation_id=(raw.get("conversation_id") or "").strip(),
                         turn=int(turn_text) if turn_text.lstrip("-").isdigit() else len(rows),
                         speaker=(raw.get("speaker") or "").strip(),
-                        context=raw.get("context") or "",
-                        text=raw.get("text") or "",
+                        context=read_cell(raw.get("context") or ""),
+                        text=read_cell(raw.get("text") or ""),
                         labels=labels,
                         line=line,
                     )

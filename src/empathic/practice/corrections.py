@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from empathic.accounts.models import User
 from empathic.analysis.datasets import CORRECTIONS_SOURCE, LabelledRow
 from empathic.analysis.labels import CANONICAL_COLUMNS, LABEL_VALUES, LABELS, normalise_value
+from empathic.csvcells import safe_cell
 from empathic.practice.models import Correction, PracticeRun
 from empathic.practice.service import (
     PracticeError,
@@ -146,7 +147,7 @@ def write_csv(corrections: Iterable[Correction], out: TextIO) -> int:
     writer.writeheader()
     count = 0
     for c in corrections:
-        writer.writerow(_row(c))
+        writer.writerow({k: safe_cell(v) for k, v in _row(c).items()})
         count += 1
     return count
 

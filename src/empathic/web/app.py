@@ -128,6 +128,9 @@ class _Headers:
                 for key, value in self.headers:
                     if key.decode() not in headers:
                         headers.raw.append((key, value))
+                if "cache-control" not in headers and not scope["path"].startswith("/static/"):
+                    # pages hold people's conversations: never kept by a browser or a proxy
+                    headers.raw.append((b"cache-control", b"no-store"))
                 token = scope.get("state", {}).get("new_csrf")
                 if token:
                     cookie = f"{CSRF_COOKIE}={token}; HttpOnly; Path=/; SameSite=lax"
