@@ -85,3 +85,33 @@ def test_the_cli_starts_without_numpy_or_the_analysis_engine():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_train_without_scikit_learn_says_how_to_get_it(monkeypatch) -> None:
+    import sys
+
+    from typer.testing import CliRunner
+
+    from empathic.cli import app
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # as on an install without [train]
+    result = CliRunner().invoke(app, ["train", "--pack", "open", "--no-cv"])
+    assert result.exit_code != 0
+    assert "pip install 'empathic[train]'" in result.output
+
+
+def test_scoring_agrees_with_scikit_learn() -> None:
+    import random
+
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from empathic.analysis.scoring import accuracy, macro_f1
+
+    rng = random.Random(3)
+    for _ in range(200):
+        n = rng.randint(1, 30)
+        gold = [rng.choice("abcd") for _ in range(n)]
+        predicted = [rng.choice("abcde") for _ in range(n)]
+        expected = f1_score(gold, predicted, average="macro", zero_division=0)
+        assert abs(macro_f1(gold, predicted) - expected) < 1e-12
+        assert abs(accuracy(gold, predicted) - accuracy_score(gold, predicted)) < 1e-12

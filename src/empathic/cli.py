@@ -299,6 +299,11 @@ def train(
     """Train a model pack reproducibly (fixed seeds) and write its model card."""
     from empathic.analysis.training import recipe_for, train_pack
 
+    try:
+        import sklearn  # noqa: F401  (the `train` extra: fitting needs it, coding does not)
+    except ImportError:
+        fail("empathic train needs scikit-learn: pip install 'empathic[train]'")
+
     settings = _settings()
     with user_errors():
         if data is not None and (data.is_file() or data.suffix.lower() == ".csv"):

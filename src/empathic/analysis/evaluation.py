@@ -13,7 +13,8 @@ from typing import Any
 from empathic.analysis.coding import CodedUtterance
 from empathic.analysis.datasets import LabelledRow
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
-from empathic.analysis.training import is_scored, score, task_rows
+from empathic.analysis.scoring import score
+from empathic.analysis.training import is_scored, task_rows
 
 Progress = Callable[[int], None]
 BATCH = 512

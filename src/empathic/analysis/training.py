@@ -12,21 +12,25 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 from scipy import sparse
 from scipy.optimize import minimize_scalar
-from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedGroupKFold
-from sklearn.svm import LinearSVC
 
 from empathic.analysis.datasets import LabelledRow, conversation_groups, read_labelled_csv
 from empathic.analysis.embedding import PROVENANCE
 from empathic.analysis.features import FeatureConfig, Featurizer
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
 from empathic.analysis.linear import LinearModel, softmax
+from empathic.analysis.scoring import macro_f1, score
 from empathic.config import Settings
+
+if TYPE_CHECKING:
+    from sklearn.svm import LinearSVC
+
+# scikit-learn (the `train` extra) is imported where a model is fitted or folds are split,
+# so scoring and comparing packs (`empathic eval`, `packs compare`) run without it.
 
 SEED = 20261121
 SVM_C = 0.3
@@ -223,6 +227,8 @@ class NBSVM:
             p = np.asarray(present[inside].sum(axis=0)).ravel() + self.alpha
             q = np.asarray(present[~inside].sum(axis=0)).ravel() + self.alpha
             ratio = np.log(p / p.sum()) - np.log(q / q.sum())
+            from sklearn.svm import LinearSVC
+
             svm = LinearSVC(C=self.C, class_weight="balanced", random_state=SEED)
             svm.fit(sparse.csr_matrix(x @ sparse.diags(ratio)), inside.astype(int))
             coefs.append(svm.coef_[0] * ratio)
@@ -246,6 +252,8 @@ def new_model(kind: str = "svm") -> Classifier:
         return NBSVM()
     if kind != "svm":
         raise ValueError(f"unknown model {kind!r}; choose svm or nbsvm")
+    from sklearn.svm import LinearSVC
+
     return LinearSVC(C=SVM_C, class_weight="balanced", random_state=SEED)
 
 
@@ -271,6 +279,8 @@ def choose_kind(
     folds = min(INNER_FOLDS, len(set(groups)))
     if folds < 2:
         return CANDIDATES[0]
+    from sklearn.model_selection import StratifiedGroupKFold
+
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=SEED)
     splits = [(a, b) for a, b in splitter.split(x, y, groups) if len(set(y[a])) > 1]
     best, best_f1 = CANDIDATES[0], -1.0
@@ -278,7 +288,7 @@ def choose_kind(
         predicted = y.copy()
         for a, b in splits:
             predicted[b] = new_model(kind).fit(x[a], y[a]).predict(x[b])
-        f1 = float(f1_score(y[scored], predicted[scored], average="macro", zero_division=0))
+        f1 = macro_f1(y[scored], predicted[scored])
         if f1 > best_f1 + 1e-9:
             best, best_f1 = kind, f1
     return best
@@ -295,14 +305,6 @@ def fit_task(
     model = new_model(kind)
     model.fit(x, y)
     return model
-
-
-def score(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float | int]:
-    return {
-        "n": len(gold),
-        "accuracy": round(float(accuracy_score(gold, predicted)), 4),
-        "macro_f1": round(float(f1_score(gold, predicted, average="macro", zero_division=0)), 4),
-    }
 
 
 def cross_validate(
@@ -322,6 +324,8 @@ def cross_validate(
         return {"n": len(train_all), "note": "one conversation only: cannot cross-validate"}
     y = np.asarray([r.labels[task] for r in train_all])
     x = featurizer.transform([r.text for r in train_all], [r.context for r in train_all])
+    from sklearn.model_selection import StratifiedGroupKFold
+
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=SEED)
     predicted = np.empty(len(train_all), dtype=object)
     scored = np.asarray([is_scored(r, task) for r in train_all])
