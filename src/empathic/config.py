@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     """Failed sign-ins per account, per address and per both in 15 minutes before pauses
     start: 1 s, then doubling, up to 30 s for the account and 15 min for the address."""
 
+    log_level: str = "INFO"
+    """Level of the web app's access and security logs on stderr (DEBUG, INFO, WARNING)."""
+
     trusted_proxies: str = ""
     """Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; empty
     (the default) believes no header, so the client address cannot be forged."""

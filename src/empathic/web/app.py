@@ -20,6 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from empathic.config import Settings
 from empathic.db import make_engine, migrate, session_factory
 from empathic.web.deps import CSRF_COOKIE, OptionalUserDep, SignInRequired
+from empathic.web.logs import AccessLog
+from empathic.web.logs import configure as configure_logging
 from empathic.web.render import error_response, render, template_env, wants_json
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.simulations = SimulationCache(coder=lambda: practice_coder(app.state.packs, settings))
     app.state.llm_client = client_from_settings(settings)  # None when no endpoint is set
     app.add_middleware(_Headers, settings=settings)
+    app.add_middleware(AccessLog)  # outermost: it times and records every request
+    configure_logging(settings.log_level)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), "static")
     app.include_router(accounts_router)
     app.include_router(practice_router)
