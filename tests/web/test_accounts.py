@@ -245,3 +245,19 @@ def test_two_first_sign_ups_at_once_make_one_admin(app: object) -> None:
     with sessions() as db:
         roles = dict(db.execute(select(User.email, User.role)).all())
     assert roles == {"one@example.org": "admin", "two@example.org": "learner"}
+
+
+def test_sign_out_everywhere_ends_every_session_of_that_person_only(
+    admin: Person, learner: Person, make_client: object
+) -> None:
+    laptop, phone = learner.client, make_client()  # type: ignore[operator]
+    token = csrf(phone, "/signin")
+    phone.post("/signin", data={"email": learner.email, "password": PASSWORD, "csrf_token": token})
+    assert phone.get("/growth", follow_redirects=False).status_code == 200
+    ended = learner.post("/signout/everywhere")
+    assert ended.status_code == 200 and "/signin" in str(ended.url)
+    for device in (laptop, phone):
+        assert device.get("/growth", follow_redirects=False).status_code == 303
+    assert admin.client.get("/admin", follow_redirects=False).status_code == 200
+    refused = phone.post("/signout/everywhere", data={}, follow_redirects=False)
+    assert refused.status_code == 403  # no CSRF token: refused before anything happens

@@ -16,6 +16,7 @@ from empathic.web.deps import (
     DbDep,
     OptionalUserDep,
     SettingsDep,
+    UserDep,
 )
 from empathic.web.render import render
 
@@ -104,6 +105,16 @@ def signin(
 def signout(request: Request, db: DbDep) -> Response:
     service.sign_out(db, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/signout/everywhere")
+def signout_everywhere(db: DbDep, user: UserDep) -> Response:
+    """Sign out on every device: all of the person's sessions end, this one included."""
+    service.sign_out_everywhere(db, user)
+    db.commit()
+    response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 

@@ -234,6 +234,12 @@ def sign_out(db: Session, token: str | None) -> None:
         db.execute(delete(AuthSession).where(AuthSession.token_hash == _token_hash(token)))
 
 
+def sign_out_everywhere(db: Session, user: User) -> int:
+    """End every session of the user (a lost laptop, a shared computer); returns how many."""
+    ended = db.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+    return int(getattr(ended, "rowcount", 0) or 0)
+
+
 def set_role(db: Session, actor: User, user_id: int, role: str) -> User:
     if actor.role != "admin":
         raise PermissionError("only an admin can change roles")
