@@ -20,6 +20,8 @@ def test_formula_cells_are_neutralised_and_read_back(text: str) -> None:
     assert read_cell(safe_cell(text)) == text  # type: ignore[arg-type]
     assert safe_cell("fine") == "fine" and safe_cell(3) == 3
     assert read_cell("'quoted on purpose") == "'quoted on purpose"
+    for tricky in ("'" + text, "''" + text, "'plain", "''"):
+        assert read_cell(safe_cell(tricky)) == tricky  # type: ignore[arg-type]
 
 
 def test_transcript_export_has_no_formula_cells_and_round_trips(tmp_path) -> None:
