@@ -82,8 +82,8 @@ def flip_pronouns(clause: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Split on sentence ends and line breaks."""
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text.strip()) if s.strip()]
+    """Split on sentence ends (an ellipsis ends one too) and line breaks; linear time."""
+    return [s.strip() for s in re.split(r"(?<=[.!?…])\s+|\n+", text.strip()) if s.strip()]
 
 
 MAX_UTTERANCES = 40
@@ -91,11 +91,8 @@ MAX_UTTERANCES = 40
 
 
 def utterances(text: str) -> list[str]:
-    """A turn split into the units MITI codes: sentences (an ellipsis ends one too).
-
-    Linear time: one pass of a fixed-width look-behind split.
-    """
-    parts = [s.strip() for s in re.split(r"(?<=[.!?…])\s+|\n+", text.strip()) if s.strip()]
+    """A turn split into the units MITI codes: its sentences, at most MAX_UTTERANCES."""
+    parts = sentences(text)
     if len(parts) > MAX_UTTERANCES:
         parts = [*parts[: MAX_UTTERANCES - 1], " ".join(parts[MAX_UTTERANCES - 1 :])]
     return parts

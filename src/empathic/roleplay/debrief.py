@@ -152,7 +152,7 @@ def listening(result: RunResult, coder: Coder | None = None) -> dict[str, Any]:
     turns = []
     said = [result.opening]
     for step in result.steps:
-        heard, said = list(said), [*said, step.reply]
+        heard, said = said, [*said, step.reply]
         j = step.judgement
         if j is None:
             continue
