@@ -40,9 +40,8 @@ def test_dismissal_is_dropped_and_why_becomes_curiosity(coder):
 
 
 def test_stock_lines_give_way_to_their_words(coder):
-    context = (
-        "Since Sam went on leave I've been covering his client work as well as mine. Six weeks."
-    )
+    # (a reflection copying six or more of their words verbatim is an echo, never suggested)
+    context = "I'm exhausted and covering Sam's clients. Six weeks now."
     found = rewrite_own_line("I hear you. That sounds hard. Tell me more.", context, coder)
     assert found is not None
     assert "I hear you" not in found.text and "covering" in found.text
@@ -71,7 +70,7 @@ def test_a_line_that_already_takes_up_their_words_is_not_rewritten(coder):
 def test_the_recorded_scores_are_those_of_the_coder(coder):
     line, context = (
         "Don't worry about it, these things happen.",
-        "I made a mistake with the report.",
+        "I messed up and my boss noticed.",
     )
     found = rewrite_own_line(line, context, coder)
     assert found is not None
@@ -79,6 +78,7 @@ def test_the_recorded_scores_are_those_of_the_coder(coder):
     after = move_score(coder.code_many([(found.text, context)])[0], [context])
     assert (found.before, found.after) == (before, after)
     assert uptake(found.text, [context]).echoed == found.reuses
+    assert not uptake(found.text, [context]).parrots  # never recommends an echo
 
 
 def test_session_reports_rewrite_the_learners_own_line(coder):

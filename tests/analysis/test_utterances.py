@@ -118,3 +118,14 @@ def test_a_pasted_monologue_is_cut_for_coding_and_the_report_says_so(coder):
     assert any("1,000,000 characters long" in note for note in report["notes"])
     short = build_report(Transcript(turns=[Turn("Priya", PRIYA), Turn("Alex", "Go on.")]))
     assert not any("characters long" in note for note in short.to_dict()["notes"])
+
+
+def test_their_words_listed_or_stock_sympathy_earn_no_validation_or_understanding(coder):
+    listed = credits(coder, "Exhausted, daughter, ill, deadline?")
+    assert listed["validating_emotions"] == 0.0
+    for stock in ("That sounds really hard.", "I understand how you feel."):
+        marks = credits(coder, stock)
+        assert marks["validating_emotions"] == marks["demonstrating_understanding"] == 0.0
+    assert credits(coder, "Tell me more.")["encouraging_elaboration"] == 0.5
+    specific = credits(coder, "What has the week with your daughter been like?")
+    assert specific["encouraging_elaboration"] == 1.0

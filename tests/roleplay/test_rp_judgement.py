@@ -293,3 +293,19 @@ def test_a_question_about_feelings_is_not_a_reflection(coder, library):
     step = first_step(coder, library, "ai-tool-anxiety", "How do you feel about the new tool?")
     assert "open_question" in step.move_names
     assert not {"simple_reflection", "complex_reflection"} & set(step.move_names)
+
+
+@pytest.mark.parametrize("wrap", ["So {}?", "It sounds like {}", "I hear you. {}"])
+def test_echoing_their_replies_back_never_opens_the_story(coder, library, wrap):
+    """Parroting: each line repeats the persona's last reply (or its last words) verbatim."""
+    for scenario in library.values():
+        for level in ("easy", "hard"):
+            sim = Simulation(scenario, difficulty=level, seed=1, coder=coder)
+            reply = sim.step("Tell me more.").reply
+            for _ in range(11):
+                if sim.finished:
+                    break
+                reply = sim.step(wrap.format(reply.rstrip(".?!"))).reply
+            run = sim.result()
+            assert not run.core_uncovered and run.outcome != "good", (scenario.id, level)
+            assert len(run.uncovered) <= 1, (scenario.id, level, run.uncovered)

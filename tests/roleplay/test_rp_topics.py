@@ -70,8 +70,11 @@ def test_matching_never_fails_on_any_text(text):
 
 @given(st.from_regex(r"[a-z]{1,12}", fullmatch=True))
 def test_stem_is_short_and_lowercase(word):
+    from empathic.analysis.words import IRREGULAR
+
     s = stem(word)
-    assert s == s.lower() and 0 < len(s) <= len(word) + 1
+    assert s == s.lower() and len(s) > 0
+    assert len(s) <= len(word) + 1 or word in IRREGULAR  # "mom" -> "mother" by design
 
 
 def test_a_multi_word_term_never_collapses_to_one_common_word():

@@ -9,11 +9,12 @@ responsiveness: whether it takes up the other person's own words (the same
 about *their* feelings and situation, and a generic line fits anyone:
 
 - validating_emotions: the turn acknowledges a feeling (warmth, understanding, a
-  reflection, a feeling word) *and* takes up their words.
+  reflection, a feeling word) *and* takes up their words (not as a bare list of them,
+  nor as a verbatim echo).
 - encouraging_elaboration: max(exploration / 2, 1 for an open question), unless the
-  question blames ("why didn't you...?").
+  question blames ("why didn't you...?"); half for a stock invitation ("Tell me more").
 - demonstrating_understanding: a reflection stated in your words (not asked) that
-  takes up theirs: 1; a reflection that does not take them up: 0.5.
+  takes up theirs: 1; one with content of its own, or an echo: 0.5; a stock one: 0.
 - advice_giving: advice input, Providing Suggestions, or advice put as a question.
 - self_oriented: an utterance that discloses about yourself without handing the
   attention back.
@@ -57,7 +58,11 @@ def turn_credits(turns: Sequence[AnalysedTurn]) -> list[tuple[AnalysedTurn, dict
             pending.append(turn.text)
             continue
         coded, units = turn.coded, turn.units
-        took_up = uptake(turn.text, said).kind == "responsive"
+        up = uptake(turn.text, said)
+        took_up = up.kind == "responsive"
+        # their words listed or echoed back verbatim are not validation or understanding
+        heard = took_up and not up.is_spray and not up.parrots
+        generic = up.kind in ("stock", "empty")
         voiced_feeling = bool(feelings_in(" ".join(pending)))
         pending = []
         blames = any("blame" in u.cue_names() for u in units)
@@ -68,12 +73,14 @@ def turn_credits(turns: Sequence[AnalysedTurn]) -> list[tuple[AnalysedTurn, dict
         elaboration = max(
             0.0 if blames else coded.level("exploration") / 2,
             1.0 if any(_open_invitation(u) for u in units) else 0.0,
-        )
+        ) * (0.5 if generic else 1.0)  # "Tell me more" fits anyone: half
         dismisses = any("dismissal" in u.cue_names() for u in units)
         credits = {
-            "validating_emotions": 1.0 if acknowledges(coded) and took_up else 0.0,
+            "validating_emotions": 1.0 if acknowledges(coded) and heard else 0.0,
             "encouraging_elaboration": elaboration,
-            "demonstrating_understanding": (1.0 if took_up else 0.5) if stated_reflection else 0.0,
+            "demonstrating_understanding": (
+                (1.0 if heard else 0.0 if up.kind == "stock" else 0.5) if stated_reflection else 0.0
+            ),
             "advice_giving": 1.0 if is_advice(coded) else 0.0,
             "self_oriented": 1.0 if any(is_self_focused(u) for u in units) else 0.0,
             "dismissing_emotions": 1.0

@@ -75,6 +75,8 @@ GENERIC_WORDS: Final = frozenset(
 _FEELING_STEMS: Final = frozenset(stem(w) for f in FEELINGS for w in f.split())
 _SENTENCES: Final = re.compile(r"[^.?!;\n]+[.?!;\n]*")
 _LIST_SPLIT: Final = re.compile(r",|\bor\b|\band\b|/")
+PARROT_RUN: Final = 6
+"""Consecutive words copied from one of their turns that make a line an echo."""
 CARRIES: Final = 3
 """Content words a responsive turn needs before its stock connectors earn its full credit."""
 _NEAR_DUPLICATE: Final = 0.6
@@ -97,6 +99,9 @@ class Uptake:
     """Items in the longest list of the utterance (3 or more is fishing)."""
     residue: str = ""
     """The utterance with its stock phrases cut out: what is left to reach a topic."""
+    parrots: bool = False
+    """It copies a run of PARROT_RUN or more of their words verbatim and adds no content
+    word of its own: an echo, not a reflection in the learner's words."""
 
     @property
     def is_spray(self) -> bool:
@@ -109,6 +114,7 @@ class Uptake:
             "specific": list(self.specific),
             "stock": list(self.stock),
             "listed": self.listed,
+            "parrots": self.parrots,
         }
 
 
@@ -225,7 +231,23 @@ def uptake(text: str, said: Sequence[str]) -> Uptake:
         if key in theirs or (key in _FEELING_STEMS and voiced_feelings)
     )
     kind = "responsive" if echoed else "specific"
-    return Uptake(kind, echoed, tuple(mine.values()), stocks, listed, residue)
+    own = [key for key in mine if key not in theirs]
+    parrots = not own and _copies_a_run(text, said[-3:])
+    return Uptake(kind, echoed, tuple(mine.values()), stocks, listed, residue, parrots)
+
+
+def _copies_a_run(text: str, said: Sequence[str]) -> bool:
+    """True when `text` repeats PARROT_RUN consecutive words of one of their turns (linear:
+    a set of their word runs, then one pass over the text's)."""
+    mine = tokens(text)
+    if len(mine) < PARROT_RUN:
+        return False
+    runs = {
+        tuple(words[i : i + PARROT_RUN])
+        for words in (tokens(turn) for turn in said)
+        for i in range(len(words) - PARROT_RUN + 1)
+    }
+    return any(tuple(mine[i : i + PARROT_RUN]) in runs for i in range(len(mine) - PARROT_RUN + 1))
 
 
 @dataclass
@@ -261,6 +283,8 @@ class SessionJudge:
             credit, why = 0.0, f"nearly repeats your turn {repeats + 1}"
         elif up.is_spray:
             credit, why = self.spray_credit, f"lists {up.listed} topics at once"
+        elif up.parrots:
+            credit, why = self.question_credit, "repeats their words back without your own"
         elif generic:  # fits any conversation, named stock phrase or not: it wears out
             credit = stock_credit
             why = "stock phrases that fit any conversation" if up.stock else "no content of its own"

@@ -260,7 +260,7 @@ def rewrite_own_line(
     for (text, reflected, asked), code in zip(unique, scored, strict=True):
         took_up = uptake(text, heard)
         after = move_score(code, heard)
-        if after >= before + BETTER_BY and took_up.echoed:
+        if after >= before + BETTER_BY and took_up.echoed and not took_up.parrots:
             why = _explain(fates, reflected, asked)
             return OwnLineRewrite(text, why, took_up.echoed, before, after)
     return None
