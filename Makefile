@@ -1,6 +1,7 @@
 # The two commands of the README: `make run` (set up + the web app with demo data) and
 # `make test` (set up + lint + types + every test, browser and PostgreSQL tests included).
 PYTHON ?= python3
+PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -15,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: setup
-	$(BIN)/empathic serve --demo
+	$(BIN)/empathic serve --demo --port $(PORT)
 
 report: setup
 	$(BIN)/empathic demo --out out/example-report.html
@@ -24,6 +25,7 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/pytest -q

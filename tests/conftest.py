@@ -259,12 +259,17 @@ def corpus() -> SyntheticCorpus:
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point EMPATHIC_DATA_DIR at a fresh folder and drop every other EMPATHIC_* variable."""
+    """Point EMPATHIC_DATA_DIR at a fresh folder and drop every other EMPATHIC_* variable.
+
+    Passwords are hashed with argon2's cheapest parameters (docs/configuration.md, "For
+    test suites only"); tests/test_passwords.py checks the standard profile itself.
+    """
     for name in list(os.environ):
         if name.startswith("EMPATHIC_"):
             monkeypatch.delenv(name)
     data_dir = tmp_path_factory.mktemp("empathic-data")
     monkeypatch.setenv("EMPATHIC_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("EMPATHIC_PASSWORD_HASH_PROFILE", "test")
     return data_dir
 
 

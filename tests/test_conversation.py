@@ -414,11 +414,19 @@ def test_utf8_and_utf16_with_bom(tmp_path: Path, prefix: bytes, encoding: str) -
     assert t.turns[0].line == 5
 
 
-def test_utf16_without_bom_is_explained(tmp_path: Path) -> None:
+def test_utf16_without_bom_is_read(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
-    path.write_bytes("A: hi\n".encode("utf-16-le"))
-    with pytest.raises(TranscriptError, match="UTF-16 without a byte-order mark"):
+    path.write_bytes("A: hi\nB: hello\n".encode("utf-16-le"))
+    assert [t.text for t in read_transcript(path).turns] == ["hi", "hello"]
+
+
+def test_a_binary_file_is_not_a_transcript(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00\x01\x02")
+    with pytest.raises(TranscriptError) as info:
         read_transcript(path)
+    assert str(info.value).startswith(f"{path}: is not a text file")
+    assert "expected a transcript saved as text" in str(info.value)
 
 
 def test_load_transcript_reads_paths_and_parses_text(tmp_path: Path) -> None:

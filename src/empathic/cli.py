@@ -30,15 +30,20 @@ packs_app = typer.Typer(help="Model packs: list them, compare them.", invoke_wit
 app.add_typer(packs_app, name="packs")
 
 
-def _register_practice() -> None:
-    """Role-play commands live with the engine; the CLI only mounts them."""
-    from empathic.roleplay.cli import practice, scenarios_app
+def _register_areas() -> None:
+    """Each area's sub-commands, as its registry entry declares them (`empathic.areas`)."""
+    from empathic.areas import areas, load
 
-    app.add_typer(scenarios_app, name="scenarios", help="The scenario library: list and check.")
-    app.command("practice")(practice)
+    for area in areas():
+        for command in area.cli:
+            target = load(command.target)
+            if isinstance(target, typer.Typer):
+                app.add_typer(target, name=command.name, help=command.help or None)
+            else:
+                app.command(command.name, help=command.help or None)(target)
 
 
-_register_practice()
+_register_areas()
 
 
 def _register_llm() -> None:
@@ -49,26 +54,6 @@ def _register_llm() -> None:
 
 
 _register_llm()
-
-
-def _register_corrections() -> None:
-    """Label corrections from the web app, exported as training data (docs/cli.md)."""
-    from empathic.practice.cli import corrections_app
-
-    app.add_typer(corrections_app, name="corrections", help="Export label corrections as CSV.")
-
-
-_register_corrections()
-
-
-def _register_mentoring() -> None:
-    """Scheduled mentoring work (docs/mentoring.md)."""
-    from empathic.mentoring.cli import mentoring_app
-
-    app.add_typer(mentoring_app, name="mentoring", help="The mentoring companion: signals.")
-
-
-_register_mentoring()
 
 
 def _register_web() -> None:

@@ -71,6 +71,40 @@ class Settings(BaseSettings):
     min_group_size: int = 5
     """Smallest group whose aggregates a facilitator may see (privacy by design)."""
 
+    password_signin: bool = True
+    """Allow sign-in and sign-up with email and password; false leaves single sign-on only."""
+
+    oidc_issuer: str | None = None
+    """OpenID Connect issuer URL for single sign-on; unset means no single sign-on."""
+
+    oidc_client_id: str = ""
+    """The client id Empathic is registered under at the OpenID provider."""
+
+    oidc_client_secret: str | None = None
+    """The client secret, if the provider gave one (unset: a public client with PKCE only)."""
+
+    oidc_provider_name: str = "single sign-on"
+    """Name on the sign-in button: "Sign in with <name>"."""
+
+    oidc_scopes: str = "openid email profile"
+    """Scopes asked of the provider (space-separated; must include `openid`)."""
+
+    oidc_role_claim: str | None = None
+    """ID-token claim holding the person's roles or groups; unset leaves roles to the admin page."""
+
+    oidc_admin_values: str = ""
+    """Comma-separated values of the role claim that make someone an admin."""
+
+    oidc_facilitator_values: str = ""
+    """Comma-separated values of the role claim that make someone a facilitator."""
+
+    oidc_team_claim: str | None = None
+    """ID-token claim naming the person's team (created on first sight); unset: the admin page."""
+
+    def oidc_enabled(self) -> bool:
+        """Single sign-on is offered once an issuer and a client id are both set."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'empathic.db'}"
 
@@ -92,6 +126,18 @@ class Settings(BaseSettings):
         return self.corpus_dir or _first_existing(
             [Path.cwd() / "data" / "corpus", _repo_root() / "data" / "corpus"]
         )
+
+    analysis_workers: int = Field(default=1, ge=0)
+    """Worker processes per web process that parse, code and render Analyse reports, so a
+    large transcript never stalls other requests; 0 analyses in a thread of the web process
+    (no queue bound and no time limit: for debugging)."""
+
+    analysis_queue: int = Field(default=4, ge=0)
+    """Analyses that may wait for a busy worker; beyond that the page answers 503 at once."""
+
+    analysis_timeout_s: float = Field(default=60.0, gt=0)
+    """Seconds one analysis may run in its worker before it is stopped (its worker is
+    killed and replaced) and the page says to split the transcript."""
 
 
 def _repo_root() -> Path:

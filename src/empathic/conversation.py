@@ -8,7 +8,6 @@ can fix the file instead of guessing. User documentation: docs/formats.md.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import html
 import io
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from empathic.csvcells import read_cell, safe_cell
+from empathic.textio import TextDecodeError, decode_text
 
 FORMATS = ("text", "vtt", "srt", "json", "csv")
 CSV_COLUMNS = ("source", "conversation_id", "turn", "speaker", "context", "text")
@@ -33,6 +33,7 @@ _CUE_SPEAKER = "'<v Name>' or 'Name: text'"
 _JSON_SHAPE = '[{"speaker": "...", "text": "..."}, ...] or {"turns": [...]}'
 _VTT_SKIP = ("NOTE", "STYLE", "REGION")
 _RESAVE = "UTF-8 text: re-save the file as UTF-8"
+_AS_TEXT = "a transcript saved as text: .txt, .vtt, .srt, .json or .csv"
 
 _T = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TIME = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?")
@@ -378,19 +379,12 @@ def to_csv(t: Transcript, *, conversation_id: str | None = None) -> str:
 
 
 def _decode(data: bytes, src: str) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        enc, label, hint = "utf-16", "UTF-16", ""
-    elif b"\x00" in data[:4096]:
-        msg = "contains NUL bytes; it looks like UTF-16 without a byte-order mark"
-        raise TranscriptError(msg, src, None, _RESAVE)
-    else:
-        enc, label, hint = "utf-8-sig", "UTF-8", "; perhaps it is Windows-1252 or Latin-1"
+    """The shared decoder's verdict as a TranscriptError naming the file and the line."""
     try:
-        return data.decode(enc)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].decode(enc, errors="replace").count("\n") + 1
-        msg = f"cannot decode byte 0x{data[exc.start]:02x} as {label}{hint}"
-        raise TranscriptError(msg, src, line, _RESAVE) from None
+        return decode_text(data, src)
+    except TextDecodeError as exc:
+        hint = _AS_TEXT if exc.binary else _RESAVE
+        raise TranscriptError(exc.problem, src, exc.line, hint) from None
 
 
 def _names_file(s: str) -> bool:

@@ -340,3 +340,12 @@ def bench_first_token(
             pass
     server, client_s = statistics.median(raw), statistics.median(ours)
     return {"server_s": server, "client_s": client_s, "overhead_s": client_s - server}
+
+
+def llm_host(settings: Settings) -> str | None:
+    """The language model's host (never its credentials or path), or None when none is set."""
+    if not settings.llm_base_url:
+        return None
+    parts = urlsplit(settings.llm_base_url)
+    host = parts.hostname or settings.llm_base_url
+    return f"{host}:{parts.port}" if parts.port else host

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from sqlalchemy import MetaData
 
 
 def metadata() -> MetaData:
-    from empathic.accounts import models as _accounts  # noqa: F401
+    """The whole schema: the tables of every registered area (`empathic.areas`)."""
+    from empathic.areas import areas
     from empathic.db import Base
-    from empathic.mentoring import models as _mentoring  # noqa: F401
-    from empathic.practice import models as _practice  # noqa: F401
 
+    for area in areas():
+        if area.models is not None:
+            import_module(area.models)
     return Base.metadata

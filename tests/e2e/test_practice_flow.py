@@ -12,10 +12,13 @@ from empathic.roleplay.loading import find_scenario
 SCENARIO = "mentor-milestones"
 
 
-def _send(page: Any, line: str) -> None:
+def _send(page: Any, line: str, *, enter: bool = False) -> None:
     before = page.locator("#chat li").count()
     page.get_by_label("What you say").fill(line)
-    page.locator("#send").click()
+    if enter:  # the keyboard path: Enter sends, as in any chat
+        page.get_by_label("What you say").press("Enter")
+    else:
+        page.locator("#send").click()
     page.wait_for_function(
         "n => document.querySelectorAll('#chat li').length >= n + 2"
         " && !document.getElementById('send').disabled",
@@ -38,9 +41,11 @@ def test_practice_to_debrief_then_correct_a_label(page: Any) -> None:
     page.reload()
     assert page.locator("#chat li.learner").count() == 1
     assert lines[0] in page.locator("#chat").inner_text()
+    assert "more turns" in page.locator("#turns-left").inner_text()
     for line in lines[1 : len(expected.steps)]:
-        _send(page, line)
+        _send(page, line, enter=True)
     assert page.locator("#chat li.learner").count() == len(expected.steps)
+    assert not page.locator("#end-form").is_visible()  # nothing left to end once it ended
     shown = float(page.locator("#trust-meter").get_attribute("value") or "nan")
     assert abs(shown - expected.final.trust) < 0.001
     assert expected.ended_by == "wrapped_up" and page.locator("#finished").is_visible()
@@ -52,3 +57,8 @@ def test_practice_to_debrief_then_correct_a_label(page: Any) -> None:
     page.locator("#turn-1").get_by_role("button", name="Save correction").click()
     page.wait_for_url("**/debrief*")
     assert "your correction of turn 1 was saved" in page.locator("main").inner_text()
+    # Back to turn 2 in a new run: turn 1 is replayed, the learner carries on from there.
+    page.locator("#turn-2").get_by_role("button", name="Try turn 2 again in a new run").click()
+    page.wait_for_url("**/runs/*")
+    assert page.locator("#chat li.learner").count() == 1
+    assert lines[0] in page.locator("#chat").inner_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from empathic.web.charts import Series, data_table, line_chart
+from empathic.charts import Series, data_table, line_chart
 
 
 def test_points_are_placed_by_value_and_missing_values_are_skipped() -> None:

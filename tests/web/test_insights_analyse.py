@@ -130,7 +130,7 @@ def test_unknown_learner_empty_input_and_bad_bytes_are_explained(learner: Person
 
 def test_the_default_pack_and_its_own_name_share_one_loaded_coder(web_settings: Any) -> None:
     """Choosing "open" on the form must not load a second copy of the default pack."""
-    from empathic.insights.service import PackCache
+    from empathic.analysis.packs import PackCache
 
     packs = PackCache()
     default_info, default_coder = packs.get(None, web_settings)

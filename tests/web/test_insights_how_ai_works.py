@@ -90,3 +90,11 @@ def test_a_pack_reading_word_vectors_names_their_source_and_licence(
     source, licence = card["vectors"]["source"], card["vectors"]["licence"]
     assert f"<dt>Word vectors</dt><dd>{source} ({licence})" in page
     assert "no model runs on your words" in page
+
+
+def test_plain_words_come_first_and_the_technical_detail_is_one_click_away(client: Any) -> None:
+    page = client.get("/how-ai-works").text
+    plain, details = page.index('id="short-h"'), page.index('<details id="technical">')
+    assert plain < details < page.index('id="measured-h"') < page.index("</details>")
+    assert "It reads words only." in page and "second opinion, not a verdict" in page
+    assert "Nothing you write is sent to an outside AI service." in page  # no LLM configured

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from tests.web.helpers import csrf
 from tests.web.mentoring_world import PASSWORD, World
 
+from empathic.analysis.packs import PackCache
 from empathic.config import Settings
-from empathic.insights.service import PackCache
 from empathic.mentoring import ics, records, schedule, service
 from empathic.mentoring.reflect import NOT_DIALOGUE, reflect, session_reflection
 from empathic.mentoring.service import MentoringError, NotFound
@@ -31,6 +31,11 @@ def parse(text: str) -> list[tuple[str, str]]:
 
 def unescape(value: str) -> str:
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], value)
+
+
+def rule(value: str) -> dict[str, str]:
+    """RRULE parts by name: their order carries no meaning (RFC 5545 §3.3.10)."""
+    return dict(part.split("=", 1) for part in value.split(";"))  # type: ignore[misc]
 
 
 def event(**changes: object) -> ics.Event:
@@ -65,11 +70,16 @@ def test_calendar_structure_and_required_properties() -> None:
     assert first["UID"] == "abc@empathic"
     assert first["DTSTAMP"] == "20261122T080000Z"
     assert first["DTSTART"] == "20261201T093000Z" and first["DTEND"] == "20261201T101500Z"
-    assert first["RRULE"] == "FREQ=WEEKLY;INTERVAL=2;COUNT=6"
+    assert rule(first["RRULE"]) == {"FREQ": "WEEKLY", "INTERVAL": "2", "COUNT": "6"}
     assert first["SUMMARY"] == "Mentoring\\, Mona\\; Theo"
     assert unescape(first["SUMMARY"]) == "Mentoring, Mona; Theo"
     second = dict(lines[blocks[1] + 1 : ends[1]])
-    assert second["RRULE"] == "FREQ=WEEKLY;INTERVAL=2;UNTIL=20270301T235959Z"
+    assert rule(second["RRULE"]) == {
+        "FREQ": "WEEKLY",
+        "INTERVAL": "2",
+        "UNTIL": "20270301T235959Z",
+    }
+    assert "BEGIN:VTIMEZONE" not in names  # UTC schedules (made before zones) need none
 
 
 def test_long_lines_fold_without_splitting_characters() -> None:
@@ -80,19 +90,19 @@ def test_long_lines_fold_without_splitting_characters() -> None:
     text = ics.calendar(name, [event(summary=summary)], NOW)
     assert "\r\n " in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
-    folded = ics.fold("ü" * 40 + "€" * 40 + "🌱" * 40)
-    assert all(len(line.encode()) <= 75 for line in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == "ü" * 40 + "€" * 40 + "🌱" * 40
     got = dict(parse(text))
     assert unescape(got["SUMMARY"]) == summary
     assert unescape(got["X-WR-CALNAME"]) == name
-    assert ics.escape_text("a\\b\nc") == "a\\\\b\\nc"
+    odd = "ü" * 40 + "€" * 40 + "🌱" * 40 + " a\\b\nc"
+    folded = dict(parse(ics.calendar("x", [event(summary=odd)], NOW)))
+    assert folded["SUMMARY"].endswith(" a\\\\b\\nc") and unescape(folded["SUMMARY"]) == odd
 
 
-def test_fold_limits() -> None:
-    assert ics.fold("x" * 75) == "x" * 75
-    folded = ics.fold("x" * 150)
-    assert folded == "x" * 75 + "\r\n " + "x" * 74 + "\r\n " + "x"
+def test_folded_lines_stay_within_75_octets() -> None:
+    text = ics.calendar("x", [event(summary="x" * 150)], NOW)
+    physical = [line for line in text.split("\r\n") if line.startswith(("SUMMARY", " "))]
+    assert len(physical) == 3 and all(len(line.encode()) <= 75 for line in physical)
+    assert dict(parse(text))["SUMMARY"] == "x" * 150
 
 
 def test_schedule_rules_and_feed(world: World) -> None:
@@ -104,7 +114,9 @@ def test_schedule_rules_and_feed(world: World) -> None:
         schedule.add_schedule(world.db, access, starts_at=start, interval_weeks=0, count=3)
     row = schedule.add_schedule(world.db, access, starts_at=start, interval_weeks=3, count=4)
     feed = dict(parse(schedule.feed(world.db, access.pair)))
-    assert feed["UID"] == row.uid and feed["RRULE"] == "FREQ=WEEKLY;INTERVAL=3;COUNT=4"
+    assert feed["UID"] == row.uid
+    assert rule(feed["RRULE"]) == {"FREQ": "WEEKLY", "INTERVAL": "3", "COUNT": "4"}
+    assert feed["DTSTART"] == "20261201T090000Z" and row.zone == "UTC"  # the service's default
     assert unescape(feed["SUMMARY"]) == "Mentoring: Mona and Theo"
     pair = schedule.pair_by_feed_token(world.db, access.pair.id, access.pair.feed_token)
     assert pair.id == access.pair.id
@@ -159,16 +171,16 @@ def test_reflection_pages_load_the_pack_once_and_share_it_with_insights(
     app: Any, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Loading a pack reads model files: once per app, in the cache insights uses too."""
-    import empathic.insights.service as insights
+    import empathic.analysis.packs as packs_module
 
     loads: list[str | None] = []
-    real = insights.load_pack
+    real = packs_module.load_pack
 
     def counting(name: str | None, settings: Settings) -> Any:
         loads.append(name)
         return real(name, settings)
 
-    monkeypatch.setattr(insights, "load_pack", counting)
+    monkeypatch.setattr(packs_module, "load_pack", counting)
     mentor = world.pair(consent=("session_analysis",))
     notes = "Mona: What feels hardest?\nTheo: I feel anxious about the panel."
     log = records.log_session(world.db, mentor, notes)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 from tests.web.helpers import Person, csrf, sign_up
 from tests.web.mentoring_world import PASSWORD, World, practice_run
@@ -18,7 +18,7 @@ from empathic.accounts import service as accounts
 from empathic.accounts.models import User
 from empathic.db import utcnow
 from empathic.mentoring import goals, importing, records, service, signals
-from empathic.mentoring.models import SOURCES
+from empathic.mentoring.models import SOURCES, Flag
 
 
 @contextmanager
@@ -71,7 +71,7 @@ def _busy_pair(db: Session, mentor: User, mentee_name: str, rows: int) -> int:
 
 
 def _page_statements(app: Any, person: Person, path: str) -> int:
-    """Statements for one view of a page, after a first view raised its flags."""
+    """Statements for one view of a page (after a first view warmed the caches)."""
     assert person.client.get(path).status_code == 200
     with counted(app) as statements:
         response = person.client.get(path)
@@ -98,6 +98,7 @@ def test_the_pair_page_reads_the_same_number_of_statements_for_2_or_6_of_everyth
         mentor = _user(db, mona.email)
         few = _busy_pair(db, mentor, "Theo", 2)
         many = _busy_pair(db, mentor, "Tara", 6)
+        signals.compute(db)  # what the scheduled `empathic mentoring signals` does
         db.commit()
     page = mona.client.get(f"/mentoring/pairs/{many}").text
     assert all(f"Step {n}" in page and f"Run {n}" in page for n in range(6))
@@ -208,3 +209,38 @@ def test_nudges_aggregate_only_the_mentors_sessions(app: Any, world: World) -> N
     ]
     assert inner and all("mentor_id" in body for body in inner)
     assert signals.nudges(world.db, world.other.id) == []
+
+
+def test_viewing_pages_writes_nothing_but_the_audit_log(
+    app: Any, admin: Person, make_client: Any
+) -> None:
+    """A GET never changes data: overdue milestones raise flags when something changes or the
+    scheduled job runs, not when someone looks (views of others' data are still audited)."""
+    mona = sign_up(make_client(), "Mona")
+    with app.state.sessions() as db:
+        pair = _busy_pair(db, _user(db, mona.email), "Theo", 2)
+        db.commit()
+    theo = _sign_in(make_client, "theo@example.org")
+    with counted(app) as statements:
+        for person, path in (
+            (mona, f"/mentoring/pairs/{pair}"),
+            (theo, f"/mentoring/pairs/{pair}"),
+            (theo, f"/mentoring/pairs/{pair}/transparency"),
+            (mona, "/mentoring"),
+            (admin, f"/mentoring/pairs/{pair}"),
+        ):
+            assert person.client.get(path).status_code == 200
+    writes = [
+        s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes and all("audit_log" in s for s in writes), writes
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count()).select_from(Flag)) == 0
+    assert (
+        theo.post(
+            f"/mentoring/pairs/{pair}/checkins", {"energy": "3", "workload": "3", "support": "3"}
+        ).status_code
+        == 200
+    )
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count()).select_from(Flag)) == 2  # the change raised them

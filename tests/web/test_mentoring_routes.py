@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from tests.web.helpers import Person, sign_up
 
 from empathic.db import utcnow
@@ -118,7 +119,7 @@ def test_mentee_transparency_shows_every_flag_even_hidden_ones(people: dict[str,
     assert page.status_code == 200
     assert len(_flag_ids(page.text)) == 1
     assert "Hidden from your mentor" in page.text
-    assert "was due 6 day(s) ago" in page.text
+    assert "was due 6 days ago" in page.text
     assert "Not shared: your mentor sees none of them." in page.text
     assert "mentoring.view" in page.text  # the mentor's views are listed
 
@@ -255,8 +256,34 @@ def test_sessions_tags_reflection_and_calendar(people: dict[str, Person]) -> Non
     assert feed
     ics = p["dina"].client.get(feed.group(1).replace("&amp;", "&"))  # the token is the key
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
-    assert "RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=5\r\n" in ics.text
-    assert "DTSTART:20261201T090000Z\r\n" in ics.text
+    assert "RRULE:FREQ=WEEKLY;COUNT=5;INTERVAL=2\r\n" in ics.text
+    # no zone sent (a browser without JavaScript): Europe/London, local time kept
+    assert "DTSTART;TZID=Europe/London:20261201T090000\r\n" in ics.text
+    assert "BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\n" in ics.text
+    assert "from 01 Dec 2026 09:00 Europe/London" in page
+
+
+def test_a_schedule_is_entered_in_the_browsers_zone(people: dict[str, Person]) -> None:
+    p = people
+    pair_id = _pair(p["admin"], p["mona"], p["theo"])
+    form = p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
+    assert '<script src="/static/timezone.js" defer></script>' in form
+    assert 'name="time_zone" value="Europe/London"' in form and "data-browser-zone" in form
+    path = f"/mentoring/pairs/{pair_id}/schedule"
+    fields = {"starts_at": "2026-03-05T17:30", "interval_weeks": "1", "count": "4"}
+    bad = p["mona"].post(path, {**fields, "time_zone": "Atlantis/Capital"})
+    assert bad.status_code == 400 and "Time zone: enter a zone name" in bad.text
+    gap = p["mona"].post(
+        path, {**fields, "starts_at": "2026-03-08T02:30", "time_zone": "America/New_York"}
+    )
+    assert gap.status_code == 400 and "does not exist on 08 Mar 2026" in gap.text
+    p["mona"].post(path, {**fields, "time_zone": "America/New_York"})
+    page = p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
+    assert "from 05 Mar 2026 17:30 America/New_York" in page
+    feed = re.search(r'href="(/mentoring/pairs/\d+/calendar\.ics\?token=[^"]+)"', page)
+    assert feed
+    ics = p["mona"].client.get(feed.group(1).replace("&amp;", "&")).text
+    assert "DTSTART;TZID=America/New_York:20260305T173000\r\n" in ics
 
 
 def test_notes_that_are_not_a_dialogue_get_a_clear_message(people: dict[str, Person]) -> None:
@@ -285,3 +312,24 @@ def test_nudge_on_home_and_csrf(people: dict[str, Person], app: Any) -> None:
     assert "Time to reconnect" not in p["theo"].client.get("/mentoring").text
     response = p["mona"].client.post("/mentoring/invite", data={"mentor_email": "x@example.org"})
     assert response.status_code == 403
+
+
+def test_each_change_is_confirmed_and_unknown_confirmations_show_nothing(
+    client: TestClient, admin: Person, make_client: Any
+) -> None:
+    """After a change the page says what was saved; the address cannot put words on it."""
+    mona, theo = sign_up(make_client(), "Mona"), sign_up(make_client(), "Theo")
+    invited = theo.post("/mentoring/invite", {"mentor_email": mona.email})
+    pair_id = str(invited.url).rsplit("/", 1)[-1]
+    mona.post(f"/mentoring/pairs/{pair_id}/state", {"action": "accept"})
+    added = theo.post(f"/mentoring/pairs/{pair_id}/goals", {"title": "Lead a meeting"})
+    assert added.status_code == 200 and str(added.url).endswith("?done=goal")
+    assert '<p class="notice" role="status">Goal added.</p>' in added.text
+    checked = theo.post(
+        f"/mentoring/pairs/{pair_id}/checkins", {"energy": "3", "workload": "4", "support": "4"}
+    )
+    assert '<p class="notice" role="status">Check-in saved.</p>' in checked.text
+    forged = theo.client.get(f"/mentoring/pairs/{pair_id}?done=<script>alert(1)</script>")
+    assert forged.status_code == 200 and 'class="notice" role="status"' not in forged.text
+    team = admin.post("/admin/teams", {"name": "Ward 7"})
+    assert '<p class="notice" role="status">Team created.</p>' in team.text

@@ -10,7 +10,7 @@ from tests.web.mentoring_world import World
 
 from empathic.accounts.models import AuditEntry
 from empathic.db import utcnow
-from empathic.mentoring import goals, importing, kram, records, service
+from empathic.mentoring import goals, importing, kram, records, schedule, service
 from empathic.mentoring.models import ConsentChange, KramSuggestion, KramTag, Milestone
 from empathic.mentoring.service import MentoringError, NotFound
 
@@ -254,3 +254,20 @@ def test_session_log_rules(world: World) -> None:
         records.log_session(world.db, mentor, "Plans", utcnow() + timedelta(days=3))
     with pytest.raises(PermissionError):
         records.log_session(world.db, world.as_(world.mentee, mentor), "My notes")
+
+
+def test_no_second_open_relationship_in_the_other_direction(world: World) -> None:
+    world.pair()  # the mentor mentors the mentee
+    with pytest.raises(MentoringError, match="already have an open mentoring relationship"):
+        service.invite_mentor(world.db, world.mentor, mentor_email=world.mentee.email)
+
+
+def test_completing_a_pair_revokes_its_calendar_feed(world: World) -> None:
+    access = world.pair()
+    token = access.pair.feed_token
+    assert schedule.pair_by_feed_token(world.db, access.pair.id, token) is access.pair
+    service.transition(world.db, access, "complete")
+    assert access.pair.feed_token != token
+    for attempt in (token, access.pair.feed_token):
+        with pytest.raises(NotFound):
+            schedule.pair_by_feed_token(world.db, access.pair.id, attempt)

@@ -33,7 +33,7 @@ def test_overdue_milestone_raises_one_flag_and_recompute_does_not_duplicate(worl
     assert (again.found, again.created) == (1, 0)
     flag = world.db.scalars(select(Flag)).one()
     assert flag.kind == "overdue_milestone" and flag.status == "open"
-    assert "due 10 day(s) ago" in flag.facts["summary"]
+    assert "due 10 days ago" in flag.facts["summary"]
     assert 0.5 < flag.confidence < 0.9
 
 
@@ -215,3 +215,27 @@ def test_the_database_refuses_a_second_open_flag(world: World) -> None:
         )
     )
     world.db.flush()  # once the first is closed, a new open flag is allowed
+
+
+def test_an_open_flag_follows_the_data_and_closes_when_the_milestone_is_done(world: World) -> None:
+    """Progress to 60% updates the open flag's facts; reaching 100% closes it, saying why."""
+    mentor = world.pair(consent=("milestones",))
+    due = utcnow().date() - timedelta(days=5)
+    milestone = goals.add_milestone(world.db, mentor, "Lead the advisory meeting", due)
+    goals.record_progress(world.db, mentor, milestone, 30, "Agenda drafted")
+    records.log_session(world.db, mentor, "Kick-off")
+    signals.compute(world.db)
+    flag = world.db.scalars(select(Flag).where(Flag.kind == "overdue_milestone")).one()
+    assert "is at 30%" in flag.facts["summary"]
+    goals.record_progress(world.db, mentor, milestone, 60, "Venue booked")
+    signals.compute(world.db, pair_ids=[mentor.pair.id])
+    world.db.refresh(flag)
+    assert flag.status == "open" and "is at 60%" in flag.facts["summary"]
+    assert ["Progress", "60%"] in flag.facts["items"]
+    goals.record_progress(world.db, mentor, milestone, 100, "Held it")
+    signals.compute(world.db, pair_ids=[mentor.pair.id])
+    world.db.refresh(flag)
+    assert flag.status == "resolved" and flag.outcome == signals.CLOSED_BY_DATA
+    assert flag.closed_at is not None
+    signals.compute(world.db)
+    assert world.db.scalar(select(func.count()).select_from(Flag).where(Flag.status == "open")) == 0

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.web.helpers import Person, csrf, run_seed, sse_events
+from tests.web.helpers import Person, csrf, run_seed, sign_up, sse_events
 
 from empathic.config import Settings
+from empathic.practice.models import PracticeRun
 from empathic.roleplay.engine import run_lines
 from empathic.roleplay.loading import find_scenario
 from empathic.web.app import create_app
@@ -124,7 +126,10 @@ def test_the_empathic_playthrough_ends_in_a_good_debrief(learner: Person) -> Non
     metrics = text.split('id="skills-h"')[1].split("<h3>Rubric</h3>")[0]
     assert "Fair from" in metrics and "None" not in metrics
     assert metrics.count('<span class="badge') == 2  # a band for each MITI score
-    assert text.count("Is a label wrong?") == text.count('name="turn"') >= 5
+    corrections = text.count(f'action="/runs/{run_id}/corrections"')
+    assert text.count("Is a label wrong?") == corrections >= 5
+    assert len(re.findall(r'aria-label="Try turn \d+ again in a new run"', text)) == corrections
+    assert "Try this conversation again" in text
     after = say(learner, run_id, "One more thing?")
     assert after.status_code == 400 and "has ended" in after.text
 
@@ -190,3 +195,47 @@ def test_a_turn_played_twice_at_once_is_a_conflict_not_a_500(app: Any, learner: 
         second.refresh = lambda *a, **k: None  # type: ignore[method-assign]
         with pytest.raises(service.TurnConflict):
             service.play_turn(second, other, run_b, "How are you really?")
+
+
+def test_try_again_from_a_turn_replays_the_turns_before_it(app: Any, learner: Person) -> None:
+    """A new run, same seed: the earlier turns and replies are the same; the old run stays."""
+    run_id = start(learner)
+    lines = find_scenario(SCENARIO).playthroughs.empathic.lines[:3]
+    for line in lines:
+        say(learner, run_id, line)
+    again = learner.post(f"/runs/{run_id}/retry", {"turn": "3"}, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] != f"/runs/{run_id}"
+    new_id = again.headers["location"].removeprefix("/runs/")
+    with app.state.sessions() as db:
+        old, new = db.get(PracticeRun, run_id), db.get(PracticeRun, new_id)
+        assert old is not None and new is not None and new.seed == old.seed
+        assert [t.learner_text for t in new.turns] == [t.learner_text for t in old.turns[:2]]
+        assert [t.reply for t in new.turns] == [t.reply for t in old.turns[:2]]
+        assert len(old.turns) == 3  # the old run is untouched
+    page = learner.client.get(f"/runs/{new_id}").text
+    assert "more turns" in page and html.escape(lines[1], quote=False) in page
+    fresh = learner.post(f"/runs/{run_id}/retry", {"turn": "1"}, follow_redirects=False)
+    assert fresh.status_code == 303
+    with app.state.sessions() as db:
+        run = db.get(PracticeRun, fresh.headers["location"].removeprefix("/runs/"))
+        assert run is not None and run.turns == [] and run.status == "active"
+    assert learner.post(f"/runs/{run_id}/retry", {"turn": "9"}).status_code == 400
+
+
+def test_a_run_in_progress_can_be_discarded_but_an_ended_one_cannot(
+    app: Any, learner: Person, make_client: Any
+) -> None:
+    run_id = start(learner)
+    library = learner.client.get("/practice").text
+    assert f'action="/runs/{run_id}/discard"' in library
+    other = sign_up(make_client(), "Olu Other")
+    assert other.post(f"/runs/{run_id}/discard").status_code == 404  # not theirs
+    gone = learner.post(f"/runs/{run_id}/discard")
+    assert gone.status_code == 200 and "The conversation was discarded." in gone.text
+    assert f"/runs/{run_id}" not in gone.text
+    assert learner.client.get(f"/runs/{run_id}").status_code == 404
+    ended = start(learner)
+    say(learner, ended, find_scenario(SCENARIO).playthroughs.empathic.lines[0])
+    learner.post(f"/runs/{ended}/end")
+    assert learner.post(f"/runs/{ended}/discard").status_code == 400
+    assert learner.client.get(f"/runs/{ended}/debrief").status_code == 200

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from empathic.db import Base, UTCDateTime, utcnow
+from empathic.permissions import Role
 
-ROLES = ("learner", "facilitator", "admin")
+ROLES = tuple(role.value for role in Role)
+"""Every role, for forms and checks (`empathic.permissions.Role` is the source)."""
 
 
 class Team(Base):
@@ -28,7 +30,8 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """None for someone who only signs in through single sign-on."""
     role: Mapped[str] = mapped_column(String(20), default="learner")
     team_id: Mapped[int | None] = mapped_column(
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
@@ -73,3 +76,34 @@ class AuditEntry(Base):
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(Text, default="")
+
+
+class Identity(Base):
+    """A sign-in identity at an OpenID provider (issuer and subject) linked to a person."""
+
+    __tablename__ = "identities"
+    __table_args__ = (
+        UniqueConstraint("provider", "subject", name="uq_identities_provider_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    """The email the provider gave when the identity was linked (kept for the admin)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class OidcLogin(Base):
+    """A single sign-on in progress: kept in the database so any worker can finish it."""
+
+    __tablename__ = "oidc_logins"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(128))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    next_path: Mapped[str] = mapped_column(Text, default="/")
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

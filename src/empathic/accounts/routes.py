@@ -8,19 +8,17 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from empathic.accounts import service
-from empathic.accounts.models import ROLES
-from empathic.web.deps import (
-    SESSION_COOKIE,
-    AdminDep,
-    CsrfDep,
-    DbDep,
-    OptionalUserDep,
-    SettingsDep,
-    UserDep,
-)
+from empathic.accounts.area import ADMINISTER, OWN_SESSIONS, SIGN_IN
+from empathic.accounts.models import ROLES, User
+from empathic.accounts.routes_oidc import router as oidc_router
+from empathic.web.deps import SESSION_COOKIE, CsrfDep, DbDep, OptionalUserDep, SettingsDep, permit
 from empathic.web.render import render
 
 router = APIRouter(dependencies=[CsrfDep])
+
+Admin = Annotated[User, permit(ADMINISTER)]
+Person = Annotated[User, permit(OWN_SESSIONS)]
+OPEN = [permit(SIGN_IN)]
 
 
 def _safe_next(target: str | None) -> str:
@@ -43,14 +41,22 @@ def _signed_in(signed: service.SignedIn, settings: SettingsDep, target: str) -> 
     return response
 
 
-@router.get("/signup")
+def _password_off(settings: SettingsDep) -> str:
+    """Why a password form was refused when the organisation signs in only by SSO."""
+    if settings.oidc_enabled():
+        name = settings.oidc_provider_name
+        return f"Password sign-in is switched off here: sign in with {name}."
+    return "Password sign-in is switched off here. Ask your administrator how to sign in."
+
+
+@router.get("/signup", dependencies=OPEN)
 def signup_page(request: Request, user: OptionalUserDep) -> Response:
     if user is not None:
         return RedirectResponse("/", status_code=303)
     return render(request, "accounts/signup.html", {"form": {}})
 
 
-@router.post("/signup")
+@router.post("/signup", dependencies=OPEN)
 def signup(
     request: Request,
     db: DbDep,
@@ -59,6 +65,8 @@ def signup(
     name: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
+    if not settings.password_signin:
+        return render(request, "accounts/signup.html", {"error": _password_off(settings)}, 403)
     try:
         user = service.sign_up(db, email=email, name=name, password=password)
     except service.AccountError as exc:
@@ -67,14 +75,14 @@ def signup(
     return _signed_in(service.open_session(db, settings, user), settings, "/")
 
 
-@router.get("/signin")
+@router.get("/signin", dependencies=OPEN)
 def signin_page(request: Request, user: OptionalUserDep, next: str = "/") -> Response:
     if user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render(request, "accounts/signin.html", {"next": _safe_next(next), "form": {}})
 
 
-@router.post("/signin")
+@router.post("/signin", dependencies=OPEN)
 def signin(
     request: Request,
     db: DbDep,
@@ -84,6 +92,9 @@ def signin(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     address = request.client.host if request.client else "unknown"
+    if not settings.password_signin:
+        context = {"error": _password_off(settings), "next": _safe_next(next), "form": {}}
+        return render(request, "accounts/signin.html", context, 403)
     try:
         signed = service.sign_in(db, settings, email=email, password=password, address=address)
     except service.TooManyAttempts as exc:
@@ -101,7 +112,7 @@ def signin(
     return _signed_in(signed, settings, next)
 
 
-@router.post("/signout")
+@router.post("/signout", dependencies=OPEN)
 def signout(request: Request, db: DbDep) -> Response:
     service.sign_out(db, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/", status_code=303)
@@ -110,7 +121,7 @@ def signout(request: Request, db: DbDep) -> Response:
 
 
 @router.post("/signout/everywhere")
-def signout_everywhere(db: DbDep, user: UserDep) -> Response:
+def signout_everywhere(db: DbDep, user: Person) -> Response:
     """Sign out on every device: all of the person's sessions end, this one included."""
     service.sign_out_everywhere(db, user)
     db.commit()
@@ -120,7 +131,7 @@ def signout_everywhere(db: DbDep, user: UserDep) -> Response:
 
 
 @router.get("/admin")
-def admin_page(request: Request, db: DbDep, user: AdminDep) -> Response:
+def admin_page(request: Request, db: DbDep, user: Admin) -> Response:
     return render(
         request,
         "accounts/admin.html",
@@ -137,7 +148,7 @@ def admin_page(request: Request, db: DbDep, user: AdminDep) -> Response:
 def admin_update_user(
     user_id: int,
     db: DbDep,
-    user: AdminDep,
+    user: Admin,
     role: Annotated[str, Form()],
     team_id: Annotated[str, Form()] = "",
 ) -> Response:
@@ -146,13 +157,16 @@ def admin_update_user(
         service.assign_team(db, user, user_id, int(team_id) if team_id else None)
     except (service.AccountError, ValueError) as exc:
         raise HTTPException(400, str(exc)) from exc
-    return RedirectResponse("/admin", status_code=303)
+    return RedirectResponse("/admin?done=person", status_code=303)
 
 
 @router.post("/admin/teams")
-def admin_create_team(db: DbDep, user: AdminDep, name: Annotated[str, Form()] = "") -> Response:
+def admin_create_team(db: DbDep, user: Admin, name: Annotated[str, Form()] = "") -> Response:
     try:
         service.create_team(db, user, name)
     except service.AccountError as exc:
         raise HTTPException(400, str(exc)) from exc
-    return RedirectResponse("/admin", status_code=303)
+    return RedirectResponse("/admin?done=team", status_code=303)
+
+
+router.include_router(oidc_router)  # single sign-on: /signin/oidc, /signin/oidc/callback

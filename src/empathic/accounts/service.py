@@ -17,9 +17,12 @@ from sqlalchemy import Select, delete, false, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from empathic import passwords
+from empathic.accounts.area import ADMINISTER
 from empathic.accounts.models import ROLES, AuditEntry, AuthSession, SigninAttempt, Team, User
 from empathic.config import Settings
 from empathic.db import utcnow
+from empathic.permissions import Role, allowed, role_of
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
@@ -55,7 +58,8 @@ class SignedIn:
 
 
 def _hasher() -> PasswordHasher:
-    return PasswordHasher()
+    """The argon2 hasher of the configured profile (standard; cheap only in test suites)."""
+    return passwords.hasher()
 
 
 GUESSABLE_BELOW = 2
@@ -112,7 +116,14 @@ def sign_up(db: Session, *, email: str, name: str, password: str) -> User:
         raise AccountError(" ".join(problems))
     if db.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("An account with this email already exists. Sign in instead.")
-    user = User(email=email, name=name[:120], password_hash=hash_password(password), role="learner")
+    user = User(
+        email=email, name=name[:120], password_hash=hash_password(password), role=Role.LEARNER
+    )
+    return create_account(db, user)
+
+
+def create_account(db: Session, user: User) -> User:
+    """Insert a new person (by sign-up or single sign-on); the very first becomes the admin."""
     _serialise_sign_ups(db)
     try:
         with db.begin_nested():  # two sign-ups racing for one email: the second is told so
@@ -121,7 +132,7 @@ def sign_up(db: Session, *, email: str, name: str, password: str) -> User:
     except IntegrityError as exc:
         raise AccountError("An account with this email already exists. Sign in instead.") from exc
     if db.scalar(select(func.count(User.id))) == 1:  # counted after our insert: only us
-        user.role = "admin"
+        user.role = Role.ADMIN
     return user
 
 
@@ -151,7 +162,7 @@ def sign_in(
             db.add(SigninAttempt(key=key))
         db.commit()
         raise AccountError("That email and password do not match an account.")
-    if _hasher().check_needs_rehash(user.password_hash):
+    if user.password_hash and _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     db.execute(delete(SigninAttempt).where(SigninAttempt.key.in_(keys)))
     return open_session(db, settings, user)
@@ -187,6 +198,9 @@ def _verify_against_nobody(password: str) -> None:
 
 
 def _verify(user: User, password: str) -> bool:
+    if user.password_hash is None:  # signs in only through single sign-on
+        _verify_against_nobody(password)
+        return False
     try:
         return _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -241,15 +255,15 @@ def sign_out_everywhere(db: Session, user: User) -> int:
 
 
 def set_role(db: Session, actor: User, user_id: int, role: str) -> User:
-    if actor.role != "admin":
+    if not allowed(actor, ADMINISTER):
         raise PermissionError("only an admin can change roles")
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
     user = db.get(User, user_id)
     if user is None:
         raise AccountError("No such user.")
-    if user.id == actor.id and role != "admin":
-        admins = db.scalar(select(func.count(User.id)).where(User.role == "admin"))
+    if user.id == actor.id and role != Role.ADMIN:
+        admins = db.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN))
         if admins == 1:
             raise AccountError("You are the only admin; make someone else admin first.")
     user.role = role
@@ -257,7 +271,7 @@ def set_role(db: Session, actor: User, user_id: int, role: str) -> User:
 
 
 def create_team(db: Session, actor: User, name: str) -> Team:
-    if actor.role != "admin":
+    if not allowed(actor, ADMINISTER):
         raise PermissionError("only an admin can create teams")
     name = " ".join(name.split())
     if not name:
@@ -271,7 +285,7 @@ def create_team(db: Session, actor: User, name: str) -> Team:
 
 
 def assign_team(db: Session, actor: User, user_id: int, team_id: int | None) -> User:
-    if actor.role != "admin":
+    if not allowed(actor, ADMINISTER):
         raise PermissionError("only an admin can assign teams")
     user = db.get(User, user_id)
     if user is None:
@@ -290,9 +304,10 @@ def overseen_ids(viewer: User) -> Select[int]:
     both ask it.
     """
     query = select(User.id).where(User.id != viewer.id)
-    if viewer.role == "admin":
+    role = role_of(viewer)
+    if role is Role.ADMIN:
         return query
-    if viewer.role == "facilitator" and viewer.team_id is not None:
+    if role is Role.FACILITATOR and viewer.team_id is not None:
         return query.where(User.team_id == viewer.team_id)
     return query.where(false())
 
@@ -310,7 +325,7 @@ def audit(db: Session, actor: User, subject_id: int | None, action: str, target:
 
 
 def audit_log(db: Session, actor: User, limit: int = 200) -> list[AuditEntry]:
-    if actor.role != "admin":
+    if not allowed(actor, ADMINISTER):
         raise PermissionError("only an admin can read the audit log")
     return list(db.scalars(select(AuditEntry).order_by(AuditEntry.at.desc()).limit(limit)))
 

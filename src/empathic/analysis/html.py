@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from empathic import charts
 from empathic.analysis.labels import DIMENSIONS, MECHANISMS
 from empathic.analysis.metrics import (
     DIMENSION_HELP,
@@ -145,30 +146,6 @@ def _risks_by_turn(missed: Iterable[Mapping[str, Any]]) -> dict[int, dict[str, l
     return result
 
 
-def _svg(kind: str, title: str, desc: str, width: int, height: int, body: str) -> Markup:
-    """Wrap chart content in an accessible, responsive SVG element."""
-    return Markup(
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{kind}-title {kind}-desc" preserveAspectRatio="xMinYMin meet">'
-        f'<title id="{kind}-title">{escape(title)}</title>'
-        f'<desc id="{kind}-desc">{escape(desc)}</desc>{body}</svg>'
-    )
-
-
-def _text(x: float, y: float, content: Any, cls: str = "", anchor: str = "start") -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" class="{cls}" text-anchor="{anchor}">'
-        f"{escape(str(content))}</text>"
-    )
-
-
-def _value_label(x0: float, bar: float, room: float, y: float, shown: str) -> str:
-    """A value after the bar, or inside its end (white on the bar) when there is no room."""
-    if bar <= room:
-        return _text(x0 + bar + 6, y, shown, "value")
-    return _text(x0 + bar - 6, y, shown, "value inside", "end")
-
-
 def miti_chart(metrics: Mapping[str, Any]) -> Markup:
     """Bars for R:Q, %CR and %OQ with the MITI 4 fair and good thresholds marked."""
     th = metrics.get("miti_thresholds") or MITI_THRESHOLDS
@@ -185,87 +162,73 @@ def miti_chart(metrics: Mapping[str, Any]) -> Markup:
         ),
         ("% open questions", metrics.get("pct_open_questions"), 100.0, None, None, "%"),
     ]
-    x0, width, row_h = 190, 360, 56
-    parts: list[str] = []
+    bars: list[charts.Bar] = []
     desc: list[str] = []
-    for i, (label, value, top, thresholds, band, unit) in enumerate(rows):
-        y = 24 + i * row_h
-        parts.append(_text(0, y + 15, label, "axis"))
-        parts.append(f'<rect x="{x0}" y="{y}" width="{width}" height="20" class="track"/>')
-        if value is None:
-            parts.append(_text(x0 + 8, y + 15, "not enough data", "muted"))
-        else:
-            colour = BAND_COLOURS.get(band or "", "#1f5fa8")
-            w = width * min(float(value), top) / top
-            parts.append(f'<rect x="{x0}" y="{y}" width="{w:.1f}" height="20" fill="{colour}"/>')
-            shown = f"{_num(value, 2)}{unit}" + (f" ({band})" if band else "")
-            parts.append(_value_label(x0, w, width - 110, y + 15, shown))
-        for name in ("fair", "good") if thresholds else ():
-            tx = x0 + width * float(thresholds[name]) / top
-            parts.append(
-                f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{y - 6}" y2="{y + 26}" '
-                f'class="threshold {name}"/>'
+    for label, value, top, thresholds, band, unit in rows:
+        ticks = [
+            charts.Tick(
+                float(thresholds[name]) / top,
+                f"{name} {_num(thresholds[name])}",
+                name,
+                "left" if name == "fair" else "right",
             )
-            # fair's label sits left of its line and good's right, so close thresholds don't collide
-            side = (tx - 3, "end") if name == "fair" else (tx + 3, "start")
-            parts.append(_text(side[0], y - 9, f"{name} {_num(thresholds[name])}", "tick", side[1]))
+            for name in (("fair", "good") if thresholds else ())
+        ]
+        bars.append(
+            charts.Bar(
+                label,
+                None if value is None else float(value) / top,
+                f"{_num(value, 2)}{unit}" + (f" ({band})" if band else ""),
+                fill=BAND_COLOURS.get(band or "", "#1f5fa8"),
+                ticks=ticks,
+            )
+        )
         desc.append(
             f"{label}: {_num(value, 2)}{unit if value is not None else ''}"
             + (f", band {band}" if band else ", no MITI threshold")
         )
-    return _svg(
+    return charts.bar_chart(
         "miti",
         "Session metrics against MITI 4 thresholds",
         "; ".join(desc),
-        600,
-        24 + len(rows) * row_h,
-        "".join(parts),
+        bars,
+        row_height=56,
+        bar_height=20,
+        track=True,
     )
 
 
 def dimension_chart(dimensions: Mapping[str, float]) -> Markup:
     """Horizontal bars on the 1–5 scale; dimensions where lower is better are amber and ↓."""
-    x0, width, row_h = 230, 330, 34
-    parts = []
-    for k in range(1, 6):
-        gx = x0 + width * (k - 1) / 4
-        parts.append(
-            f'<line x1="{gx:.1f}" x2="{gx:.1f}" y1="18" y2="{18 + 6 * row_h}" class="grid"/>'
-        )
-        parts.append(_text(gx, 12, k, "tick", "middle"))
+    bars = []
     desc = []
-    for i, name in enumerate(DIMENSIONS):
-        y = 24 + i * row_h
+    for name in DIMENSIONS:
         value = dimensions.get(name)
         lower = name in LOWER_IS_BETTER
-        label = pretty(name) + (" ↓" if lower else "")
-        parts.append(f'<g data-dimension="{name}">' + _text(0, y + 14, label, "axis"))
-        if value is None:
-            parts.append(_text(x0 + 6, y + 14, "not enough data", "muted") + "</g>")
-            continue
-        w = max(2.0, width * (float(value) - 1) / 4)
-        cls = "bar lower" if lower else "bar"
-        parts.append(f'<rect x="{x0}" y="{y}" width="{w:.1f}" height="18" class="{cls}"/>')
-        parts.append(_value_label(x0, w, width - 40, y + 14, _num(value)) + "</g>")
-        desc.append(f"{pretty(name)} {_num(value)} of 5" + (" (lower is better)" if lower else ""))
-    return _svg(
+        bars.append(
+            charts.Bar(
+                pretty(name) + (" ↓" if lower else ""),
+                None if value is None else (float(value) - 1) / 4,
+                _num(value),
+                cls="bar lower" if lower else "bar",
+                attrs={"data-dimension": name},
+            )
+        )
+        if value is not None:
+            desc.append(
+                f"{pretty(name)} {_num(value)} of 5" + (" (lower is better)" if lower else "")
+            )
+    return charts.bar_chart(
         "dims",
         "Six conversation dimensions, 1 to 5",
         "; ".join(desc) or "No data",
-        600,
-        30 + 6 * row_h,
-        "".join(parts),
+        bars,
+        label_width=230,
+        bar_width=330,
+        grid=[((k - 1) / 4, str(k)) for k in range(1, 6)],
+        room=290,
+        min_bar=2.0,
     )
-
-
-def _marker(kind: str, x: float, y: float) -> str:
-    if kind == "reflection":
-        return f'<polygon points="{x},{y - 7} {x + 7},{y} {x},{y + 7} {x - 7},{y}" class="m-refl"/>'
-    if kind == "question":
-        return f'<circle cx="{x}" cy="{y}" r="6" class="m-q"/>'
-    if kind == "input":
-        return f'<rect x="{x - 5}" y="{y - 5}" width="10" height="10" class="m-in"/>'
-    return f'<circle cx="{x}" cy="{y}" r="3.5" class="m-other"/>'
 
 
 def timeline_chart(turns: Sequence[Mapping[str, Any]]) -> Markup:
@@ -283,7 +246,7 @@ def timeline_chart(turns: Sequence[Mapping[str, Any]]) -> Markup:
         gy = y0 + height - height * k / 6
         parts.append(
             f'<line x1="{x0}" x2="{x0 + width}" y1="{gy:.1f}" y2="{gy:.1f}" '
-            'class="grid"/>' + _text(x0 - 8, gy + 4, k, "tick", "end")
+            'class="grid"/>' + charts.text(x0 - 8, gy + 4, k, "tick", "end")
         )
     step = width / max(1, len(points) - 1) if len(points) > 1 else 0.0
     coords = [
@@ -297,14 +260,20 @@ def timeline_chart(turns: Sequence[Mapping[str, Any]]) -> Markup:
         tip = f"Turn {index}: {kind}, empathy level {level} of 6"
         parts.append(
             f'<a href="#turn-{index}"><g><title>{escape(tip)}</title>'
-            f"{_marker(kind, round(x, 1), round(y, 1))}</g></a>"
+            f"{charts.point_marker(kind, round(x, 1), round(y, 1))}</g></a>"
         )
         if len(points) <= 20:
-            parts.append(_text(x, y0 + height + 16, index, "tick", "middle"))
-    parts.append(_text(x0 + width / 2, y0 + height + 34, "turn number", "muted", "middle"))
+            parts.append(charts.text(x, y0 + height + 16, index, "tick", "middle"))
+    parts.append(charts.text(x0 + width / 2, y0 + height + 34, "turn number", "muted", "middle"))
     desc = ", ".join(f"turn {i} {k} level {lvl}" for i, lvl, k in points) or "No learner turns"
-    return _svg(
-        "timeline", "Empathy level of each learner turn", desc, 600, height + 64, "".join(parts)
+    return charts.svg(
+        "timeline",
+        "Empathy level of each learner turn",
+        desc,
+        600,
+        height + 64,
+        "".join(parts),
+        attrs=' class="chart" preserveAspectRatio="xMinYMin meet"',
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -315,3 +316,27 @@ def save_pack(folder: Path, card: dict[str, Any], models: dict[str, LinearModel]
     save_models(tmp, models)
     tmp.replace(folder / MODEL_FILE)
     (folder / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", "utf-8")
+
+
+class PackCache:
+    """Loaded packs by name, built on first use: loading a pack reads its model files."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._packs: dict[str, tuple[PackInfo, Any]] = {}
+
+    @staticmethod
+    def of(state: Any) -> PackCache:
+        """The app's one cache (made in `create_app`), shared by every area."""
+        cache: PackCache = state.packs
+        return cache
+
+    def get(self, name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
+        """The pack's card and coder; PackError when it does not exist or cannot load."""
+        key = name or ""  # the default is resolved once, by load_pack, not per request
+        with self._lock:
+            if key not in self._packs:
+                loaded = load_pack(name or None, settings)
+                # "" (the default) and its own name share one coder: never load it twice
+                self._packs[key] = self._packs.setdefault(loaded[0].name, loaded)
+            return self._packs[key]

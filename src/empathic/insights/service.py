@@ -10,29 +10,33 @@ learners; every view of someone else's data is written to the audit log.
 
 from __future__ import annotations
 
-import codecs
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from empathic.accounts.models import Team, User
-from empathic.accounts.service import audit, overseen_ids, oversees
+from empathic.accounts.service import audit, oversees
 from empathic.analysis.html import highlight, pretty
 from empathic.analysis.judges import JUDGES, judge_report
 from empathic.analysis.labels import MECHANISMS
-from empathic.analysis.packs import PackError, PackInfo, list_packs, load_pack, resolve_pack_name
+from empathic.analysis.packs import (
+    PackCache,
+    PackError,
+    PackInfo,
+    list_packs,
+    resolve_pack_name,
+)
 from empathic.analysis.report import LearnerError, build_report
+from empathic.charts import Series
 from empathic.config import Settings
 from empathic.conversation import TranscriptError, parse_transcript
-from empathic.practice.models import PracticeRun
-from empathic.practice.service import runs_of
-from empathic.web.charts import Series
+from empathic.permissions import Role, role_of
+from empathic.practice.service import ended_team_runs, runs_of, shared_runs_overseen
+from empathic.textio import TextDecodeError, decode_text
 
 UPLOAD_FORMATS = {".txt": None, ".vtt": "vtt", ".srt": "srt", ".json": "json", ".csv": "csv"}
 """Accepted upload extensions and the reader each one forces (None: sniff the content)."""
@@ -43,6 +47,9 @@ SKILLS = (
     ("warmth", "Warmth"),
     ("advice_first", "Advice before understanding"),
 )
+
+if TYPE_CHECKING:
+    from empathic.practice.models import PracticeRun
 """Growth skills stored in a run's summary (shares of turns, 0..1), with their names."""
 
 LABEL_ORDER = ("behaviour", "question", "reflection", "input", "strategy", *MECHANISMS)
@@ -71,30 +78,6 @@ class InputProblem(ValueError):
 # ----------------------------------------------------------------------------- analysis
 
 
-class PackCache:
-    """Loaded packs by name, built on first use: loading a pack reads its model files."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._packs: dict[str, tuple[PackInfo, Any]] = {}
-
-    @staticmethod
-    def of(state: Any) -> PackCache:
-        """The app's one cache (made in `create_app`), shared by insights and mentoring."""
-        cache: PackCache = state.packs
-        return cache
-
-    def get(self, name: str | None, settings: Settings) -> tuple[PackInfo, Any]:
-        """The pack's card and coder; PackError when it does not exist or cannot load."""
-        key = name or ""  # the default is resolved once, by load_pack, not per request
-        with self._lock:
-            if key not in self._packs:
-                loaded = load_pack(name or None, settings)
-                # "" (the default) and its own name share one coder: never load it twice
-                self._packs[key] = self._packs.setdefault(loaded[0].name, loaded)
-            return self._packs[key]
-
-
 def upload_format(filename: str) -> str | None:
     """The reader an upload's name asks for; refuses types we cannot read."""
     suffix = PurePath(filename).suffix.lower()
@@ -105,16 +88,16 @@ def upload_format(filename: str) -> str | None:
 
 
 def decode_upload(data: bytes, filename: str) -> str:
-    """Uploaded bytes as text: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
-    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+    """Uploaded bytes as text (see empathic.textio), or a message the page can show."""
     try:
-        return data.decode(encoding or "utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputProblem(
-            f"{filename}:{line}: cannot read byte 0x{data[exc.start]:02x} as "
-            f"{'UTF-16' if encoding else 'UTF-8'}; re-save the file as UTF-8 text."
-        ) from None
+        return decode_text(data, filename)
+    except TextDecodeError as exc:
+        if exc.binary:
+            raise InputProblem(
+                f"{filename} is not a text file: upload the transcript saved as text "
+                f"({', '.join(UPLOAD_FORMATS)})."
+            ) from None
+        raise InputProblem(f"{exc}; re-save the file as UTF-8 text.") from None
 
 
 def check_size(size: int, settings: Settings) -> None:
@@ -151,16 +134,24 @@ def analyse_text(
         raise InputProblem(str(exc)) from None
     report = judge_report(report, judge, settings)
     view = report.to_dict()
-    view["turn_views"] = [_turn_view(turn, view) for turn in view["turns"]]
+    risks = _risks_by_turn(view["summary"]["missed_opportunities"])
+    view["turn_views"] = [_turn_view(turn, risks.get(turn["index"], {})) for turn in view["turns"]]
     return view
 
 
-def _turn_view(turn: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+def _risks_by_turn(missed: list[dict[str, Any]]) -> dict[int, dict[str, list[str]]]:
+    """Each turn's missed-opportunity evidence by finding title, gathered once: looking
+    every turn up in every finding's turn list was quadratic (seconds at 40 000 turns)."""
+    risks: dict[int, dict[str, list[str]]] = {}
+    for finding in missed:
+        for index in dict.fromkeys(finding.get("turns", [])):
+            phrases = risks.setdefault(index, {}).setdefault(finding["title"], [])
+            phrases.extend(finding.get("evidence", []))
+    return risks
+
+
+def _turn_view(turn: dict[str, Any], risks: dict[str, list[str]]) -> dict[str, Any]:
     """One turn ready to show: text split around its evidence, labels in reading order."""
-    risks: dict[str, list[str]] = {}
-    for finding in report["summary"]["missed_opportunities"]:
-        if turn["index"] in finding.get("turns", []):
-            risks.setdefault(finding["title"], []).extend(finding.get("evidence", []))
     labels = turn.get("labels") or {}
     rows = [
         {
@@ -229,7 +220,7 @@ class Cohort:
 
 def teams_in_scope(db: Session, viewer: User) -> list[Team]:
     """An admin oversees every team; a facilitator only their own."""
-    if viewer.role == "admin":
+    if role_of(viewer) is Role.ADMIN:
         return list(db.scalars(select(Team).order_by(Team.name)))
     return [viewer.team] if viewer.team is not None else []
 
@@ -238,15 +229,7 @@ def cohorts(db: Session, viewer: User, settings: Settings) -> list[Cohort]:
     """Team aggregates of ended runs, hidden below the minimum group size; shown ones audited."""
     result = []
     for team in teams_in_scope(db, viewer):
-        runs = list(
-            db.scalars(
-                select(PracticeRun)
-                .join(User, User.id == PracticeRun.user_id)
-                .where(User.team_id == team.id, User.role == "learner")
-                .where(PracticeRun.status == "ended")
-            )
-        )
-        runs = [r for r in runs if r.summary]
+        runs = ended_team_runs(db, team.id)
         learners = len({r.user_id for r in runs})
         if learners < settings.min_group_size:
             result.append(Cohort(team.name, shown=False))
@@ -269,13 +252,7 @@ def _mean(values: Sequence[float | None]) -> float | None:
 
 def shared_runs(db: Session, viewer: User) -> list[tuple[PracticeRun, User]]:
     """Runs shared by people in the viewer's scope, newest first, with their owner."""
-    query = (
-        select(PracticeRun, User)
-        .join(User, User.id == PracticeRun.user_id)
-        .where(PracticeRun.shared.is_(True), User.id.in_(overseen_ids(viewer)))
-        .order_by(PracticeRun.created_at.desc())
-    )
-    return [(run, user) for run, user in db.execute(query).all()]
+    return shared_runs_overseen(db, viewer)
 
 
 class OutOfScope(LookupError):
@@ -307,12 +284,3 @@ def default_pack_info(settings: Settings) -> tuple[PackInfo | None, str]:
     if name not in found:
         return None, f"The configured pack {name!r} is not installed."
     return found[name], ""
-
-
-def llm_host(settings: Settings) -> str | None:
-    """The language model's host (never its credentials or path), or None when none is set."""
-    if not settings.llm_base_url:
-        return None
-    parts = urlsplit(settings.llm_base_url)
-    host = parts.hostname or settings.llm_base_url
-    return f"{host}:{parts.port}" if parts.port else host

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, HTTPException, Path, Request
 
+from empathic.mentoring.schedule import check_zone
 from empathic.mentoring.service import MentoringError
 
 MAX_INT = 2**31 - 1
@@ -57,19 +59,38 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 """Years a mentoring date can have; outside them it is a typo, and arithmetic could overflow."""
 
 
-def moment(value: str, what: str) -> datetime | None:
-    """A `datetime-local` field, read as UTC (the page says so next to the field)."""
+def moment(value: str, what: str, zone: str = "UTC") -> datetime | None:
+    """A `datetime-local` field, read in `zone` (UTC unless the form names one), as UTC.
+
+    A wall-clock time the zone skips when clocks go forward is refused, not shifted.
+    """
     value = value.strip()
     if not value:
         return None
+    tz = ZoneInfo(zone)
     try:
         parsed = datetime.fromisoformat(value)
-        found = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        local = parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
+        found = local.astimezone(UTC)
     except (ValueError, OverflowError):  # 0001-01-01T00:00+05:00 has no UTC equivalent
         raise MentoringError(f"{what}: enter a date and time.") from None
     if not MIN_YEAR <= found.year <= MAX_YEAR:
         raise MentoringError(f"{what}: enter a date between {MIN_YEAR} and {MAX_YEAR}.")
+    if parsed.tzinfo is None and found.astimezone(tz).replace(tzinfo=None) != parsed:
+        raise MentoringError(
+            f"{what}: {parsed:%H:%M} does not exist on {parsed:%d %b %Y} in {zone} "
+            "(the clocks go forward); choose another time."
+        )
     return found
+
+
+DEFAULT_ZONE = "Europe/London"
+"""The zone a schedule gets when the form sends none (a browser without JavaScript)."""
+
+
+def zone_name(value: str) -> str:
+    """An IANA zone name such as Europe/London; empty means DEFAULT_ZONE."""
+    return check_zone(value.strip() or DEFAULT_ZONE)
 
 
 def path_id(raw: str) -> int:

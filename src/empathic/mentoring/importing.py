@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from empathic.textio import TextDecodeError, decode_text
+
 MAX_BYTES = 512_000
 MAX_ROWS = 500
 
@@ -142,13 +144,23 @@ def parse_progress(text: str) -> int:
     return round(value)
 
 
+NOT_TEXT = (
+    "The file is not a text file: it holds NUL characters or other control codes. "
+    "Save it as CSV (UTF-8) and retry."
+)
+
+
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("unreadable text encoding")  # pragma: no cover (cp1252 decodes most bytes)
+    """UTF-8 or UTF-16 (empathic.textio), and Windows-1252, which Excel still writes as "CSV"."""
+    try:
+        return decode_text(data, "the file", fallback="cp1252")
+    except TextDecodeError as exc:
+        if exc.binary:
+            raise ValueError(NOT_TEXT) from None
+        raise ValueError(
+            f"Line {exc.line}: the file is neither UTF-8 nor Windows-1252 text. "
+            "Save it as CSV (UTF-8) and retry."
+        ) from None
 
 
 def preview(data: bytes | str) -> ImportPreview:
@@ -158,12 +170,13 @@ def preview(data: bytes | str) -> ImportPreview:
     if len(raw) > MAX_BYTES:
         out.errors.append(f"The file is larger than {MAX_BYTES // 1000} kB.")
         return out
-    text = _decode(raw).removeprefix("\ufeff")
+    try:
+        text = _decode(raw)  # never holds NUL, which PostgreSQL cannot store
+    except ValueError as exc:
+        out.errors.append(str(exc))
+        return out
     if not text.strip():
         out.errors.append("The file is empty.")
-        return out
-    if "\x00" in text:  # PostgreSQL cannot store NUL; a UTF-16 or binary file is full of them
-        out.errors.append("The file contains NUL characters: save it as CSV (UTF-8) and retry.")
         return out
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
@@ -236,7 +237,12 @@ class Flag(Base):
 
 
 class Schedule(Base):
-    """Recurring sessions: every `interval_weeks` from `starts_at`, `count` times or `until`."""
+    """Recurring sessions: every `interval_weeks` from `starts_at`, `count` times or `until`.
+
+    `starts_at` is the first session's instant; `time_zone` (an IANA name, migration 0005)
+    is where the pair meets, so the sessions keep their local time when clocks change.
+    None for schedules made before it existed: those were entered, and stay, in UTC.
+    """
 
     __tablename__ = "mentoring_schedules"
 
@@ -251,4 +257,14 @@ class Schedule(Base):
     interval_weeks: Mapped[int] = mapped_column(Integer, default=2)
     count: Mapped[int | None] = mapped_column(Integer)
     until: Mapped[date | None] = mapped_column(Date)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def zone(self) -> str:
+        return self.time_zone or "UTC"
+
+    @property
+    def local_start(self) -> datetime:
+        """The first session on the wall clock of the pair's zone, as the page shows it."""
+        return self.starts_at.astimezone(ZoneInfo(self.zone))

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from empathic.analysis.packs import PackCache
 from empathic.analysis.report import LIMITS_NOTE, build_report
 from empathic.config import Settings
 from empathic.conversation import TranscriptError, parse_transcript
-from empathic.insights.service import PackCache
 from empathic.mentoring.models import SessionLog
 from empathic.mentoring.records import session_for
 from empathic.mentoring.service import Access, can_see

@@ -10,8 +10,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from empathic.accounts.models import User
-from empathic.insights.service import PackCache
+from empathic.analysis.packs import PackCache
 from empathic.mentoring import goals, importing, records, schedule, service, signals, views
+from empathic.mentoring.area import ADMINISTER_PAIRS, CALENDAR_FEED, MENTOR, PROPOSE_PAIR
 from empathic.mentoring.forms import (
     MilestoneId,
     PairId,
@@ -22,14 +23,19 @@ from empathic.mentoring.forms import (
     optional_int,
     reject_nul,
     required_int,
+    zone_name,
 )
 from empathic.mentoring.reflect import session_reflection
 from empathic.mentoring.routes_flags import router as flags_router
 from empathic.mentoring.service import Access, MentoringError, NotFound
-from empathic.web.deps import CsrfDep, DbDep, SettingsDep, UserDep
+from empathic.permissions import allowed
+from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
 from empathic.web.render import render, see_other
 
 router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])
+
+Member = Annotated[User, permit(MENTOR)]
+Proposer = Annotated[User, permit(PROPOSE_PAIR)]
 Text = Annotated[str, Form()]
 Who = Literal["member", "anyone", "mentee"]
 
@@ -72,8 +78,12 @@ def act(
     action: Callable[[Access], object],
     *,
     who: Who = "member",
+    done: str = "",
 ) -> Response:
-    """Run one change for the pair as `who`; a fixable problem re-renders the page with it."""
+    """Run one change for the pair as `who`; a fixable problem re-renders the page with it.
+
+    `done` names the confirmation the pair page shows after the redirect (`area.NOTICES`).
+    """
     access = access_or_404(db, user, pair_id, who=who)
     try:
         action(access)
@@ -82,11 +92,15 @@ def act(
         return pair_page(request, db, access_or_404(db, user, pair_id, who=who), str(exc), 400)
     except PermissionError as exc:
         raise HTTPException(403, f"Not allowed: {exc}.") from exc
-    return see_other(f"/mentoring/pairs/{pair_id}")
+    if access.member:
+        # signals follow the change that may raise them; a page view never writes
+        # (time-based signals come from the scheduled `empathic mentoring signals`)
+        signals.compute(db, pair_ids=[pair_id])
+    return see_other(f"/mentoring/pairs/{pair_id}" + (f"?done={done}" if done else ""))
 
 
 @router.get("/mentoring")
-def home(request: Request, db: DbDep, user: UserDep) -> Response:
+def home(request: Request, db: DbDep, user: Member) -> Response:
     return render(request, "mentoring/home.html", views.home(db, user))
 
 
@@ -98,7 +112,7 @@ def _home_error(request: Request, db: DbDep, user: User, error: str) -> Response
 def create_pair(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Proposer,
     mentor_email: Text = "",
     mentee_email: Text = "",
     programme: Text = "",
@@ -119,12 +133,14 @@ def create_pair(
         raise HTTPException(403, "Only facilitators and admins create pairs.") from exc
     except MentoringError as exc:
         return _home_error(request, db, user, str(exc))
-    return see_other(f"/mentoring/pairs/{pair.id}" if user.role == "admin" else "/mentoring")
+    return see_other(
+        f"/mentoring/pairs/{pair.id}" if allowed(user, ADMINISTER_PAIRS) else "/mentoring"
+    )
 
 
 @router.post("/mentoring/invite")
 def invite(
-    request: Request, db: DbDep, user: UserDep, mentor_email: Text = "", programme: Text = ""
+    request: Request, db: DbDep, user: Member, mentor_email: Text = "", programme: Text = ""
 ) -> Response:
     try:
         pair = service.invite_mentor(db, user, mentor_email=mentor_email, programme=programme)
@@ -134,20 +150,23 @@ def invite(
 
 
 @router.get("/mentoring/pairs/{pair_id}")
-def pair_overview(request: Request, db: DbDep, user: UserDep, pair_id: PairId) -> Response:
-    access = access_or_404(db, user, pair_id, who="anyone")
-    if access.member:
-        signals.compute(db, pair_ids=[pair_id])
-    return pair_page(request, db, access)
+def pair_overview(request: Request, db: DbDep, user: Member, pair_id: PairId) -> Response:
+    return pair_page(request, db, access_or_404(db, user, pair_id, who="anyone"))
 
 
 @router.post("/mentoring/pairs/{pair_id}/state")
 def change_state(
-    request: Request, db: DbDep, user: UserDep, pair_id: PairId, action: Text = ""
+    request: Request, db: DbDep, user: Member, pair_id: PairId, action: Text = ""
 ) -> Response:
     """Accept, decline, pause, resume or complete; an admin may too (administration)."""
     return act(
-        request, db, user, pair_id, lambda a: service.transition(db, a, action), who="anyone"
+        request,
+        db,
+        user,
+        pair_id,
+        lambda a: service.transition(db, a, action),
+        who="anyone",
+        done="state",
     )
 
 
@@ -155,7 +174,7 @@ def change_state(
 def consent(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Member,
     pair_id: PairId,
     source: Text = "",
     granted: Text = "",
@@ -166,6 +185,7 @@ def consent(
         user,
         pair_id,
         lambda a: service.set_consent(db, a, source, granted == "1"),
+        done="consent",
     )
 
 
@@ -173,19 +193,21 @@ def consent(
 def add_goal(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Member,
     pair_id: PairId,
     title: Text = "",
     description: Text = "",
 ) -> Response:
-    return act(request, db, user, pair_id, lambda a: goals.add_goal(db, a, title, description))
+    return act(
+        request, db, user, pair_id, lambda a: goals.add_goal(db, a, title, description), done="goal"
+    )
 
 
 @router.post("/mentoring/pairs/{pair_id}/milestones")
 def add_milestone(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Member,
     pair_id: PairId,
     title: Text = "",
     due_date: Text = "",
@@ -199,6 +221,7 @@ def add_milestone(
         lambda a: goals.add_milestone(
             db, a, title, optional_date(due_date, "Due date"), optional_id(goal_id, "Goal")
         ),
+        done="milestone",
     )
 
 
@@ -206,7 +229,7 @@ def add_milestone(
 def progress(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Member,
     pair_id: PairId,
     milestone_id: MilestoneId,
     progress: Text = "",
@@ -219,12 +242,12 @@ def progress(
             raise HTTPException(404, "No such milestone.") from None
         return goals.record_progress(db, a, milestone, required_int(progress, "Progress"), comment)
 
-    return act(request, db, user, pair_id, change)
+    return act(request, db, user, pair_id, change, done="progress")
 
 
 @router.post("/mentoring/pairs/{pair_id}/import")
 def import_preview(
-    request: Request, db: DbDep, user: UserDep, pair_id: PairId, file: UploadFile | None = None
+    request: Request, db: DbDep, user: Member, pair_id: PairId, file: UploadFile | None = None
 ) -> Response:
     """A plain `def` route: the database work runs in the thread pool, not on the event loop."""
     access = access_or_404(db, user, pair_id)
@@ -246,7 +269,7 @@ def import_preview(
 def import_confirm(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Member,
     pair_id: PairId,
     csv_text: Text = "",
     filename: Text = "",
@@ -256,14 +279,21 @@ def import_confirm(
         access = access_or_404(db, user, pair_id)
         context = {"pair": access.pair, "found": found, "filename": filename, "csv_text": ""}
         return render(request, "mentoring/import.html", context, 400)
-    return act(request, db, user, pair_id, lambda a: goals.save_import(db, a, found, filename))
+    return act(
+        request,
+        db,
+        user,
+        pair_id,
+        lambda a: goals.save_import(db, a, found, filename),
+        done="import",
+    )
 
 
 @router.post("/mentoring/pairs/{pair_id}/checkins")
 def checkin(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Member,
     pair_id: PairId,
     energy: Text = "",
     workload: Text = "",
@@ -283,6 +313,7 @@ def checkin(
             support=required_int(support, "Support"),
             note=note,
         ),
+        done="checkin",
     )
 
 
@@ -290,7 +321,7 @@ def checkin(
 def log_session(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Member,
     pair_id: PairId,
     notes: Text = "",
     held_at: Text = "",
@@ -301,6 +332,7 @@ def log_session(
         user,
         pair_id,
         lambda a: records.log_session(db, a, notes, moment(held_at, "When")),
+        done="session",
     )
 
 
@@ -308,7 +340,7 @@ def log_session(
 def confirm_tags(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Member,
     pair_id: PairId,
     session_id: SessionId,
     function: Annotated[list[str] | None, Form()] = None,
@@ -323,14 +355,14 @@ def confirm_tags(
             raise HTTPException(404, "No such session.") from None
         return records.confirm_tags(db, a, log, chosen)
 
-    return act(request, db, user, pair_id, confirm)
+    return act(request, db, user, pair_id, confirm, done="tags")
 
 
 @router.get("/mentoring/pairs/{pair_id}/sessions/{session_id}/reflection")
 def reflection(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Member,
     settings: SettingsDep,
     pair_id: PairId,
     session_id: SessionId,
@@ -351,29 +383,36 @@ def reflection(
 def add_schedule(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Member,
     pair_id: PairId,
     starts_at: Text = "",
     interval_weeks: Text = "2",
     count: Text = "",
     until: Text = "",
     minutes: Text = "45",
+    time_zone: Text = "",
 ) -> Response:
     def plan(a: Access) -> object:
+        zone = zone_name(time_zone)  # the browser's zone; Europe/London when none is sent
         return schedule.add_schedule(
             db,
             a,
-            starts_at=moment(starts_at, "First session"),
+            starts_at=moment(starts_at, "First session", zone),
             interval_weeks=required_int(interval_weeks, "Interval"),
             count=optional_int(count, "Number of sessions"),
             until=optional_date(until, "Until"),
             minutes=required_int(minutes, "Minutes"),
+            time_zone=zone,
         )
 
-    return act(request, db, user, pair_id, plan)
+    return act(request, db, user, pair_id, plan, done="schedule")
 
 
-@router.get("/mentoring/pairs/{pair_id}/calendar.ics", name="calendar_feed")
+@router.get(
+    "/mentoring/pairs/{pair_id}/calendar.ics",
+    name="calendar_feed",
+    dependencies=[permit(CALENDAR_FEED)],
+)
 def calendar_feed(db: DbDep, pair_id: PairId, token: str = "") -> Response:
     try:
         pair = schedule.pair_by_feed_token(db, pair_id, token)
@@ -387,7 +426,7 @@ def calendar_feed(db: DbDep, pair_id: PairId, token: str = "") -> Response:
 
 
 @router.get("/mentoring/pairs/{pair_id}/transparency")
-def transparency(request: Request, db: DbDep, user: UserDep, pair_id: PairId) -> Response:
+def transparency(request: Request, db: DbDep, user: Member, pair_id: PairId) -> Response:
     """The mentee's page alone: it lists unshared flags and who looked, so others get 404."""
     access = access_or_404(db, user, pair_id, who="mentee")
     found = views.transparency(db, access)

@@ -10,13 +10,16 @@ from fastapi.responses import RedirectResponse, Response
 
 from empathic.accounts.models import User
 from empathic.mentoring import flags, signals, stories
+from empathic.mentoring.area import MENTOR
 from empathic.mentoring.forms import FlagId, reject_nul
 from empathic.mentoring.models import Flag
 from empathic.mentoring.service import Access, MentoringError, NotFound
-from empathic.web.deps import CsrfDep, DbDep, UserDep
+from empathic.web.deps import CsrfDep, DbDep, permit
 from empathic.web.render import render
 
 router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])
+
+Member = Annotated[User, permit(MENTOR)]
 Text = Annotated[str, Form()]
 
 
@@ -43,7 +46,7 @@ def _page(
 
 
 @router.get("/mentoring/flags/{flag_id}")
-def flag_page(request: Request, db: DbDep, user: UserDep, flag_id: FlagId) -> Response:
+def flag_page(request: Request, db: DbDep, user: Member, flag_id: FlagId) -> Response:
     access, flag = _flag(db, user, flag_id)
     return _page(request, access, flag)
 
@@ -66,22 +69,20 @@ def _act(
 
 
 @router.post("/mentoring/flags/{flag_id}/story")
-def story(
-    request: Request, db: DbDep, user: UserDep, flag_id: FlagId, story: Text = ""
-) -> Response:
+def story(request: Request, db: DbDep, user: Member, flag_id: FlagId, story: Text = "") -> Response:
     return _act(request, db, user, flag_id, lambda a, f: flags.record_story(a, f, story))
 
 
 @router.post("/mentoring/flags/{flag_id}/account")
 def account(
-    request: Request, db: DbDep, user: UserDep, flag_id: FlagId, account: Text = ""
+    request: Request, db: DbDep, user: Member, flag_id: FlagId, account: Text = ""
 ) -> Response:
     return _act(request, db, user, flag_id, lambda a, f: flags.add_account(a, f, account))
 
 
 @router.post("/mentoring/flags/{flag_id}/consent")
 def consent(
-    request: Request, db: DbDep, user: UserDep, flag_id: FlagId, consent: Text = ""
+    request: Request, db: DbDep, user: Member, flag_id: FlagId, consent: Text = ""
 ) -> Response:
     return _act(
         request,
@@ -94,13 +95,13 @@ def consent(
 
 @router.post("/mentoring/flags/{flag_id}/resolve")
 def resolve(
-    request: Request, db: DbDep, user: UserDep, flag_id: FlagId, outcome: Text = ""
+    request: Request, db: DbDep, user: Member, flag_id: FlagId, outcome: Text = ""
 ) -> Response:
     return _act(request, db, user, flag_id, lambda a, f: flags.resolve(a, f, outcome))
 
 
 @router.post("/mentoring/flags/{flag_id}/escalate")
 def escalate(
-    request: Request, db: DbDep, user: UserDep, flag_id: FlagId, to: Text = "", outcome: Text = ""
+    request: Request, db: DbDep, user: Member, flag_id: FlagId, to: Text = "", outcome: Text = ""
 ) -> Response:
     return _act(request, db, user, flag_id, lambda a, f: flags.escalate(a, f, to, outcome))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,8 +27,9 @@ def add_schedule(
     count: int | None = None,
     until: date | None = None,
     minutes: int = 45,
+    time_zone: str = "UTC",
 ) -> Schedule:
-    """Either a number of sessions or an end date (not both), every 1–12 weeks."""
+    """Either a number of sessions or an end date (not both), every 1–12 weeks, in a zone."""
     if not access.member:
         raise PermissionError("only the pair schedules sessions")
     if access.pair.state not in OPEN_STATES:
@@ -39,7 +42,8 @@ def add_schedule(
         raise MentoringError("Give either a number of sessions or an end date.")
     if count is not None and not 1 <= count <= MAX_COUNT:
         raise MentoringError(f"Schedule from 1 to {MAX_COUNT} sessions.")
-    if until is not None and until < starts_at.date():
+    zone = check_zone(time_zone)
+    if until is not None and until < starts_at.astimezone(ZoneInfo(zone)).date():
         raise MentoringError("The end date must be after the first session.")
     if not 15 <= minutes <= 240:
         raise MentoringError("A session lasts 15 to 240 minutes.")
@@ -55,6 +59,7 @@ def add_schedule(
         interval_weeks=interval_weeks,
         count=count,
         until=until,
+        time_zone=zone,
     )
     db.add(row)
     db.flush()
@@ -67,17 +72,36 @@ def schedules_of(db: Session, pair: Pair) -> list[Schedule]:
     )
 
 
+def check_zone(name: str) -> str:
+    """An IANA time zone name the tz database knows (or UTC), else a message to act on."""
+    if len(name) <= 64 and name in available_zones():
+        return name
+    raise MentoringError("Time zone: enter a zone name such as Europe/London or America/New_York.")
+
+
+@lru_cache(maxsize=1)
+def available_zones() -> frozenset[str]:
+    """Every zone name of the tz database (the `tzdata` package when the system has none)."""
+    return frozenset(available_timezones()) | {"UTC"}
+
+
 def feed(db: Session, pair: Pair) -> str:
+    """The pair's calendar: each schedule repeats in its own zone (UTC if it has none)."""
     events = [
-        ics.Event(s.uid, s.summary, s.starts_at, s.minutes, s.interval_weeks, s.count, s.until)
+        ics.Event(
+            s.uid, s.summary, s.starts_at, s.minutes, s.interval_weeks, s.count, s.until, s.zone
+        )
         for s in schedules_of(db, pair)
     ]
     return ics.calendar(f"Mentoring: {pair.mentor.name} and {pair.mentee.name}", events, utcnow())
 
 
 def pair_by_feed_token(db: Session, pair_id: int, token: str) -> Pair:
-    """Calendar apps cannot sign in, so the feed URL carries the pair's secret token."""
+    """Calendar apps cannot sign in, so the feed URL carries the pair's secret token; a
+    completed relationship has no feed (its token was also replaced when it completed)."""
     pair = db.get(Pair, pair_id)
     if pair is None or not token or not secrets.compare_digest(pair.feed_token, token):
+        raise NotFound(pair_id)
+    if pair.state == "completed":
         raise NotFound(pair_id)
     return pair

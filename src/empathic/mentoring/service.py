@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session, selectinload
 from empathic.accounts.models import User
 from empathic.accounts.service import audit, normalise_email
 from empathic.db import utcnow
+from empathic.mentoring.area import ADMINISTER_PAIRS, PROPOSE_PAIR
 from empathic.mentoring.models import SOURCES, Consent, ConsentChange, Pair
+from empathic.permissions import Role, allowed, role_of
 
 WITH_PEOPLE = (selectinload(Pair.mentor), selectinload(Pair.mentee))
 """Pair lists show both names: load the people in one query each, not one per pair."""
@@ -98,10 +100,10 @@ def create_pair(
     The pair starts `pending`: the mentee's data is theirs, so nothing is
     shared with anyone until the mentee accepts.
     """
-    if actor.role not in ("facilitator", "admin"):
+    if not allowed(actor, PROPOSE_PAIR):
         raise PermissionError("only facilitators and admins create pairs")
     mentor, mentee = _user_by_email(db, mentor_email), _user_by_email(db, mentee_email)
-    if actor.role == "facilitator" and (
+    if role_of(actor) is Role.FACILITATOR and (
         actor.team_id is None or {mentor.team_id, mentee.team_id} != {actor.team_id}
     ):
         raise MentoringError("You can pair only people in your own team; ask an admin otherwise.")
@@ -127,10 +129,12 @@ def _new_pair(
     if mentor.id == mentee.id:
         raise MentoringError("A mentor and a mentee must be two different people.")
     _check_dates(start, end)
-    clash = db.scalar(
+    clash = db.scalar(  # either direction: two open relationships would split one story
         select(Pair.id).where(
-            Pair.mentor_id == mentor.id,
-            Pair.mentee_id == mentee.id,
+            or_(
+                (Pair.mentor_id == mentor.id) & (Pair.mentee_id == mentee.id),
+                (Pair.mentor_id == mentee.id) & (Pair.mentee_id == mentor.id),
+            ),
             Pair.state != "completed",
         )
     )
@@ -172,6 +176,8 @@ def transition(db: Session, access: Access, action: str) -> Pair:
         pair.start_date = utcnow().date()
     if pair.state == "completed" and pair.end_date is None:
         pair.end_date = utcnow().date()
+    if pair.state == "completed":
+        pair.feed_token = secrets.token_urlsafe(24)  # revokes the calendar feed's address
     return pair
 
 
@@ -184,7 +190,7 @@ def pair_for(db: Session, viewer: User, pair_id: int, *, action: str = "view") -
         role = "mentor"
     elif viewer.id == pair.mentee_id:
         role = "mentee"
-    elif viewer.role == "admin":
+    elif allowed(viewer, ADMINISTER_PAIRS):
         role = "admin"
         audit(db, viewer, pair.mentee_id, f"mentoring.admin.{action}", f"pair:{pair.id}")
         audit(db, viewer, pair.mentor_id, f"mentoring.admin.{action}", f"pair:{pair.id}")
@@ -224,7 +230,7 @@ def pairs_of(db: Session, user: User) -> tuple[list[Pair], list[Pair]]:
 
 def all_pairs(db: Session, admin: User) -> list[Pair]:
     """Administration list (names, states, programmes; none of the mentee's data)."""
-    if admin.role != "admin":
+    if not allowed(admin, ADMINISTER_PAIRS):
         raise PermissionError("only admins list every pair")
     return list(
         db.scalars(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, case, func, insert, literal, select
+from sqlalchemy import Integer, Select, and_, case, cast, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -98,7 +98,10 @@ def overdue(db: Session, now: datetime, pair_ids: Collection[int] | None) -> lis
                 f"due:{_day(due)}",
                 round(0.5 + 0.4 * min(days, 30) / 30, 2),
                 {
-                    "summary": f"“{title}” was due {days} day(s) ago and is at {progress}%.",
+                    "summary": (
+                        f"“{title}” was due {days} day{'' if days == 1 else 's'} ago "
+                        f"and is at {progress}%."
+                    ),
                     "items": [
                         ["Milestone", title],
                         ["Due", _day(due)],
@@ -302,6 +305,46 @@ def find(
     ]
 
 
+MILESTONE_KINDS = ("overdue_milestone", "stalled_milestone")
+CLOSED_BY_DATA = "Closed by the data: the milestone is complete or no longer overdue."
+
+
+def _refresh_open(db: Session, current: list[Candidate]) -> None:
+    """An open flag shows what the data says now ("is at 60%"), not what it said when raised."""
+    for c in current:
+        db.execute(
+            update(Flag)
+            .where(Flag.pair_id == c.pair_id, Flag.kind == c.kind, Flag.subject == c.subject)
+            .where(Flag.status == "open")
+            .values(facts=c.facts, confidence=c.confidence)
+        )
+
+
+def close_finished_milestones(
+    db: Session, now: datetime, pair_ids: Collection[int] | None = None
+) -> int:
+    """Close open milestone flags whose milestone is now complete (or, for an overdue flag,
+    due later): the question the flag asked has been answered by the data itself."""
+    today = now.date()
+    milestone_id = func.substr(Flag.subject, len("milestone:") + 1)
+    query = (
+        select(Flag)
+        .join(Milestone, cast(milestone_id, Integer) == Milestone.id)
+        .where(Flag.status == "open", Flag.kind.in_(MILESTONE_KINDS))
+        .where(
+            (Milestone.progress >= 100)
+            | ((Flag.kind == "overdue_milestone") & (Milestone.due_date >= today))
+        )
+    )
+    if pair_ids is not None:
+        query = query.where(Flag.pair_id.in_(pair_ids))
+    closed = list(db.scalars(query))
+    for flag in closed:
+        flag.status, flag.outcome, flag.closed_at = "resolved", CLOSED_BY_DATA, now
+    db.flush()
+    return len(closed)
+
+
 def compute(
     db: Session, now: datetime | None = None, pair_ids: Collection[int] | None = None
 ) -> SignalRun:
@@ -309,6 +352,7 @@ def compute(
     and never again from the same facts once a flag about them was closed."""
     now = now or utcnow()
     found = find(db, now, pair_ids)
+    close_finished_milestones(db, now, pair_ids)
     if not found:
         return SignalRun(0, 0)
     existing = select(Flag.pair_id, Flag.kind, Flag.subject, Flag.basis, Flag.status)
@@ -319,6 +363,7 @@ def compute(
         seen.add((pair_id, kind, subject, basis))
         if status == "open":
             open_keys.add((pair_id, kind, subject))
+    _refresh_open(db, [c for c in found if (c.pair_id, c.kind, c.subject) in open_keys])
     rows = []
     for c in found:
         if (c.pair_id, c.kind, c.subject) in open_keys or (

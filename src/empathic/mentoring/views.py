@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from empathic.accounts.models import AuditEntry, User
+from empathic.charts import Series, data_table, line_chart
 from empathic.db import utcnow
 from empathic.mentoring import flags as flag_service
 from empathic.mentoring import goals, kram, records, schedule, signals
+from empathic.mentoring.area import ADMINISTER_PAIRS
 from empathic.mentoring.models import (
     SOURCES,
     CheckIn,
@@ -38,8 +40,11 @@ from empathic.mentoring.service import (
     consents,
     pairs_of,
 )
-from empathic.practice.models import PracticeRun
-from empathic.web.charts import Series, data_table, line_chart
+from empathic.permissions import allowed
+from empathic.practice.service import shared_runs_of
+
+if TYPE_CHECKING:
+    from empathic.practice.models import PracticeRun
 
 
 @dataclass
@@ -106,14 +111,7 @@ def shared_practice(db: Session, mentee_id: int) -> list[PracticeRun]:
     made per run. The mentee's own pair page lists the same runs, so it shows
     them what their mentor sees.
     """
-    return list(
-        db.scalars(
-            select(PracticeRun)
-            .where(PracticeRun.user_id == mentee_id, PracticeRun.shared.is_(True))
-            .order_by(PracticeRun.created_at.desc(), PracticeRun.id)
-            .limit(PRACTICE_SHOWN)
-        )
-    )
+    return shared_runs_of(db, mentee_id, PRACTICE_SHOWN)
 
 
 @dataclass
@@ -161,7 +159,7 @@ def home(db: Session, user: User) -> dict[str, Any]:
         "as_mentor": mentoring,
         "as_mentee": mentored,
         "nudges": [(p, nudges[p.id]) for p in mentoring if p.id in nudges],
-        "all_pairs": all_pairs(db, user) if user.role == "admin" else [],
+        "all_pairs": all_pairs(db, user) if allowed(user, ADMINISTER_PAIRS) else [],
         "nudge_days": signals.NUDGE_DAYS,
         "accepter": accepting_role,
     }

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from empathic.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from empathic.accounts.models import User
 
 
 class PracticeRun(Base):
@@ -37,6 +40,17 @@ class PracticeRun(Base):
     turns: Mapped[list[PracticeTurn]] = relationship(
         back_populates="run", order_by="PracticeTurn.index", cascade="all, delete-orphan"
     )
+    owner: Mapped[User] = relationship()
+
+    @property
+    def owner_id(self) -> int:
+        """The learner whose run it is (`permissions.Resource`)."""
+        return self.user_id
+
+    @property
+    def owner_team_id(self) -> int | None:
+        """The learner's team, which decides which facilitator oversees the run."""
+        return self.owner.team_id
 
 
 class PracticeTurn(Base):

@@ -13,20 +13,26 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from empathic.accounts.models import User
 from empathic.analysis.labels import LABEL_VALUES, LABELS
+from empathic.charts import Series, data_table, line_chart
 from empathic.practice import corrections as fixes
 from empathic.practice import service, voicing
+from empathic.practice.again import discard, retry_from
+from empathic.practice.area import DEBRIEF, PLAY
 from empathic.practice.models import Correction, PracticeRun
 from empathic.practice.routes_voice import event, model_rewrites, phrased_events
 from empathic.practice.service import PracticeError, RunNotFound, SimulationCache, TurnConflict
 from empathic.roleplay.loading import ScenarioError, find_scenario, load_library
 from empathic.roleplay.render import match_coaching, rubric_evidence, stock_phrases
 from empathic.roleplay.scenario import DIFFICULTIES
-from empathic.web.charts import Series, data_table, line_chart
-from empathic.web.deps import CsrfDep, DbDep, UserDep
+from empathic.web.deps import CsrfDep, DbDep, UserDep, permit
 from empathic.web.render import error_response, render, see_other, wants_json
 
 router = APIRouter(dependencies=[CsrfDep])
+
+Player = Annotated[User, permit(PLAY)]
+Reader = Annotated[User, permit(DEBRIEF)]
 
 Text = Annotated[str, Form()]
 
@@ -51,7 +57,7 @@ def _own(db: DbDep, user: UserDep, run_id: str) -> PracticeRun:
 def library(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Player,
     setting: str = "",
     skill: str = "",
     difficulty: str = "",
@@ -82,7 +88,7 @@ def _prebrief(
 
 
 @router.get("/practice/{scenario_id}")
-def prebrief(request: Request, user: UserDep, scenario_id: str, difficulty: str = "") -> Response:
+def prebrief(request: Request, user: Player, scenario_id: str, difficulty: str = "") -> Response:
     return _prebrief(request, scenario_id, {"difficulty": difficulty or "medium"})
 
 
@@ -90,7 +96,7 @@ def prebrief(request: Request, user: UserDep, scenario_id: str, difficulty: str 
 def start(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Player,
     scenario_id: str,
     difficulty: Text = "medium",
     intention: Text = "",
@@ -114,12 +120,14 @@ def start(
 
 def _conversation(request: Request, run: PracticeRun, error: str = "", text: str = "") -> Response:
     try:
-        persona = service.scenario_for(run).counterpart.name
+        counterpart = service.scenario_for(run).counterpart
+        persona, max_turns = counterpart.name, counterpart.time_budget.turns
     except PracticeError:
-        persona = "Counterpart"
+        persona, max_turns = "Counterpart", None
     context = {
         "run": run,
         "persona": persona,
+        "max_turns": max_turns,
         "state": service.state_of(run),
         "error": error,
         "text": text,
@@ -128,7 +136,7 @@ def _conversation(request: Request, run: PracticeRun, error: str = "", text: str
 
 
 @router.get("/runs/{run_id}")
-def conversation(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response:
+def conversation(request: Request, db: DbDep, user: Player, run_id: str) -> Response:
     run = _own(db, user, run_id)
     if run.status == "ended":
         return see_other(f"/runs/{run.id}/debrief")
@@ -136,7 +144,7 @@ def conversation(request: Request, db: DbDep, user: UserDep, run_id: str) -> Res
 
 
 @router.post("/runs/{run_id}/turns")
-def play(request: Request, db: DbDep, user: UserDep, run_id: str, text: Text = "") -> Response:
+def play(request: Request, db: DbDep, user: Player, run_id: str, text: Text = "") -> Response:
     run = _own(db, user, run_id)
     try:
         played = service.play_turn(db, _cache(request), run, text)
@@ -156,13 +164,16 @@ def play(request: Request, db: DbDep, user: UserDep, run_id: str, text: Text = "
                 "stream": f"/runs/{run.id}/turns/{index}/stream",
                 "finished": played.finished,
                 "debrief": debrief,
+                "turns_left": max(
+                    0, service.scenario_for(run).counterpart.time_budget.turns - index
+                ),
             }
         )
     return see_other(debrief if played.finished else f"/runs/{run.id}")
 
 
 @router.get("/runs/{run_id}/turns/{index}/stream")
-def stream(request: Request, db: DbDep, user: UserDep, run_id: str, index: int) -> Response:
+def stream(request: Request, db: DbDep, user: Player, run_id: str, index: int) -> Response:
     """Server-sent events: `token` (JSON string chunks), `replace` (a language-model reply
     fell back to the scripted line), `state` (coach mode), `done`."""
     run = _own(db, user, run_id)
@@ -188,7 +199,7 @@ def stream(request: Request, db: DbDep, user: UserDep, run_id: str, index: int) 
 
 
 @router.post("/runs/{run_id}/end")
-def end(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response:
+def end(request: Request, db: DbDep, user: Player, run_id: str) -> Response:
     run = _own(db, user, run_id)
     try:
         service.end_run(db, _cache(request), run)
@@ -237,7 +248,7 @@ def _debrief_data(
 
 
 def _debrief(
-    request: Request, db: DbDep, user: UserDep, run: PracticeRun, status: int = 200, **extra: Any
+    request: Request, db: DbDep, user: Player, run: PracticeRun, status: int = 200, **extra: Any
 ) -> Response:
     corrections = fixes.corrections_for_run(db, run)
     debrief = _debrief_data(request, db, run, corrections)
@@ -264,7 +275,7 @@ def _debrief(
 
 
 @router.get("/runs/{run_id}/debrief")
-def debrief(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response:
+def debrief(request: Request, db: DbDep, user: Reader, run_id: str) -> Response:
     try:
         run = service.visible_run(db, user, run_id)
     except RunNotFound as exc:
@@ -279,7 +290,7 @@ def debrief(request: Request, db: DbDep, user: UserDep, run_id: str) -> Response
 
 @router.post("/runs/{run_id}/reflection")
 def reflect(
-    request: Request, db: DbDep, user: UserDep, run_id: str, reflection: Text = ""
+    request: Request, db: DbDep, user: Player, run_id: str, reflection: Text = ""
 ) -> Response:
     run = _own(db, user, run_id)
     try:
@@ -289,8 +300,30 @@ def reflect(
     return see_other(f"/runs/{run.id}/debrief?saved=reflection#reflection")
 
 
+@router.post("/runs/{run_id}/retry")
+def retry(request: Request, db: DbDep, user: Player, run_id: str, turn: Text = "1") -> Response:
+    """Practise again from a turn: a new run replays the turns before it (same seed)."""
+    run = _own(db, user, run_id)
+    try:
+        again = retry_from(db, _cache(request), user, run, int(turn) if turn.isdigit() else 0)
+    except PracticeError as exc:
+        return error_response(request, 400, str(exc))
+    return see_other(f"/runs/{again.id}")
+
+
+@router.post("/runs/{run_id}/discard")
+def discard_run(request: Request, db: DbDep, user: Player, run_id: str) -> Response:
+    """Throw away a conversation still in progress (an abandoned start)."""
+    run = _own(db, user, run_id)
+    try:
+        discard(db, _cache(request), run)
+    except PracticeError as exc:
+        return error_response(request, 400, str(exc))
+    return see_other("/practice?done=discarded")
+
+
 @router.post("/runs/{run_id}/share")
-def share(db: DbDep, user: UserDep, run_id: str, shared: Text = "0") -> Response:
+def share(db: DbDep, user: Player, run_id: str, shared: Text = "0") -> Response:
     run = _own(db, user, run_id)
     service.set_shared(run, shared == "1")
     return see_other(f"/runs/{run.id}/debrief?saved=share#sharing")
@@ -300,7 +333,7 @@ def share(db: DbDep, user: UserDep, run_id: str, shared: Text = "0") -> Response
 def correct(
     request: Request,
     db: DbDep,
-    user: UserDep,
+    user: Player,
     run_id: str,
     turn: Text = "",
     label: Text = "",

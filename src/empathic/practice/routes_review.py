@@ -7,22 +7,28 @@ who choose the default pack.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from empathic.accounts.models import User
 from empathic.analysis.coding import RuleCoder
-from empathic.analysis.packs import list_packs, resolve_pack_name
-from empathic.insights.service import PackCache
+from empathic.analysis.packs import PackCache, list_packs, resolve_pack_name
 from empathic.practice import review
+from empathic.practice.area import PACKS, REVIEW
 from empathic.practice.service import SimulationCache
-from empathic.web.deps import AdminDep, CsrfDep, DbDep, FacilitatorDep, SettingsDep
+from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
 from empathic.web.render import render, wants_json
 
 router = APIRouter(dependencies=[CsrfDep])
 
+Reviewer = Annotated[User, permit(REVIEW)]
+PackAdmin = Annotated[User, permit(PACKS)]
+
 
 @router.get("/corrections/queue")
-def queue(request: Request, db: DbDep, user: FacilitatorDep, page: int = 1) -> Response:
+def queue(request: Request, db: DbDep, user: Reviewer, page: int = 1) -> Response:
     """Learner turns of the runs shared with you, least confident first, 50 a page."""
     cache: SimulationCache = request.app.state.simulations
     coder = cache.coder() or RuleCoder()  # the coder that codes practice turns and debriefs
@@ -43,7 +49,7 @@ def queue(request: Request, db: DbDep, user: FacilitatorDep, page: int = 1) -> R
 
 
 @router.get("/corrections/packs")
-def packs(request: Request, db: DbDep, user: AdminDep, settings: SettingsDep) -> Response:
+def packs(request: Request, db: DbDep, user: PackAdmin, settings: SettingsDep) -> Response:
     """`open` beside each organisation pack, on the corrections it never trained on."""
     cache = PackCache.of(request.app.state)
     infos = [info for info in list_packs(settings) if info.trained]

@@ -11,16 +11,19 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from empathic.insights.service import llm_host
-from empathic.llm import ChatModel
+from empathic.accounts.models import User
+from empathic.llm import ChatModel, llm_host
 from empathic.practice import voicing
+from empathic.practice.area import CHOOSE_VOICES
 from empathic.practice.models import PracticeRun, PracticeTurn
 from empathic.practice.service import SimulationCache
 from empathic.roleplay.loading import load_library
-from empathic.web.deps import AdminDep, CsrfDep, DbDep, SettingsDep
+from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
 from empathic.web.render import render
 
 router = APIRouter(dependencies=[CsrfDep])
+
+VoiceAdmin = Annotated[User, permit(CHOOSE_VOICES)]
 
 
 def event(name: str, data: Any) -> str:
@@ -91,7 +94,7 @@ def model_rewrites(
 
 
 @router.get("/admin/voices")
-def voices_page(request: Request, db: DbDep, user: AdminDep, settings: SettingsDep) -> Response:
+def voices_page(request: Request, db: DbDep, user: VoiceAdmin, settings: SettingsDep) -> Response:
     return render(
         request,
         "practice/voices.html",
@@ -107,7 +110,7 @@ def voices_page(request: Request, db: DbDep, user: AdminDep, settings: SettingsD
 @router.post("/admin/voices/{scenario_id}")
 def set_voice(
     db: DbDep,
-    user: AdminDep,
+    user: VoiceAdmin,
     settings: SettingsDep,
     scenario_id: str,
     voice: Annotated[str, Form()] = "scripted",

@@ -22,9 +22,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from empathic.accounts.models import User
-from empathic.accounts.service import audit, oversees
+from empathic.accounts.service import audit, overseen_ids
 from empathic.analysis.coding import Coder
 from empathic.db import utcnow
+from empathic.permissions import Role, allowed
+from empathic.practice.area import DEBRIEF, PLAY
 from empathic.practice.models import PracticeRun, PracticeTurn
 from empathic.roleplay.debrief import Debrief, build_debrief
 from empathic.roleplay.engine import Simulation
@@ -312,7 +314,7 @@ def set_shared(run: PracticeRun, shared: bool) -> None:
 def own_run(db: Session, user: User, run_id: str) -> PracticeRun:
     """A run the user owns; anything else is 'not found' (ids are not confirmed)."""
     run = db.get(PracticeRun, run_id)
-    if run is None or run.user_id != user.id:
+    if run is None or not allowed(user, PLAY, run):
         raise RunNotFound(run_id)
     return run
 
@@ -324,14 +326,11 @@ def visible_run(db: Session, viewer: User, run_id: str) -> PracticeRun:
     support the learner, not to every facilitator. Each such view is audited.
     """
     run = db.get(PracticeRun, run_id)
-    if run is None:
+    if run is None or not allowed(viewer, DEBRIEF, run):
         raise RunNotFound(run_id)
-    if run.user_id == viewer.id:
-        return run
-    if run.shared and oversees(db, viewer, run.user_id):
+    if run.user_id != viewer.id:
         audit(db, viewer, run.user_id, "viewed shared run", run.id)
-        return run
-    raise RunNotFound(run_id)
+    return run
 
 
 def runs_of(db: Session, user_id: int, *, shared_only: bool = False) -> list[PracticeRun]:
@@ -339,6 +338,40 @@ def runs_of(db: Session, user_id: int, *, shared_only: bool = False) -> list[Pra
     if shared_only:
         query = query.where(PracticeRun.shared.is_(True))
     return list(db.scalars(query.order_by(PracticeRun.created_at.desc())))
+
+
+def shared_runs_of(db: Session, user_id: int, limit: int) -> list[PracticeRun]:
+    """A person's latest runs that they shared, newest first (what their mentor may see)."""
+    return list(
+        db.scalars(
+            select(PracticeRun)
+            .where(PracticeRun.user_id == user_id, PracticeRun.shared.is_(True))
+            .order_by(PracticeRun.created_at.desc(), PracticeRun.id)
+            .limit(limit)
+        )
+    )
+
+
+def ended_team_runs(db: Session, team_id: int) -> list[PracticeRun]:
+    """Every ended, summarised run of the team's learners (for protected team aggregates)."""
+    runs = db.scalars(
+        select(PracticeRun)
+        .join(User, User.id == PracticeRun.user_id)
+        .where(User.team_id == team_id, User.role == Role.LEARNER)
+        .where(PracticeRun.status == "ended")
+    )
+    return [run for run in runs if run.summary]
+
+
+def shared_runs_overseen(db: Session, viewer: User) -> list[tuple[PracticeRun, User]]:
+    """Runs shared by the people the viewer oversees, newest first, with their owner."""
+    query = (
+        select(PracticeRun, User)
+        .join(User, User.id == PracticeRun.user_id)
+        .where(PracticeRun.shared.is_(True), User.id.in_(overseen_ids(viewer)))
+        .order_by(PracticeRun.created_at.desc())
+    )
+    return [(run, user) for run, user in db.execute(query).all()]
 
 
 def state_of(run: PracticeRun) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from empathic.config import Settings
 from empathic.conversation import Turn
 from empathic.db import utcnow
 from empathic.llm import ChatModel, LLMError
+from empathic.permissions import allowed
+from empathic.practice.area import CHOOSE_VOICES
 from empathic.practice.models import PracticeRun, PracticeTurn, ScenarioVoice
 from empathic.roleplay.engine import Simulation
 from empathic.roleplay.llm_rewrites import Proposal, propose_rewrites, with_model_rewrites
@@ -97,7 +99,7 @@ def chosen_voices(db: Session) -> dict[str, str]:
 def set_voice(
     db: Session, actor: User, scenario_id: str, voice: str, settings: Settings
 ) -> ScenarioVoice:
-    if actor.role != "admin":
+    if not allowed(actor, CHOOSE_VOICES):
         raise PermissionError("only an admin can choose voices")
     if voice not in VOICES:
         raise VoiceSettingError(f"Unknown voice {voice!r}; expected one of {', '.join(VOICES)}.")

@@ -12,17 +12,18 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from rich.console import Console
 from rich.markup import escape as esc
 from rich.panel import Panel
 from rich.table import Table
 
+from empathic.charts import Marker, Series, data_table, line_chart
 from empathic.roleplay.debrief import Debrief
 from empathic.roleplay.moves import MOVES, PUSH_BACK_MOVES
 from empathic.roleplay.result import RunResult
 
-SERIES = (("trust", "#1f5fa8"), ("emotion", "#b3261e"), ("patience", "#1b6e3a"))
-CHART_W, CHART_H, PAD = 640, 220, 36
+SERIES = ("trust", "emotion", "patience")
 
 
 def payload(result: RunResult, debrief: Debrief) -> dict[str, Any]:
@@ -61,7 +62,10 @@ def render_html(data: Mapping[str, Any]) -> str:
         .render(
             run=data,
             d=debrief,
-            chart=timeline_chart(debrief["timeline"]),
+            chart=timeline_chart(
+                debrief["timeline"],
+                {f["id"]: f["summary"] for f in debrief["facts"].get("items", [])},
+            ),
             metrics=metrics,
             dimensions=summary.get("dimensions") or {},
             strengths=[_title(x) for x in summary.get("strengths") or []],
@@ -182,46 +186,38 @@ def _title(item: Any) -> str:
     return str(item)
 
 
-def timeline_chart(timeline: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Polyline points for trust and patience (0..1) and emotion (-1..1) per turn."""
-    n = max(len(timeline) - 1, 1)
-    width, height = CHART_W - 2 * PAD, CHART_H - 2 * PAD
+def timeline_chart(
+    timeline: Sequence[Mapping[str, Any]], fact_names: Mapping[str, str] | None = None
+) -> dict[str, Markup]:
+    """Trust and patience (0..1) and emotion (-1..1) per turn, each fact uncovered marked.
 
-    def xy(i: int, value: float, signed: bool) -> tuple[float, float]:
-        level = (value + 1) / 2 if signed else value
-        return round(PAD + width * i / n, 1), round(PAD + height * (1 - level), 1)
-
-    series = []
-    for name, colour in SERIES:
-        pts = [xy(i, float(p[name]), name == "emotion") for i, p in enumerate(timeline)]
-        series.append(
-            {
-                "name": name,
-                "colour": colour,
-                "points": " ".join(f"{x},{y}" for x, y in pts),
-                "dots": [
-                    {"x": x, "y": y, "turn": p["turn"], "value": p[name]}
-                    for (x, y), p in zip(pts, timeline, strict=True)
-                ],
-            }
-        )
-    ticks = [{"x": xy(i, 0, False)[0], "turn": p["turn"]} for i, p in enumerate(timeline)]
+    The same chart and table as the web debrief (empathic.charts), so a saved HTML
+    debrief and the page show one picture; `fact_names` maps fact ids to summaries.
+    """
+    names = fact_names or {}
+    labels = ["start" if not p.get("turn") else f"turn {p['turn']}" for p in timeline]
+    series = [Series(name.capitalize(), [_value(p.get(name)) for p in timeline]) for name in SERIES]
     facts = [
-        {"x": xy(i, 0, False)[0], "fact": p["fact"]}
+        Marker(i, names.get(str(p["fact"]), str(p["fact"])))
         for i, p in enumerate(timeline)
         if p.get("fact")
     ]
-    return {
-        "width": CHART_W,
-        "height": CHART_H,
-        "pad": PAD,
-        "top": PAD,
-        "bottom": CHART_H - PAD,
-        "right": CHART_W - PAD,
-        "series": series,
-        "ticks": ticks,
-        "facts": facts,
-    }
+    title = "Trust, emotion and patience after each turn"
+    chart = line_chart(
+        title,
+        labels,
+        series,
+        y_min=-1.0,
+        y_max=1.0,
+        y_format="{:+.2f}",
+        markers=facts,
+        marker_name="fact uncovered",
+    )
+    return {"chart": chart, "table": data_table(title, labels, series, y_format="{:+.2f}")}
+
+
+def _value(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def bar(value: float, width: int = 20, signed: bool = False) -> str:

@@ -19,7 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from empathic.config import Settings
 from empathic.db import make_engine, migrate, session_factory
-from empathic.web.deps import CSRF_COOKIE, OptionalUserDep, SignInRequired
+from empathic.permissions import PUBLIC
+from empathic.web.deps import CSRF_COOKIE, OptionalUserDep, SignInRequired, permit
 from empathic.web.logs import AccessLog
 from empathic.web.logs import configure as configure_logging
 from empathic.web.render import error_response, render, template_env, wants_json
@@ -42,14 +43,10 @@ SECURITY_HEADERS = {
 
 def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     """Build the web app for these settings; migrates the database unless told not to."""
-    from empathic.accounts.routes import router as accounts_router
-    from empathic.insights.routes import router as insights_router
-    from empathic.insights.service import PackCache
+    from empathic.analysis.packs import PackCache
+    from empathic.areas import areas, load
+    from empathic.insights.worker import analysis_pool
     from empathic.llm import client_from_settings
-    from empathic.mentoring.routes import router as mentoring_router
-    from empathic.practice.routes import router as practice_router
-    from empathic.practice.routes_review import router as review_router
-    from empathic.practice.routes_voice import router as voice_router
     from empathic.practice.service import SimulationCache
 
     engine = make_engine(settings.resolved_database_url())
@@ -67,21 +64,20 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.templates = template_env()
+    app.state.areas = areas()
+    app.state.templates = template_env(app.state.areas)
     app.state.packs = PackCache()  # loaded on first use, shared by every area
     # Practice codes turns with the same default pack as Analyse (loaded on first turn).
     app.state.simulations = SimulationCache(coder=lambda: practice_coder(app.state.packs, settings))
     app.state.llm_client = client_from_settings(settings)  # None when no endpoint is set
+    app.state.analysis_pool = analysis_pool(settings)  # its processes start on first use
     app.add_middleware(_Headers, settings=settings)
     app.add_middleware(AccessLog)  # outermost: it times and records every request
     configure_logging(settings.log_level)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), "static")
-    app.include_router(accounts_router)
-    app.include_router(practice_router)
-    app.include_router(voice_router)
-    app.include_router(review_router)
-    app.include_router(insights_router)
-    app.include_router(mentoring_router)
+    for area in app.state.areas:
+        for router in area.routers:
+            app.include_router(load(router))
     _handlers(app)
     return app
 
@@ -101,8 +97,11 @@ def practice_coder(packs: Any, settings: Settings) -> Any:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Close what the app opened: the language-model client and the database pool."""
+    """Close what the app opened: the analysis workers, the language-model client and the
+    database pool."""
     yield
+    if app.state.analysis_pool is not None:
+        app.state.analysis_pool.close()
     client = app.state.llm_client
     if client is not None:
         client.close()
@@ -174,14 +173,14 @@ def _handlers(app: FastAPI) -> None:
         message = "A value in the request is out of range or contains characters we cannot store."
         return error_response(request, 400, message)
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.get("/healthz", include_in_schema=False, dependencies=[permit(PUBLIC)])
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/favicon.ico", include_in_schema=False)
+    @app.get("/favicon.ico", include_in_schema=False, dependencies=[permit(PUBLIC)])
     def favicon() -> Response:
         return Response(status_code=204)
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse, dependencies=[permit(PUBLIC)])
     def home(request: Request, user: OptionalUserDep) -> Response:
         return render(request, "web/home.html", {"signed_in": user is not None})

@@ -1,24 +1,21 @@
 """A demo organisation so a newcomer sees a living product: people, teams and practice history.
 
-Runs are real: each is played through the engine from a scenario's reference
-lines (the poor ones first, the empathic ones later, so growth is visible), then
-back-dated over the past weeks. Seeding is idempotent: it does nothing when the
-demo admin already exists.
+This module makes the people and teams; each area then adds its own demo data
+through its registry entry (`Area.demo`): practice plays real runs, mentoring
+pairs people. Seeding is idempotent: it does nothing when the demo admin already
+exists.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from empathic.accounts.models import Team, User
 from empathic.accounts.service import hash_password
-from empathic.db import utcnow
-from empathic.practice import service as practice
-from empathic.roleplay.loading import load_library
+from empathic.areas import DemoOrganisation, areas, load
 
 DEMO_PASSWORD = "empathic-demo"
 DEMO_DOMAIN = "demo.empathic.example"
@@ -82,87 +79,8 @@ def seed_demo(sessions: sessionmaker[Session]) -> DemoAccounts:
                 )
         db.add_all([admin, facilitator, *learners])
         db.commit()
-        for number, learner in enumerate(learners):
-            _history(db, learner, number)
-        _mentoring(db, facilitator, learners[0], learners[1])
+        organisation = DemoOrganisation(admin, facilitator, tuple(learners))
+        for area in areas():
+            if area.demo is not None:
+                load(area.demo)(db, organisation)
     return accounts
-
-
-def _mentoring(db: Session, facilitator: User, lena: User, mentor: User) -> None:
-    """Farah mentors Lena (with data shared and one overdue milestone, so a flag waits for
-    its story) and is mentored by a colleague: both sides of the companion have content."""
-    from empathic.mentoring import goals, records, service, signals
-
-    pair = service.create_pair(
-        db,
-        facilitator,
-        mentor_email=facilitator.email,
-        mentee_email=lena.email,
-        programme="MSL leadership 2026",
-    )
-    mentee = service.pair_for(db, lena, pair.id)
-    service.transition(db, mentee, "accept")
-    for source in ("milestones", "checkins"):
-        service.set_consent(db, mentee, source, True)
-    access = service.pair_for(db, facilitator, pair.id)
-    today = utcnow().date()
-    late = goals.add_milestone(db, access, "Lead one HCP advisory meeting", today - timedelta(14))
-    goals.record_progress(db, access, late, 30, "Agenda drafted; venue still open.")
-    goals.add_milestone(db, access, "Shadow a senior MSL on two visits", today + timedelta(21))
-    for energy, workload, support in ((4, 3, 4), (4, 3, 4), (3, 4, 3), (2, 5, 3)):
-        records.add_checkin(db, mentee, energy=energy, workload=workload, support=support)
-    records.log_session(
-        db,
-        access,
-        "We talked about the advisory meeting. I offered to introduce Lena to the medical "
-        "director so she gets exposure, and we agreed she can tell me when the workload "
-        "feels too much.",
-        held_at=utcnow() - timedelta(days=20),
-    )
-    peer = (
-        service.create_pair(
-            db, facilitator, mentor_email=mentor.email, mentee_email=facilitator.email
-        )
-        if mentor.team_id == facilitator.team_id
-        else None
-    )
-    if peer is not None:
-        accepting = mentor if service.accepting_role(peer) == "mentor" else facilitator
-        service.transition(db, service.pair_for(db, accepting, peer.id), "accept")
-    signals.compute(db)
-    db.commit()
-
-
-def _history(db: Session, learner: User, number: int) -> None:
-    """Three to five ended runs per learner over the past weeks, improving over time."""
-    library = load_library()
-    cache = practice.SimulationCache(size=4)
-    count = 3 + number % 3
-    for k in range(count):
-        scenario = library[(number + k) % len(library)]
-        lines = scenario.playthroughs.poor.lines if k == 0 else scenario.playthroughs.empathic.lines
-        if k == 1 and number % 2:
-            lines = lines[: max(2, len(lines) // 2)]
-        run = practice.start_run(
-            db,
-            learner,
-            scenario.id,
-            difficulty=("easy", "medium", "hard")[min(k, 2)],
-            intention="Listen first and reflect what I hear before offering anything.",
-            seed=1000 * number + k,
-        )
-        db.commit()
-        for line in lines:
-            if run.status != "active":
-                break
-            practice.play_turn(db, cache, run, line)
-        practice.end_run(db, cache, run)
-        when = utcnow() - timedelta(days=7 * (count - k) + number)
-        run.created_at = when
-        run.ended_at = when + timedelta(minutes=12)
-        run.shared = k >= 1 and number % 2 == 0
-        if k == count - 1:
-            run.reflection = (
-                "I asked more open questions than last time; next time I will slow down."
-            )
-        db.commit()

@@ -14,6 +14,7 @@ from empathic.accounts.models import User
 from empathic.accounts.service import session_for
 from empathic.config import Settings
 from empathic.db import session_scope
+from empathic.permissions import Permission, allowed
 
 SESSION_COOKIE = "empathic_session"
 CSRF_COOKIE = "empathic_csrf"
@@ -49,7 +50,9 @@ def optional_user(request: Request, db: DbDep) -> User | None:
     request.state.session_csrf = found.csrf_token if found is not None else None
     # A detached snapshot for templates: error pages render after the session has closed.
     request.state.viewer = (
-        SimpleNamespace(id=user.id, name=user.name, email=user.email, role=user.role)
+        SimpleNamespace(
+            id=user.id, name=user.name, email=user.email, role=user.role, team_id=user.team_id
+        )
         if user is not None
         else None
     )
@@ -62,22 +65,65 @@ def require_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     return user
 
 
-def require_facilitator(user: Annotated[User, Depends(require_user)]) -> User:
-    if user.role not in ("facilitator", "admin"):
-        raise HTTPException(403, "This page is for facilitators and admins.")
-    return user
-
-
-def require_admin(user: Annotated[User, Depends(require_user)]) -> User:
-    if user.role != "admin":
-        raise HTTPException(403, "This page is for admins.")
-    return user
-
-
 OptionalUserDep = Annotated[User | None, Depends(optional_user)]
 UserDep = Annotated[User, Depends(require_user)]
-FacilitatorDep = Annotated[User, Depends(require_facilitator)]
-AdminDep = Annotated[User, Depends(require_admin)]
+"""The signed-in person, for helpers shared by routes that each declare a `permit(...)`."""
+
+
+def permit(permission: Permission) -> Any:
+    """The dependency every route declares: signs in (unless public) and checks the role.
+
+    `check.permission` is read by the route-table test, which fails on any route that
+    declares none. Checks on a particular run, pair or person happen in the services
+    with the same `allowed()`, on the loaded resource.
+    """
+    if permission.public:
+
+        def public() -> None:
+            return None
+
+        public.permission = permission  # type: ignore[attr-defined]
+        return Depends(public)
+
+    def check(user: Annotated[User | None, Depends(optional_user)]) -> User:
+        if user is None:
+            raise SignInRequired()
+        if not allowed(user, permission):
+            raise HTTPException(403, permission.refusal())
+        return user
+
+    check.permission = permission  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+def route_table(app: Any) -> list[tuple[str, str, Any]]:
+    """(method, path, dependant) for every API route, included routers flattened."""
+    table: list[tuple[str, str, Any]] = []
+    for route in app.routes:
+        contexts = (
+            route.effective_route_contexts()
+            if hasattr(route, "effective_route_contexts")
+            else [route]
+        )
+        for context in contexts:
+            dependant = getattr(context, "dependant", None)
+            if dependant is None:  # a mounted app (the static files)
+                continue
+            table.extend((method, context.path, dependant) for method in sorted(context.methods))
+    return table
+
+
+def declared_permissions(dependant: Any) -> set[str]:
+    """Names of the permissions a route's dependency tree declares (for the route-table test)."""
+    found: set[str] = set()
+    stack = [dependant]
+    while stack:
+        current = stack.pop()
+        declared = getattr(current.call, "permission", None)
+        if isinstance(declared, Permission):
+            found.add(declared.name)
+        stack.extend(current.dependencies)
+    return found
 
 
 def csrf_token_for(request: Request) -> str:

@@ -81,6 +81,29 @@
       };
     }
 
+    var endForm = document.getElementById("end-form");
+    var turnsLeft = document.getElementById("turns-left");
+
+    function showTurnsLeft(left) {
+      if (!turnsLeft || typeof left !== "number") { return; }
+      var more = left === 1 ? "1 more turn" : left + " more turns";
+      if (left <= 2) {
+        turnsLeft.className = "notice";
+        turnsLeft.textContent = personaName + " has time for " + more +
+          ": start bringing the conversation to a close.";
+      } else {
+        turnsLeft.textContent = personaName + " has time for about " + more + " (" +
+          turnsLeft.getAttribute("data-max") + " in all).";
+      }
+    }
+
+    textarea.addEventListener("keydown", function (event) {
+      // Enter or Ctrl/Cmd+Enter sends; Shift+Enter keeps a new line; IME composition is left alone.
+      if (event.key !== "Enter" || event.shiftKey || event.isComposing) { return; }
+      event.preventDefault();
+      if (!button.disabled) { form.requestSubmit ? form.requestSubmit() : button.click(); }
+    });
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!textarea.value.trim()) { showError("Write what you would say before sending."); return; }
@@ -99,10 +122,13 @@
           }
           bubble(chat, "You", data.learner, true);
           textarea.value = "";
+          showTurnsLeft(data.turns_left);
           stream(data.stream, function (end) {
             busy(false);
             if (end.finished) {
               form.hidden = true;
+              if (endForm) { endForm.hidden = true; }
+              if (turnsLeft) { turnsLeft.hidden = true; }
               finished.hidden = false;
               document.getElementById("debrief-link").focus();
             } else {
