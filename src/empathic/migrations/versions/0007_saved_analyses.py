@@ -1,0 +1,23 @@
+"""analyses saved to the learner's history
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-06
+
+A placeholder in the chain until its area's tables land (it changes nothing yet).
+"""
+
+from __future__ import annotations
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
