@@ -93,3 +93,29 @@ def test_reflection_is_saved_and_only_after_the_end(learner: Person) -> None:
     active_id = str(started.url).rsplit("/", 1)[-1]
     early = learner.post(f"/runs/{active_id}/reflection", {"reflection": "too soon"})
     assert early.status_code == 400
+
+
+def test_facilitator_feedback_on_a_shared_run_reaches_the_learner(
+    learner: Person, admin: Person, make_client: Any
+) -> None:
+    """Only readers of the debrief comment; the learner sees the feedback and may reply."""
+    coach, stranger = sign_up(make_client(), "Cora Coach"), sign_up(make_client(), "Sam Stranger")
+    set_role(admin, learner, "learner", "Ward 7")
+    make_facilitator(admin, coach, "Ward 7")
+    run_id = ended_run(learner, SCENARIO)
+    path = f"/runs/{run_id}/comments"
+    assert coach.post(path, {"body": "Before sharing"}).status_code == 404  # not shared yet
+    learner.post(f"/runs/{run_id}/share", {"shared": "1"})
+    saved = coach.post(path, {"body": "Lovely reflection at turn 2.\n<b>Next:</b> ask first."})
+    assert saved.status_code == 200 and "Comment saved" in saved.text
+    page = learner.client.get(f"/runs/{run_id}/debrief").text
+    assert "Cora Coach" in page and "Lovely reflection at turn 2." in page
+    assert "&lt;b&gt;Next:&lt;/b&gt; ask first." in page  # shown as text, never as markup
+    assert learner.post(path, {"body": "Thank you!"}).status_code == 200
+    assert "Thank you!" in coach.client.get(f"/runs/{run_id}/debrief").text
+    assert stranger.post(path, {"body": "Hi"}).status_code == 404
+    empty = coach.post(path, {"body": "   "})
+    assert empty.status_code == 400 and "Write a comment" in empty.text
+    learner.post(f"/runs/{run_id}/share", {"shared": "0"})
+    assert coach.post(path, {"body": "After unsharing"}).status_code == 404
+    assert "After unsharing" not in learner.client.get(f"/runs/{run_id}/debrief").text

@@ -45,5 +45,8 @@ def area() -> Area:
             ),
         ),
         permissions=(PLAY, DEBRIEF, REVIEW, PACKS, CHOOSE_VOICES),
-        notices=(("discarded", "The conversation was discarded."),),
+        notices=(
+            ("discarded", "The conversation was discarded."),
+            ("comment", "Comment saved: everyone who can read this debrief sees it."),
+        ),
     )

@@ -104,3 +104,23 @@ class ScenarioVoice(Base):
     voice: Mapped[str] = mapped_column(String(20), default="scripted")
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RunComment(Base):
+    """A note on an ended run: a facilitator's feedback on a shared run, or the learner's reply.
+
+    Only people who may read the debrief may comment, so a comment is never seen by
+    anyone the learner did not share the run with.
+    """
+
+    __tablename__ = "practice_run_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("practice_runs.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()

@@ -20,6 +20,7 @@ from empathic.practice import corrections as fixes
 from empathic.practice import service, voicing
 from empathic.practice.again import discard, retry_from
 from empathic.practice.area import DEBRIEF, PLAY
+from empathic.practice.comments import add_comment, comments_on
 from empathic.practice.models import Correction, PracticeRun
 from empathic.practice.routes_voice import event, model_rewrites, phrased_events
 from empathic.practice.service import PracticeError, RunNotFound, SimulationCache, TurnConflict
@@ -269,6 +270,7 @@ def _debrief(
         "labels": LABELS,
         "label_values": LABEL_VALUES,
         "saved": request.query_params.get("saved", ""),
+        "comments": comments_on(db, run),
         **extra,
     }
     return render(request, "practice/debrief.html", context, status)
@@ -298,6 +300,20 @@ def reflect(
     except PracticeError as exc:
         return error_response(request, 400, str(exc))
     return see_other(f"/runs/{run.id}/debrief?saved=reflection#reflection")
+
+
+@router.post("/runs/{run_id}/comments")
+def comment(request: Request, db: DbDep, user: Reader, run_id: str, body: Text = "") -> Response:
+    """A facilitator's feedback on a shared run, or the learner's reply; both see them all."""
+    try:
+        run = service.visible_run(db, user, run_id)
+    except RunNotFound as exc:
+        raise _not_found() from exc
+    try:
+        add_comment(db, user, run, body)
+    except PracticeError as exc:
+        return _debrief(request, db, user, run, 400, comment_error=str(exc), comment_text=body)
+    return see_other(f"/runs/{run.id}/debrief?done=comment#comments")
 
 
 @router.post("/runs/{run_id}/retry")
