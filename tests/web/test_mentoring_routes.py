@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -252,7 +253,9 @@ def test_sessions_tags_reflection_and_calendar(people: dict[str, Person]) -> Non
         {"starts_at": "2026-12-01T09:00", "interval_weeks": "2", "count": "5", "minutes": "45"},
     )
     page = p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
-    feed = re.search(r'href="(/mentoring/pairs/\d+/calendar\.ics\?token=[^"]+)"', page)
+    feed = re.search(
+        r'href="http://testserver(/mentoring/pairs/\d+/calendar\.ics\?token=[^"]+)"', page
+    )
     assert feed
     ics = p["dina"].client.get(feed.group(1).replace("&amp;", "&"))  # the token is the key
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
@@ -280,7 +283,9 @@ def test_a_schedule_is_entered_in_the_browsers_zone(people: dict[str, Person]) -
     p["mona"].post(path, {**fields, "time_zone": "America/New_York"})
     page = p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
     assert "from 05 Mar 2026 17:30 America/New_York" in page
-    feed = re.search(r'href="(/mentoring/pairs/\d+/calendar\.ics\?token=[^"]+)"', page)
+    feed = re.search(
+        r'href="http://testserver(/mentoring/pairs/\d+/calendar\.ics\?token=[^"]+)"', page
+    )
     assert feed
     ics = p["mona"].client.get(feed.group(1).replace("&amp;", "&")).text
     assert "DTSTART;TZID=America/New_York:20260305T173000\r\n" in ics
@@ -333,3 +338,38 @@ def test_each_change_is_confirmed_and_unknown_confirmations_show_nothing(
     assert forged.status_code == 200 and 'class="notice" role="status"' not in forged.text
     team = admin.post("/admin/teams", {"name": "Ward 7"})
     assert '<p class="notice" role="status">Team created.</p>' in team.text
+
+
+def test_either_person_can_make_a_new_calendar_link(
+    client: TestClient, admin: Person, make_client: Any
+) -> None:
+    mona, theo = sign_up(make_client(), "Mona"), sign_up(make_client(), "Theo")
+    invited = theo.post("/mentoring/invite", {"mentor_email": mona.email})
+    pair_id = str(invited.url).rsplit("/", 1)[-1]
+    mona.post(f"/mentoring/pairs/{pair_id}/state", {"action": "accept"})
+    theo.post(
+        f"/mentoring/pairs/{pair_id}/schedule",
+        {
+            "starts_at": "2030-03-04T09:00",
+            "interval_weeks": "1",
+            "count": "3",
+            "minutes": "30",
+            "time_zone": "Europe/London",
+        },
+    )
+
+    def feed(person: Person) -> str:
+        found = re.search(
+            r'href="(http://testserver/mentoring/pairs/\d+/calendar\.ics\?token=[^"]+)"',
+            person.client.get(f"/mentoring/pairs/{pair_id}").text,
+        )
+        assert found, "the pair page shows the whole feed address"
+        return html.unescape(found.group(1))
+
+    old = feed(theo)
+    assert client.get(old).status_code == 200
+    rotated = mona.post(f"/mentoring/pairs/{pair_id}/calendar/rotate")
+    assert "The calendar link is new" in rotated.text
+    new = feed(mona)
+    assert new != old and client.get(old).status_code == 404 and client.get(new).status_code == 200
+    assert admin.post(f"/mentoring/pairs/{pair_id}/calendar/rotate").status_code == 404

@@ -75,6 +75,7 @@ MATRIX = {
     ("POST", "/mentoring/pairs/{pair_id}/sessions/{session_id}/tags"): SIGNED_IN,
     ("GET", "/mentoring/pairs/{pair_id}/sessions/{session_id}/reflection"): SIGNED_IN,
     ("POST", "/mentoring/pairs/{pair_id}/schedule"): SIGNED_IN,
+    ("POST", "/mentoring/pairs/{pair_id}/calendar/rotate"): SIGNED_IN,
     ("GET", "/mentoring/pairs/{pair_id}/transparency"): SIGNED_IN,
     ("GET", "/mentoring/flags/{flag_id}"): SIGNED_IN,
     ("POST", "/mentoring/flags/{flag_id}/story"): SIGNED_IN,

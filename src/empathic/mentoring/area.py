@@ -48,5 +48,6 @@ def area() -> Area:
             ("session", "Session logged."),
             ("tags", "Support tags confirmed."),
             ("schedule", "Sessions scheduled: the calendar feed below now lists them."),
+            ("feed", "The calendar link is new: the old one no longer works."),
         ),
     )

@@ -63,9 +63,8 @@ def pair_page(
     context["transitions"] = service.TRANSITIONS[access.pair.state]
     context["accepter"] = service.accepting_role(access.pair)
     context |= {"chart": chart, "table": table, **views.labels()}
-    context["feed_url"] = (
-        f"{request.url_for('calendar_feed', pair_id=access.pair.id).path}"
-        f"?token={access.pair.feed_token}"
+    context["feed_url"] = (  # absolute: a calendar app is given the whole address
+        f"{request.url_for('calendar_feed', pair_id=access.pair.id)}?token={access.pair.feed_token}"
     )
     return render(request, "mentoring/pair.html", context, status)
 
@@ -406,6 +405,12 @@ def add_schedule(
         )
 
     return act(request, db, user, pair_id, plan, done="schedule")
+
+
+@router.post("/mentoring/pairs/{pair_id}/calendar/rotate")
+def rotate_calendar(request: Request, db: DbDep, user: Member, pair_id: PairId) -> Response:
+    """A new secret address for the calendar feed; the old one stops working."""
+    return act(request, db, user, pair_id, schedule.rotate_feed, done="feed")
 
 
 @router.get(

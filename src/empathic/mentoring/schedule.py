@@ -96,6 +96,15 @@ def feed(db: Session, pair: Pair) -> str:
     return ics.calendar(f"Mentoring: {pair.mentor.name} and {pair.mentee.name}", events, utcnow())
 
 
+def rotate_feed(access: Access) -> Pair:
+    """Either person replaces the feed's secret address (say, after sharing it by mistake):
+    the old link stops working at once."""
+    if not access.member:
+        raise PermissionError("only the two people in the pair rotate its calendar link")
+    access.pair.feed_token = secrets.token_urlsafe(24)
+    return access.pair
+
+
 def pair_by_feed_token(db: Session, pair_id: int, token: str) -> Pair:
     """Calendar apps cannot sign in, so the feed URL carries the pair's secret token; a
     completed relationship has no feed (its token was also replaced when it completed)."""
