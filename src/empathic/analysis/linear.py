@@ -54,6 +54,30 @@ class LinearModel:
         return cls(np.asarray([str(c) for c in model.classes_]), weights, intercept)
 
 
+class StackedModels:
+    """Every label's model as one float64 weight matrix: one sparse product per batch.
+
+    The stored weights are float32 and the features float64, and scipy upcast the whole
+    weight matrix on every product (0.5 ms each, eight per coded turn): most of a
+    practice turn's coding time. Upcast once here; a product now takes ~0.04 ms.
+    """
+
+    def __init__(self, models: dict[str, LinearModel]) -> None:
+        self.tasks = list(models)
+        stacked = sparse.hstack([models[t].weights for t in self.tasks], format="csr")
+        self.weights = stacked.astype(np.float64)
+        self.intercept = np.concatenate([np.ravel(models[t].intercept) for t in self.tasks])
+        edges = np.cumsum([0, *(models[t].weights.shape[1] for t in self.tasks)])
+        self.spans = {
+            t: (int(a), int(b)) for t, a, b in zip(self.tasks, edges[:-1], edges[1:], strict=True)
+        }
+
+    def decisions(self, x: sparse.csr_matrix) -> dict[str, np.ndarray]:
+        """Each label's decision scores, as `LinearModel.decision` gives them one by one."""
+        scores = np.asarray((x @ self.weights).toarray() + self.intercept)
+        return {t: scores[:, a:b] for t, (a, b) in self.spans.items()}
+
+
 def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
     """Per-class confidences from decision scores; the temperature is fitted out-of-fold."""
     z = scores / max(temperature, 1e-3)

@@ -22,18 +22,22 @@ from typing import Any
 
 import numpy as np
 
+from empathic.analysis.chips import chips, meaningful, trimmed
 from empathic.analysis.coding import CodedUtterance, RuleCoder, evidence_for
 from empathic.analysis.embedding import EmbeddingError
 from empathic.analysis.features import FeatureConfig, Featurizer
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
-from empathic.analysis.linear import LinearModel, load_models, save_models, softmax
+from empathic.analysis.linear import (
+    LinearModel,
+    StackedModels,
+    load_models,
+    save_models,
+    softmax,
+)
 from empathic.config import Settings
 
 MODEL_FILE = "models.npz"
 CARD_FILE = "card.json"
-_EXPLAIN_STOP = frozenset("a an and the to of i you it is are be that this in on".split())
-
-
 class PackError(LookupError):
     """A pack that cannot be found or loaded; the message says what to do."""
 
@@ -156,6 +160,7 @@ class TrainedCoder:
                 f"{wrong[0]} model has {wrong[1].weights.shape[0]}; retrain the pack"
             )
         self.temperature: dict[str, float] = dict(card.get("temperature", {}))
+        self.stacked = StackedModels(models)
         self._rules = RuleCoder()
         self._explain: dict[tuple[str, str], np.ndarray] = {}
 
@@ -188,10 +193,11 @@ class TrainedCoder:
         )
         word_limit = 2**self.featurizer.config.word_bits
         predictions: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for task, model in self.models.items():
-            proba = softmax(model.decision(matrix), self.temperature.get(task, 1.0))
+        for task, scores in self.stacked.decisions(matrix).items():
+            proba = softmax(scores, self.temperature.get(task, 1.0))
             best = proba.argmax(axis=1)
-            predictions[task] = (model.classes[best], proba[np.arange(len(best)), best])
+            classes = self.models[task].classes
+            predictions[task] = (classes[best], proba[np.arange(len(best)), best])
         for row, utterance in enumerate(coded):
             given = given_behaviour[row] if given_behaviour is not None else None
             start, end = matrix.indptr[row], matrix.indptr[row + 1]
@@ -231,7 +237,7 @@ class TrainedCoder:
                     if gram.lower() not in lowered:
                         phrases.append(gram)
                         lowered += " " + gram.lower()
-            utterance.evidence[label] = phrases[:4]
+            utterance.evidence[label] = chips(phrases, pattern=True)[:4]
 
     def _top_ngrams(
         self,
@@ -242,7 +248,8 @@ class TrainedCoder:
         text: str,
         k: int = 2,
     ) -> list[str]:
-        """Word n-grams of the utterance whose weights pushed hardest towards the value."""
+        """Word n-grams of the utterance whose weights pushed hardest towards the value,
+        as they stand in it; only those worth a chip (`analysis.chips.meaningful`)."""
         key = (task, value)
         weights = self._explain.get(key)
         if weights is None:
@@ -253,10 +260,9 @@ class TrainedCoder:
             gram = names.get(int(columns[i]), "")
             if scores[i] <= 0 or len(best) == k:
                 break
-            if gram and gram not in _EXPLAIN_STOP and gram != "?":
-                verbatim = _verbatim(gram, text)
-                if verbatim:
-                    best.append(verbatim)
+            verbatim = _verbatim(gram, text) if gram else None
+            if verbatim and meaningful(trimmed(verbatim)):  # no "like", "me" or "now?"
+                best.append(trimmed(verbatim))
         return best
 
 
