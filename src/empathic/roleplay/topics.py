@@ -67,6 +67,7 @@ def shared_synonyms() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(g) for g in groups)
 
 
+@lru_cache(maxsize=16384)  # pure; every new run builds its matchers from the same terms
 def term_key(term: str, *, keep_stopwords: bool = False) -> tuple[str, ...]:
     """The stems a term needs: its content words, but a multi-word term never collapses to
     one common word ("what you want" is not "want", "right for you" is not "right", while
