@@ -38,6 +38,9 @@ from empathic.permissions import Role, role_of
 from empathic.practice.service import ended_team_runs, runs_of, shared_runs_overseen
 from empathic.textio import TextDecodeError, decode_text
 
+if TYPE_CHECKING:
+    from empathic.practice.models import PracticeRun
+
 UPLOAD_FORMATS = {".txt": None, ".vtt": "vtt", ".srt": "srt", ".json": "json", ".csv": "csv"}
 """Accepted upload extensions and the reader each one forces (None: sniff the content)."""
 
@@ -47,9 +50,6 @@ SKILLS = (
     ("warmth", "Warmth"),
     ("advice_first", "Advice before understanding"),
 )
-
-if TYPE_CHECKING:
-    from empathic.practice.models import PracticeRun
 """Growth skills stored in a run's summary (shares of turns, 0..1), with their names."""
 
 LABEL_ORDER = ("behaviour", "question", "reflection", "input", "strategy", *MECHANISMS)
