@@ -69,7 +69,9 @@ def drive(
         with httpx.Client(base_url=base, cookies=cookies, timeout=600) as own:
             token = csrf_token_in(own.get("/analyse").text)
             start = time.perf_counter()
-            reply = own.post("/analyse", data={"transcript": text, "csrf_token": token})
+            # naming the speaker: without one the page only lists the speakers (issue #16)
+            data = {"transcript": text, "learner": "Alex", "csrf_token": token}
+            reply = own.post("/analyse", data=data)
             answers.append((reply.status_code, time.perf_counter() - start))
 
     context = multiprocessing.get_context("spawn")

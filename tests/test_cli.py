@@ -132,6 +132,29 @@ def test_analyze_unknown_learner_lists_speakers(runner, chat):
     assert line == f"error: {chat}: no speaker named 'Zed'; speakers are: Priya, Alex"
 
 
+def test_analyze_learner_is_matched_like_people_type_names(runner, tmp_path):
+    """`--learner priya` finds "Priya Shah" and `--learner jose` finds "José Álvarez"
+    (analysis.speakers.match_speaker); a name that fits two speakers is an error."""
+    path = tmp_path / "team.txt"
+    path.write_text(
+        "Priya Shah: I'm exhausted.\nJosé Álvarez: What has been hardest?\n"
+        "Priya Nair: Me too, honestly.\n",
+        encoding="utf-8",
+    )
+    for typed, coached in (
+        ("priya shah", "Priya Shah"),
+        ("JOSE", "José Álvarez"),
+        ("nair", "Priya Nair"),
+    ):
+        args = ["analyze", str(path), "-f", "json", "--pack", "rules", "--learner", typed]
+        assert json.loads(_ok(runner.invoke(app, args)).stdout)["learner"] == coached
+    line = _user_error(runner.invoke(app, ["analyze", str(path), "--learner", "priya"]))
+    assert line == (
+        f"error: {path}: 'priya' could be Priya Shah or Priya Nair; "
+        "type more of the name or choose one"
+    )
+
+
 def test_analyze_unknown_pack(runner, chat, settings):
     available = ", ".join(sorted(p.name for p in list_packs(settings)))
     line = _user_error(runner.invoke(app, ["analyze", str(chat), "--pack", "fancy"]))

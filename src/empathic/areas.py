@@ -26,6 +26,7 @@ AREA_PACKAGES = (
     "empathic.practice",
     "empathic.insights",
     "empathic.mentoring",
+    "empathic.reviews",
 )
 """Every area, in navigation order. A new area is one more line here."""
 
@@ -64,6 +65,16 @@ class Area:
     permissions: tuple[Permission, ...] = ()
     notices: tuple[tuple[str, str], ...] = ()
     """(key, sentence): the confirmation a page shows after a redirect with `?done=key`."""
+    audit_actions: tuple[tuple[str, str], ...] = ()
+    """(action code, sentence): what an audit log entry of this area did, as the admin's
+    audit page says it ("viewed a shared practice run"); `{target}` in the sentence becomes
+    the target's name from `audit_targets`, else the raw target."""
+    audit_targets: str | None = None
+    """`module:function(db, targets) -> {target: name}` naming this area's audit targets
+    ("pair:3" is "the mentoring pair of Mona and Theo"), called once for a page's rows."""
+    home: str | None = None
+    """`module:function(db, user) -> list[dict]`: what waits for this person on the home page
+    (each item `{"text": ..., "href": ...}`, e.g. an overdue action); read, never written."""
 
 
 @dataclass(frozen=True)

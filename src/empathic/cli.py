@@ -160,7 +160,11 @@ def _dimension_agreement(folder: Path, pack: str | None, as_json: bool, record: 
 def analyze(
     file: Annotated[Path, typer.Argument(help="Transcript: text, WebVTT, SRT, JSON or CSV.")],
     learner: Annotated[
-        str | None, typer.Option(help="Speaker to coach (default: the second speaker).")
+        str | None,
+        typer.Option(
+            help="Speaker to coach: any case or accents, a first name or a unique start "
+            "will do (default: the second speaker)."
+        ),
     ] = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
     out: Annotated[Path | None, typer.Option(help="Write the report here, not stdout.")] = None,

@@ -112,6 +112,18 @@ def alembic_config(url: str) -> Any:
     return config
 
 
+def autogenerate_includes(name: str | None, type_: str, _parents: Any = None) -> bool:
+    """Alembic's `include_name` hook: leave out what the models cannot describe.
+
+    SQLite FTS5 search tables (`<table>_fts`) and their shadow tables (`<table>_fts_data`,
+    ...) are made by migrations on SQLite only; autogenerate would otherwise call them
+    removed tables (the reviews area's library search uses one).
+    """
+    if type_ == "table" and name is not None:
+        return not (name.endswith("_fts") or "_fts_" in name)
+    return True
+
+
 def migrate(engine: Engine) -> None:
     """Upgrade the database to the latest schema revision (a no-op when it is current)."""
     from alembic import command

@@ -183,7 +183,8 @@ def test_accessible_structure() -> None:
 
 def test_transcript_chips_confidence_and_highlighted_evidence() -> None:
     html = render_html(build_report(CONVERSATION))
-    assert 'id="turn-3"' in html
+    assert 'id="turn-1"' in html and 'id="turn-0"' not in html  # counted from 1, as people do
+    assert '<span class="when">turn 4 · 0:36</span>' in html  # "It sounds like...", index 3
     assert 'Behaviour: <strong>question</strong> <span class="conf">85%</span>' in html
     assert "Emotional reaction: <strong>0/2</strong>" in html
     assert (
@@ -205,8 +206,9 @@ def test_findings_rewrites_and_timeline_are_rendered() -> None:
         assert r["rewrite"].replace("'", "&#39;") in html
     assert "Advice before exploring" in html
     assert "Dismissing feelings" in html
-    assert "Turn 3: reflection, empathy level 2 of 6" in html  # timeline marker titles
-    assert "Turn 5: question, empathy level" in html
+    assert "Turn 4: reflection, empathy level 2 of 6" in html  # timeline marker titles
+    assert "Turn 6: question, empathy level" in html  # (indexes 3 and 5, shown from 1)
+    assert 'href="#turn-4"' in html and 'href="#turn-0"' not in html
 
 
 def test_empty_session_says_not_enough_data() -> None:

@@ -391,11 +391,11 @@ def test_text_and_html_reports_name_the_judge_and_show_the_disagreements(
     )
     data = _judged(server).to_dict()
     split = data["summary"]["judges"]["disagreements"]
-    assert 3 in split["turns"]
+    assert 3 in split["turns"]  # the data counts from 0; the reports show it as turn 4
     text = render_text(data)
     assert "Judge: language model tiny" in text
     assert "Two judges compared: language model tiny and offline" in text
-    assert "turn 3 behaviour: llm other, offline question" in text
+    assert "turn 4 behaviour: llm other, offline question" in text
     for name in split["dimensions"]:
         assert any(
             line.strip().startswith(name) and "! disagree" in line for line in text.split("\n")
@@ -404,7 +404,7 @@ def test_text_and_html_reports_name_the_judge_and_show_the_disagreements(
     assert '<dd id="judge">language model tiny' in page
     assert "Two judges compared" in page
     assert (
-        '<td><a href="#turn-3">3</a></td><td>Behaviour</td><td>other</td><td>question</td>' in page
+        '<td><a href="#turn-4">4</a></td><td>Behaviour</td><td>other</td><td>question</td>' in page
     )
     assert page.count("<strong>disagree</strong>") == len(split["dimensions"])
 

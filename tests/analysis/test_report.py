@@ -116,7 +116,8 @@ def test_text_report_shows_the_coding_and_its_evidence(transcript):
     assert "Coached speaker: Alex" in text
     assert "Model pack: rules v1 — licence: Apache-2.0" in text
     assert "Note: No learner named" in text
-    assert "  6 Jo: Sorry I'm late." in text
+    assert "  7 Jo: Sorry I'm late." in text  # index 6: turns are numbered from 1
+    assert "  1 Priya: " in text and "  0 " not in text
     assert "[open question;" in text and "complex reflection;" in text
     assert "evidence: “" in text
     assert "What the AI cannot know" in text

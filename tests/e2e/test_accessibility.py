@@ -12,9 +12,12 @@ PAGES = [
     "/practice",
     "/practice/mentor-milestones",
     "/analyse",
+    "/analyses",
     "/growth",
     "/how-ai-works",
     "/mentoring",
+    "/admin",  # the first account is the admin
+    "/admin/audit",
 ]
 
 UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))

@@ -93,7 +93,8 @@ def test_a_new_area_is_one_registry_entry(kudos_area: str, tmp_path: Path) -> No
 def test_every_registered_area_has_its_parts() -> None:
     """Each entry's routers, tables and demo seeders can be loaded, and names are unique."""
     registry = areas()
-    assert [a.name for a in registry] == ["accounts", "practice", "insights", "mentoring"]
+    names = [a.name for a in registry]
+    assert names == ["accounts", "practice", "insights", "mentoring", "reviews"]
     tables = set(metadata().tables)
     assert {"users", "practice_runs", "mentoring_pairs"} <= tables
     for area in registry:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from markupsafe import escape
 from tests.web.helpers import Person, csrf
 
 CONVERSATION = """\
@@ -46,11 +47,14 @@ def test_analyse_needs_sign_in(client: Any) -> None:
 def test_form_is_labelled_and_says_nothing_is_stored(learner: Person) -> None:
     page = learner.client.get("/analyse")
     assert page.status_code == 200
-    for field in ("transcript", "file", "learner", "pack"):
+    for field in ("transcript", "file", "learner", "pack", "save", "keep_text", "title"):
         assert f'<label for="{field}"' in page.text
         assert f'id="{field}"' in page.text
-    assert "not stored" in page.text
+    assert "not stored" in page.text and "<strong>not the words</strong>" in page.text
     assert '<option value="rules"' in page.text
+    # saving the scores is the default; keeping the words is the person's choice
+    assert 'id="save" name="save" value="1" checked' in page.text
+    assert 'id="keep_text" name="keep_text" value="1">' in page.text
 
 
 def test_pasted_transcript_is_reported_turn_by_turn(learner: Person) -> None:
@@ -58,10 +62,11 @@ def test_pasted_transcript_is_reported_turn_by_turn(learner: Person) -> None:
     assert response.status_code == 200, response.text
     page = html.unescape(response.text)
     assert "Coached speaker: <strong>Alex</strong>" in page
-    assert page.count("(coached) · turn") == 2  # turns 1 and 3 are Alex's
-    assert "Alex (coached) · turn 1" in page and "Alex (coached) · turn 3" in page
-    assert "Sam (coached)" not in page
-    assert "Labels for turn 1" in page and "Labels for turn 0" not in page
+    assert page.count("(coached) · turn") == 2  # turns 2 and 4 are Alex's, counted from 1
+    assert "Alex (coached) · turn 2" in page and "Alex (coached) · turn 4" in page
+    assert "Sam (coached)" not in page and "Sam · turn 1" in page and "· turn 0" not in page
+    assert 'id="turn-2"' in page and 'id="turn-0"' not in page
+    assert "Labels for turn 2" in page and "Labels for turn 1" not in page
     assert '<span class="badge fair">fair</span>' in page  # R:Q 1:1 is MITI 4 fair
     assert "Reflection of feelings" in page
     assert "Model pack: <strong>open</strong>" in page
@@ -69,14 +74,55 @@ def test_pasted_transcript_is_reported_turn_by_turn(learner: Person) -> None:
     assert "Validating emotions" in page and "of 5" in page
 
 
-def test_without_a_name_the_second_speaker_is_coached_and_a_note_says_so(
+def test_without_a_name_nobody_is_coached_until_the_person_says_who_they_are(
     learner: Person,
 ) -> None:
+    """Issue #16: the second speaker was coached silently (the employee, when the manager
+    spoke first). Now the page asks, listing each speaker's turns and first words."""
     response = learner.post("/analyse", {"transcript": CONVERSATION, "pack": "rules"})
     assert response.status_code == 200
     page = html.unescape(response.text)
-    assert "No learner named: coaching 'Alex'" in page
-    assert "Model pack: <strong>rules</strong>" in page
+    assert "Who are you in this conversation?" in page
+    assert "Report:" not in page and "No learner named" not in page
+    assert '<input type="radio" id="speaker-1" name="learner" value="Sam" required' in page
+    assert "<strong>Sam</strong> · 2 turns" in page and "<strong>Alex</strong> · 2 turns" in page
+    assert "first said: “I'm so stressed about the deadline, I feel …”" in page
+    # the text rides along in the form, with the pack chosen and the saving choices
+    hidden = '<textarea name="transcript" hidden aria-hidden="true" tabindex="-1">'
+    assert f"{hidden}{escape(CONVERSATION)}</textarea>" in response.text
+    assert '<input type="hidden" name="pack" value="rules">' in page
+    assert 'id="title" name="title" value="Sam: I\'m so stressed about the deadline, I feel' in page
+    chosen = learner.post(
+        "/analyse", {"transcript": CONVERSATION, "pack": "rules", "learner": "Alex"}
+    )
+    assert chosen.status_code == 200
+    assert "Coached speaker: <strong>Alex</strong>" in html.unescape(chosen.text)
+
+
+def test_a_monologue_or_unnamed_lines_get_a_clear_message(learner: Person) -> None:
+    one = learner.post("/analyse", {"transcript": "Sam: I think we should talk.\nSam: Now."})
+    assert one.status_code == 400
+    text = html.unescape(one.text)
+    assert "Only one speaker was found (Sam)" in text and "'Sam: what they said'" in text
+    assert "Who are you in this conversation?</h2>" not in text
+
+
+def test_a_typed_name_ignores_case_accents_and_a_missing_surname(learner: Person) -> None:
+    """ "Priya" failed against "Priya Shah"; "jose" against "José"."""
+    talk = "Priya Shah: I can't keep up.\nJosé Álvarez: What feels hardest?\n"
+    for typed, coached in (("priya", "Priya Shah"), ("jose", "José Álvarez")):
+        response = learner.post("/analyse", {"transcript": talk, "learner": typed})
+        assert response.status_code == 200, response.text[:300]
+        assert f"Coached speaker: <strong>{coached}</strong>" in html.unescape(response.text)
+
+
+def test_an_ambiguous_name_asks_again_listing_the_candidates(learner: Person) -> None:
+    talk = "Alex Kim: I'm stuck.\nAlex Moreau: Stuck how?\nJo: Hi both.\n"
+    response = learner.post("/analyse", {"transcript": talk, "learner": "alex"})
+    assert response.status_code == 400
+    page = html.unescape(response.text)
+    assert "'alex' could be Alex Kim or Alex Moreau" in page
+    assert "Who are you in this conversation?" in page and 'value="Jo"' in page
 
 
 def test_uploaded_vtt_file_is_reported(learner: Person) -> None:
@@ -86,7 +132,27 @@ def test_uploaded_vtt_file_is_reported(learner: Person) -> None:
     page = html.unescape(response.text)
     assert "Report: one-to-one.vtt" in page
     assert "Coached speaker: <strong>Jordan</strong>" in page
-    assert "Jordan (coached) · turn 3" in page
+    assert "Jordan (coached) · turn 4" in page
+
+
+def test_an_upload_without_a_name_keeps_its_name_and_format_through_the_speaker_step(
+    learner: Person,
+) -> None:
+    files = {"file": ("one-to-one.vtt", VTT.encode(), "text/vtt")}
+    step = learner.post("/analyse", {}, files=files)
+    assert step.status_code == 200
+    page = html.unescape(step.text)
+    assert "2 speakers were found in one-to-one.vtt" in page
+    assert '<input type="hidden" name="source" value="one-to-one.vtt">' in page
+    assert '<input type="hidden" name="fmt" value="vtt">' in page
+    assert 'value="one-to-one.vtt" maxlength="200"' in page  # the default title
+    again = {"transcript": VTT, "source": "one-to-one.vtt", "fmt": "vtt", "learner": "Jordan"}
+    report = html.unescape(learner.post("/analyse", again).text)
+    assert (
+        "Report: one-to-one.vtt" in report and "Coached speaker: <strong>Jordan</strong>" in report
+    )
+    bad = learner.post("/analyse", {**again, "fmt": "docx"})
+    assert bad.status_code == 400 and "Unknown transcript format" in html.unescape(bad.text)
 
 
 def test_oversized_upload_and_paste_are_refused_with_413(learner: Person) -> None:
@@ -113,7 +179,7 @@ def test_unknown_learner_empty_input_and_bad_bytes_are_explained(learner: Person
     wrong = learner.post("/analyse", {"transcript": CONVERSATION, "learner": "Kim"})
     assert wrong.status_code == 400
     assert "no speaker named 'Kim'; speakers are: Sam, Alex" in html.unescape(wrong.text)
-    assert 'value="Kim"' in wrong.text
+    assert 'name="learner" value="Sam"' in wrong.text  # asked again, from the list
     empty = learner.post("/analyse", {"transcript": "   "})
     assert empty.status_code == 400
     assert "empty" in empty.text
@@ -123,7 +189,7 @@ def test_unknown_learner_empty_input_and_bad_bytes_are_explained(learner: Person
     exe = learner.post("/analyse", files={"file": ("a.exe", b"MZ")})
     assert exe.status_code == 415
     assert "upload a transcript file" in exe.text
-    pack = learner.post("/analyse", {"transcript": CONVERSATION, "pack": "nope"})
+    pack = learner.post("/analyse", {"transcript": CONVERSATION, "pack": "nope", "learner": "Alex"})
     assert pack.status_code == 400
     assert "no model pack named &#39;nope&#39;" in pack.text
 
@@ -147,14 +213,18 @@ def test_each_dimension_shows_the_packs_measured_agreement_with_experts(learner:
     info = load_pack("open", Settings())[0]
     assert info.path.parent == bundled_packs_dir()
     measured = dimension_reliability(info.card)
-    response = learner.post("/analyse", {"transcript": CONVERSATION, "pack": "open"})
+    response = learner.post(
+        "/analyse", {"transcript": CONVERSATION, "pack": "open", "learner": "Alex"}
+    )
     page = html.unescape(response.text)
     assert "Agreement with experts" in page
     for row in measured.values():
         assert f"ρ {row['rho']:.2f} (one expert vs the others: {row['expert_bar']:.2f})" in page
     low = [r for r in measured.values() if r["rho"] < INDICATIVE_BELOW]
     assert page.count("(indicative only)") == len(low)
-    rules = html.unescape(learner.post("/analyse", {"transcript": CONVERSATION}).text)
+    rules = html.unescape(
+        learner.post("/analyse", {"transcript": CONVERSATION, "learner": "Alex"}).text
+    )
     assert "measured on lend_an_ear_dev" in rules or "has not been measured" in rules
 
 
@@ -164,4 +234,4 @@ def test_a_near_limit_single_line_paste_gets_a_clear_report(learner: Person) -> 
     response = learner.post("/analyse", {"transcript": paste, "learner": "Alex"})
     assert response.status_code == 200, response.text[:300]
     page = html.unescape(response.text)
-    assert "(Alex) is 1,899,999 characters long: only its first" in page
+    assert "Turn 2 (Alex) is 1,899,999 characters long: only its first" in page

@@ -95,7 +95,7 @@ def test_facilitator_sees_own_teams_shared_runs_only(
     assert shared_id in everything.text and other_shared in everything.text
     assert private_id not in everything.text
     assert admin.client.get(f"/facilitator/learners/{other_id}").status_code == 200
-    assert "viewed shared growth" in admin.client.get("/admin").text
+    assert "viewed shared growth" in admin.client.get("/admin/audit").text
 
 
 def test_cohort_is_hidden_below_the_minimum_and_shown_at_it(

@@ -50,6 +50,10 @@ def person(judged_app: Any) -> Iterator[Person]:
         yield sign_up(client, "Lee Learner")
 
 
+ALEX = {"learner": "Alex"}
+"""The coached speaker: without one the page first asks who the person is (issue #16)."""
+
+
 def _row(page: str, dimension: str) -> str:
     start = page.index(f'<tr data-dimension="{dimension}">')
     return page[start : page.index("</tr>", start)]
@@ -61,10 +65,10 @@ def test_without_an_endpoint_the_llm_judge_is_offered_but_disabled(learner: Pers
     assert '<option value="offline" selected>' in page
     assert '<option value="llm" disabled>' in page
     assert "No language model is configured for this site" in page
-    posted = html.unescape(learner.post("/analyse", {"transcript": CONVERSATION}).text)
+    posted = html.unescape(learner.post("/analyse", {"transcript": CONVERSATION, **ALEX}).text)
     assert "Judge:" not in posted and "Two judges compared" not in posted
     forced = html.unescape(
-        learner.post("/analyse", {"transcript": CONVERSATION, "judge": "llm"}).text
+        learner.post("/analyse", {"transcript": CONVERSATION, "judge": "llm", **ALEX}).text
     )
     assert "The language-model judge was not used: no language-model endpoint" in forced
 
@@ -77,7 +81,7 @@ def test_choosing_the_llm_judge_shows_its_scores_beside_the_offline_ones(
     port = stub.url.split(":")[2].split("/")[0]
     assert f"language model at <strong>127.0.0.1:{port}</strong>" in form
     stub.default = Reply(content=as_reply(verdict({"turns.0.behaviour.value": "input"})))
-    response = person.post("/analyse", {"transcript": CONVERSATION, "judge": "llm"})
+    response = person.post("/analyse", {"transcript": CONVERSATION, "judge": "llm", **ALEX})
     assert response.status_code == 200, response.text
     page = html.unescape(response.text)
     assert "Judge: <strong>language model tiny</strong>" in page
@@ -89,14 +93,14 @@ def test_choosing_the_llm_judge_shows_its_scores_beside_the_offline_ones(
         assert f"<td>{llm:.1f}</td><td>{offline[name]:.1f}</td>" in row
         expected = "<strong>disagree</strong>" if abs(llm - offline[name]) >= 1.5 else "agree"
         assert f"<td>{expected}</td>" in row
-    assert (
-        '<tr data-turn="1"><td><a href="#turn-1">1</a></td><td>Behaviour</td><td>input</td>' in page
+    assert (  # Alex's first turn: index 1, shown as turn 2
+        '<tr data-turn="2"><td><a href="#turn-2">2</a></td><td>Behaviour</td><td>input</td>' in page
     )
     assert "“It sounds like you're overwhelmed”" in page  # the model's verified quote
     assert '<option value="llm" selected>' in page  # the choice is kept for the next analysis
     assert len(stub.requests) == 1
     again = html.unescape(
-        person.post("/analyse", {"transcript": CONVERSATION, "judge": "llm"}).text
+        person.post("/analyse", {"transcript": CONVERSATION, "judge": "llm", **ALEX}).text
     )
     assert "a cached verdict" in again and len(stub.requests) == 1
 
@@ -105,7 +109,9 @@ def test_a_failing_model_falls_back_to_the_offline_report_and_says_why(
     person: Person, stub: StubServer
 ) -> None:
     stub.default = Reply(content="I think Alex did quite well overall.")
-    page = html.unescape(person.post("/analyse", {"transcript": CONVERSATION, "judge": "llm"}).text)
+    page = html.unescape(
+        person.post("/analyse", {"transcript": CONVERSATION, "judge": "llm", **ALEX}).text
+    )
     assert "Judge: <strong>offline</strong>" in page
     why = (
         "The language-model judge was not used: its reply was rejected: the reply is not valid JSON"
@@ -116,6 +122,6 @@ def test_a_failing_model_falls_back_to_the_offline_report_and_says_why(
 
 
 def test_an_unknown_judge_is_refused(person: Person) -> None:
-    response = person.post("/analyse", {"transcript": CONVERSATION, "judge": "oracle"})
+    response = person.post("/analyse", {"transcript": CONVERSATION, "judge": "oracle", **ALEX})
     assert response.status_code == 400
     assert "Choose a judge: offline or llm." in response.text

@@ -70,7 +70,7 @@ def test_facilitator_sees_only_shared_runs_and_each_view_is_audited(
     make_facilitator(admin, coach, "Ward 7")
     make_facilitator(admin, elsewhere, "Ward 9")
     assert coach.client.get(f"/runs/{run_id}/debrief").status_code == 404
-    assert run_id not in admin.client.get("/admin").text
+    assert run_id not in admin.client.get("/admin/audit").text
     shared = learner.post(f"/runs/{run_id}/share", {"shared": "1"})
     assert "Shared with facilitators" in shared.text and "audit log" in shared.text
     page = coach.client.get(f"/runs/{run_id}/debrief")
@@ -79,7 +79,7 @@ def test_facilitator_sees_only_shared_runs_and_each_view_is_audited(
     assert elsewhere.client.get(f"/runs/{run_id}/debrief").status_code == 404  # not their team
     assert coach.client.get(f"/runs/{run_id}").status_code == 404  # the conversation stays private
     assert coach.post(f"/runs/{run_id}/share", {"shared": "0"}).status_code == 404
-    assert f"viewed shared run {run_id}" in admin.client.get("/admin").text
+    assert f"viewed shared run {run_id}" in admin.client.get("/admin/audit").text
     learner.post(f"/runs/{run_id}/share", {"shared": "0"})
     assert coach.client.get(f"/runs/{run_id}/debrief").status_code == 404
 

@@ -37,8 +37,15 @@ class User(Base):
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    """Set by an admin: the person cannot sign in (kept, not deleted, so their records and
+    the audit log keep their name); None while the account is active."""
 
     team: Mapped[Team | None] = relationship(back_populates="members")
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
 
 class AuthSession(Base):
@@ -76,6 +83,26 @@ class AuditEntry(Base):
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(Text, default="")
+
+
+class Invitation(Base):
+    """An admin's invitation to sign up with a given email, role and team; the link holds a
+    random token, the table only its hash. Used once, within `expires_at`."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="learner")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    team: Mapped[Team | None] = relationship()
 
 
 class Identity(Base):

@@ -3,18 +3,20 @@
 Role and team come from the provider's claims on every sign-in when their claims are
 configured (`EMPATHIC_OIDC_ROLE_CLAIM`, `EMPATHIC_OIDC_TEAM_CLAIM`), so the provider stays
 the one place people are managed; the only admin is never demoted, so an installation
-always keeps someone who can reach the admin page.
+always keeps someone who can reach the admin page. A person created here with an email the
+provider verified takes the admin's open invitation for that email (`accounts.invitations`),
+before the claims apply; a deactivated person is refused.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from empathic.accounts import service
+from empathic.accounts import invitations, service
 from empathic.accounts.models import Identity, Team, User
 from empathic.accounts.oidc import SsoError
 from empathic.config import Settings
@@ -118,6 +120,8 @@ def person_for(
         user, how = identity.user, "known"
     else:
         user, how = _provision(db, settings, issuer, subject, claims)
+    if not user.active:
+        raise SsoError(403, service.DEACTIVATED, "deactivated")
     apply_claims(db, settings, user, claims)
     return user, how
 
@@ -153,6 +157,8 @@ def _provision(
             user, how = service.create_account(db, fresh), "created"
         except service.AccountError as exc:  # the same person signing in twice at once
             raise _busy() from exc
+        if email_verified(claims):  # an invitation is for the owner of the address only
+            invitations.claim_for_sso(db, user)
     try:
         with db.begin_nested():
             db.add(Identity(user_id=user.id, provider=issuer, subject=subject, email=email))
@@ -169,10 +175,13 @@ def _busy() -> SsoError:
 def apply_claims(db: Session, settings: Settings, user: User, claims: dict[str, Any]) -> None:
     """Set role and team from the configured claims (each left alone when not configured)."""
     role = role_from_claims(settings, claims)
-    if role is not None and role != user.role:
-        admins = db.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN))
-        if not (user.role == Role.ADMIN and admins == 1):
-            user.role = role
+    keeps_admin = user.role == Role.ADMIN  # the last active admin is never demoted
+    if (
+        role is not None
+        and role != user.role
+        and not (keeps_admin and service.active_admins(db) == 1)
+    ):
+        user.role = role
     if settings.oidc_team_claim:
         name = team_from_claims(settings, claims)
         user.team_id = _team_named(db, name).id if name else None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import contextlib
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from empathic.accounts import service
+from empathic.accounts import invitations, service
 from empathic.accounts.area import ADMINISTER, OWN_SESSIONS, SIGN_IN
 from empathic.accounts.models import ROLES, User
 from empathic.accounts.routes_oidc import router as oidc_router
@@ -50,10 +51,23 @@ def _password_off(settings: SettingsDep) -> str:
 
 
 @router.get("/signup", dependencies=OPEN)
-def signup_page(request: Request, user: OptionalUserDep) -> Response:
-    if user is not None:
+def signup_page(request: Request, db: DbDep, user: OptionalUserDep, invite: str = "") -> Response:
+    """The sign-up form; with `?invite=TOKEN` the admin's invitation fixes email, role, team."""
+    if user is not None and not invite:
         return RedirectResponse("/", status_code=303)
-    return render(request, "accounts/signup.html", {"form": {}})
+    if not invite:
+        return render(request, "accounts/signup.html", {"form": {}})
+    if user is not None:
+        error = "You are signed in already. Sign out, then open the invitation link again."
+        return render(request, "accounts/signup.html", {"error": error, "invite_error": True}, 400)
+    try:
+        invitation = invitations.invitation_for(db, invite)
+    except invitations.InvitationError as exc:
+        return render(
+            request, "accounts/signup.html", {"error": str(exc), "invite_error": True}, 400
+        )
+    context = {"form": {}, "invitation": invitation, "invite": invite}
+    return render(request, "accounts/signup.html", context)
 
 
 @router.post("/signup", dependencies=OPEN)
@@ -64,14 +78,35 @@ def signup(
     email: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
+    invite: Annotated[str, Form()] = "",
 ) -> Response:
     if not settings.password_signin:
         return render(request, "accounts/signup.html", {"error": _password_off(settings)}, 403)
+    if invite:
+        return _signup_invited(request, db, settings, invite, name, password)
     try:
         user = service.sign_up(db, email=email, name=name, password=password)
     except service.AccountError as exc:
         form = {"email": email, "name": name}
         return render(request, "accounts/signup.html", {"error": str(exc), "form": form}, 400)
+    return _signed_in(service.open_session(db, settings, user), settings, "/")
+
+
+def _signup_invited(
+    request: Request, db: DbDep, settings: SettingsDep, invite: str, name: str, password: str
+) -> Response:
+    """Sign up by invitation: the email is the invitation's, whatever the form says."""
+    try:
+        user = invitations.sign_up_invited(db, invite, name=name, password=password)
+    except invitations.InvitationError as exc:
+        return render(
+            request, "accounts/signup.html", {"error": str(exc), "invite_error": True}, 400
+        )
+    except service.AccountError as exc:  # the savepoint undid the claim: still open
+        context: dict[str, Any] = {"error": str(exc), "form": {"name": name}, "invite": invite}
+        with contextlib.suppress(invitations.InvitationError):  # expired meanwhile
+            context["invitation"] = invitations.invitation_for(db, invite)
+        return render(request, "accounts/signup.html", context, 400)
     return _signed_in(service.open_session(db, settings, user), settings, "/")
 
 
@@ -139,7 +174,9 @@ def admin_page(request: Request, db: DbDep, user: Admin) -> Response:
             "people": service.list_users(db),
             "teams": service.list_teams(db),
             "roles": ROLES,
-            "log": service.audit_log(db, user, limit=100),
+            "invitations": invitations.open_invitations(db),
+            "invitation_days": invitations.INVITATION_DAYS,
+            "me": user.id,
         },
     )
 

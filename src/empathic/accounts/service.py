@@ -37,6 +37,9 @@ is capped short, so a stranger guessing someone's password can delay the owner's
 password by at most 30 s; the guesser's own address and address-account pair pause long."""
 
 
+DEACTIVATED = "This account has been deactivated. Ask your administrator if you need it again."
+
+
 class AccountError(ValueError):
     """A request the user can fix: the message says what to change."""
 
@@ -162,6 +165,8 @@ def sign_in(
             db.add(SigninAttempt(key=key))
         db.commit()
         raise AccountError("That email and password do not match an account.")
+    if not user.active:  # told only to someone who knows the password
+        raise AccountError(DEACTIVATED)
     if user.password_hash and _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     db.execute(delete(SigninAttempt).where(SigninAttempt.key.in_(keys)))
@@ -237,7 +242,7 @@ def session_for(db: Session, token: str | None) -> AuthSession | None:
     found = db.get(AuthSession, _token_hash(token))
     if found is None:
         return None
-    if found.expires_at <= utcnow():
+    if found.expires_at <= utcnow() or not found.user.active:
         db.delete(found)
         return None
     return found
@@ -262,12 +267,18 @@ def set_role(db: Session, actor: User, user_id: int, role: str) -> User:
     user = db.get(User, user_id)
     if user is None:
         raise AccountError("No such user.")
-    if user.id == actor.id and role != Role.ADMIN:
-        admins = db.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN))
-        if admins == 1:
-            raise AccountError("You are the only admin; make someone else admin first.")
+    if user.id == actor.id and role != Role.ADMIN and active_admins(db) == 1:
+        raise AccountError("You are the only admin; make someone else admin first.")
     user.role = role
     return user
+
+
+def active_admins(db: Session) -> int:
+    """Admins who can still sign in: the installation must always keep one."""
+    query = select(func.count(User.id)).where(
+        User.role == Role.ADMIN, User.deactivated_at.is_(None)
+    )
+    return int(db.scalar(query) or 0)
 
 
 def create_team(db: Session, actor: User, name: str) -> Team:
@@ -322,12 +333,6 @@ def audit(db: Session, actor: User, subject_id: int | None, action: str, target:
     if subject_id is not None and subject_id == actor.id:
         return
     db.add(AuditEntry(actor_id=actor.id, subject_id=subject_id, action=action, target=target))
-
-
-def audit_log(db: Session, actor: User, limit: int = 200) -> list[AuditEntry]:
-    if not allowed(actor, ADMINISTER):
-        raise PermissionError("only an admin can read the audit log")
-    return list(db.scalars(select(AuditEntry).order_by(AuditEntry.at.desc()).limit(limit)))
 
 
 def list_users(db: Session) -> list[User]:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from empathic.analysis.chips import chips
 from empathic.analysis.labels import LABELS
 from empathic.analysis.rules import Cue, find_cues
 
@@ -125,18 +126,14 @@ class Coder(Protocol):
 def evidence_for(label: str, value: str | None, cues: Sequence[Cue]) -> list[str]:
     """The phrases that support value for label, in reading order, without repeats.
 
-    Single characters (a lone "?") are left out: they are true but tell a learner
-    nothing, and the question mark is obvious in the highlighted text anyway.
+    Only cues a learner can learn from (`analysis.chips`): a lone "?" or "my" is true
+    but tells nothing, and outer punctuation is trimmed ("What's on your mind").
     """
     if value is None:
         return []
     table = EVIDENCE_CUES.get(label, {})
     wanted = table.get(value) or table.get("*") or ()
-    phrases: dict[str, None] = {}
-    for cue in cues:
-        if cue.name in wanted and len(cue.text) > 1:
-            phrases.setdefault(cue.text, None)
-    return list(phrases)
+    return chips((cue.text for cue in cues if cue.name in wanted), pattern=True)
 
 
 def _is_advice_question(cue: Cue) -> bool:

@@ -239,7 +239,8 @@ def timeline_chart(turns: Sequence[Mapping[str, Any]]) -> Markup:
         if not turn.get("learner"):
             continue
         level = sum(int(labels.get(m) or 0) for m in MECHANISMS)
-        points.append((int(turn["index"]), level, labels.get("behaviour") or "other"))
+        # people count turns from 1: the number shown, and the anchor `#turn-N` it links to
+        points.append((int(turn["index"]) + 1, level, labels.get("behaviour") or "other"))
     x0, y0, width, height = 40, 20, 530, 150
     parts = []
     for k in range(0, 7, 2):

@@ -38,6 +38,8 @@ from empathic.config import Settings
 
 MODEL_FILE = "models.npz"
 CARD_FILE = "card.json"
+
+
 class PackError(LookupError):
     """A pack that cannot be found or loaded; the message says what to do."""
 

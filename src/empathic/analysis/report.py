@@ -30,6 +30,7 @@ from empathic.analysis.metrics import session_metrics
 from empathic.analysis.overrides import Overrides, apply_overrides, corrections_note
 from empathic.analysis.packs import PackInfo, TrainedCoder, rules_pack_info
 from empathic.analysis.phrasing import utterances
+from empathic.analysis.speakers import LearnerError, match_speaker
 from empathic.config import Settings
 from empathic.conversation import Transcript, TranscriptError, Turn, load_transcript
 
@@ -38,10 +39,6 @@ LIMITS_NOTE = (
     "cannot hear tone, see faces, or know the relationship and history behind the words. "
     "Treat them as a prompt for reflection, not a verdict, and correct any that are wrong."
 )
-
-
-class LearnerError(ValueError):
-    """The named learner is not a speaker of the transcript."""
 
 
 @dataclass
@@ -131,17 +128,14 @@ def _turn_dict(turn: AnalysedTurn) -> dict[str, Any]:
 
 
 def choose_learner(transcript: Transcript, learner: str | None) -> tuple[str, list[str]]:
-    """The person being coached, and a note when it was chosen for the user."""
+    """The person being coached (a typed name matched as `analysis.speakers.match_speaker`
+    does), and a note when it was chosen for the user."""
     speakers = transcript.speakers()
     if learner is not None:
-        by_fold = {s.casefold(): s for s in speakers}
-        match = by_fold.get(learner.strip().casefold())
-        if match is None:
-            raise LearnerError(
-                f"{transcript.source}: no speaker named {learner!r}; "
-                f"speakers are: {', '.join(speakers)}"
-            )
-        return match, []
+        try:
+            return match_speaker(learner, speakers), []
+        except LearnerError as exc:
+            raise LearnerError(f"{transcript.source}: {exc}") from None
     if len(speakers) == 1:
         return speakers[0], [f"Only one speaker ({speakers[0]}); coaching them."]
     chosen = speakers[1]
@@ -217,7 +211,7 @@ def capped_turns(turns: Sequence[Turn]) -> tuple[list[Turn], list[str]]:
         cut = cut[: cut.rfind(" ")] if " " in cut[MAX_TURN_CHARS // 2 :] else cut
         out.append(replace(turn, text=cut + " …"))
         notes.append(
-            f"Turn {index} ({turn.speaker}) is {len(turn.text):,} characters long: only its "
+            f"Turn {index + 1} ({turn.speaker}) is {len(turn.text):,} characters long: only its "
             f"first {len(cut):,} were analysed."
         )
     return out, notes

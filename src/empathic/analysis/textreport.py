@@ -43,7 +43,7 @@ def _judges_lines(judges: Mapping[str, Any]) -> list[str]:
     for row in judges["turns"]:
         for label in row["disagree"]:
             out.append(
-                f"  turn {row['turn']} {label}: llm {row['llm'][label]}, "
+                f"  turn {row['turn'] + 1} {label}: llm {row['llm'][label]}, "
                 f"offline {row['offline'][label]}"
             )
     if not judges["disagreements"]["turns"]:
@@ -69,7 +69,7 @@ def render_text(report: Mapping[str, Any]) -> str:
     ]
     out.append("")
     for turn in report.get("turns", []):
-        head = f"{turn['index']:>3} {turn['speaker']}: "
+        head = f"{turn['index'] + 1:>3} {turn['speaker']}: "  # counted from 1, as people do
         body = textwrap.fill(turn["text"], width=78, initial_indent=head, subsequent_indent=" " * 6)
         out.append(body)
         if turn.get("learner") and turn.get("labels"):
@@ -114,7 +114,7 @@ def render_text(report: Mapping[str, Any]) -> str:
     for rewrite in summary.get("rewrites", []):
         out.append(
             textwrap.fill(
-                f"- turn {rewrite['turn']}: “{rewrite['original']}”",
+                f"- turn {rewrite['turn'] + 1}: “{rewrite['original']}”",
                 width=78,
                 subsequent_indent="  ",
             )

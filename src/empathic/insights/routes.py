@@ -16,13 +16,13 @@ from empathic.accounts.models import User
 from empathic.analysis.html import CANNOT_KNOW
 from empathic.analysis.labels import DIMENSIONS, LABEL_VALUES
 from empathic.analysis.metrics import DIMENSION_HELP, DIMENSION_TITLES, MITI_THRESHOLDS
-from empathic.analysis.packs import PackCache, list_packs
+from empathic.analysis.packs import list_packs
 from empathic.analysis.report import LIMITS_NOTE
 from empathic.charts import data_table, line_chart
 from empathic.config import Settings
-from empathic.insights import service, worker
+from empathic.insights import offload, saved, service, worker
 from empathic.insights.area import ANALYSE, GROWTH, HOW_AI_WORKS, OVERSEE
-from empathic.insights.pool import Busy, ProcessPool, TimedOut, WorkerLost
+from empathic.insights.models import SavedAnalysis
 from empathic.llm import llm_host
 from empathic.permissions import Role, role_of
 from empathic.practice.service import runs_of
@@ -36,7 +36,7 @@ Grower = Annotated[User, permit(GROWTH)]
 Overseer = Annotated[User, permit(OVERSEE)]
 
 REPORT_SLOT = "<!-- the report is spliced in here -->"
-"""Where `_with_report` puts the worker's report; user text on the page is escaped, so it
+"""Where `with_report` puts the worker's report; user text on the page is escaped, so it
 cannot contain this comment."""
 
 FORM_PART_LIMIT = 64 * 1024 * 1024
@@ -63,8 +63,8 @@ def _analyse_page(settings: Settings, form: dict[str, str], **extra: object) -> 
 
 @router.get("/analyse")
 def analyse_page(request: Request, user: Analyst, settings: SettingsDep) -> Response:
-    """The paste-or-upload form."""
-    empty = {"transcript": "", "learner": "", "pack": "", "judge": "offline"}
+    """The paste-or-upload form; saving the scores is ticked, keeping the words is not."""
+    empty = {"transcript": "", "learner": "", "pack": "", "judge": "offline", "save": "1"}
     return render(request, "insights/analyse.html", _analyse_page(settings, empty))
 
 
@@ -72,57 +72,91 @@ def analyse_page(request: Request, user: Analyst, settings: SettingsDep) -> Resp
 async def analyse(
     request: Request,
     user: Analyst,
+    db: DbDep,
     settings: SettingsDep,
     transcript: Annotated[str, Form()] = "",
     learner: Annotated[str, Form()] = "",
     pack: Annotated[str, Form()] = "",
     judge: Annotated[str, Form()] = "offline",
+    source: Annotated[str, Form()] = "",
+    fmt: Annotated[str, Form()] = "",
+    save: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    keep_text: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Analyse the uploaded file if there is one, else the pasted text; nothing is stored.
-    With `judge=llm` the transcript also goes to the site's language model (docs/llm.md)."""
-    form = {"transcript": transcript, "learner": learner.strip(), "pack": pack, "judge": judge}
+    """Analyse the uploaded file if there is one, else the pasted text (re-posted by the
+    speaker step with the upload's `source` name and `fmt`). With no speaker named it
+    first asks who the person is, listing the speakers found: nobody is coached by
+    default (issue #16). With `save` the analysis joins My analyses: the scores, and the
+    text only with `keep_text`. With `judge=llm` the transcript also goes to the site's
+    language model (docs/llm.md)."""
+    form = {
+        "transcript": transcript,
+        "learner": learner.strip(),
+        "pack": pack,
+        "judge": judge,
+        "save": save,
+        "title": title,
+        "keep_text": keep_text,
+    }
     try:
         if file is not None and file.filename:
             name = file.filename
-            fmt = service.upload_format(name)
+            reader = service.upload_format(name)
             data = await file.read(settings.max_upload_bytes + 1)
             service.check_size(len(data), settings)
             text = service.decode_upload(data, name)
         else:
-            name, fmt, text = "pasted text", None, transcript
+            # browsers post a textarea with CRLF line ends: counted as the LF the text had,
+            # so a paste near the limit still fits when the speaker step posts it again
+            name, text = source.strip()[:200] or service.PASTED, transcript.replace("\r\n", "\n")
+            reader = service.reader(fmt)
             service.check_size(len(text.encode("utf-8")), settings)
-        job = worker.AnalysisJob(text, name, fmt, form["learner"], pack, judge)
-        result = await _analyse_off_loop(request, job, settings)
+        if not form["learner"]:
+            found = await offload.speakers(request, worker.CastJob(text, name, reader))
+            if found.cast is None:
+                raise service.InputProblem(found.error, found.status)
+            form["title"] = form["title"] or found.cast.title
+            step = {"text": text, "source": name, "fmt": reader or ""}
+            page = _analyse_page(settings, form, speakers=found.cast.speakers, step=step)
+            return render(request, "insights/analyse.html", page)
+        job = worker.AnalysisJob(text, name, reader, form["learner"], pack, judge)
+        result = await offload.analyse(request, job, settings)
     except service.InputProblem as problem:
         ctx = _analyse_page(settings, form, error=str(problem))
         return render(request, "insights/analyse.html", ctx, problem.status)
-    except (Busy, TimedOut, WorkerLost) as refused:
+    except offload.REFUSED as refused:
         return _refused(request, settings, form, refused)
+    if result.speakers:  # a name that fits nobody or several: choose from the list
+        step = {"text": text, "source": name, "fmt": reader or ""}
+        ctx = _analyse_page(settings, form, error=result.error, speakers=result.speakers, step=step)
+        return render(request, "insights/analyse.html", ctx, result.status)
     if result.error:
         ctx = _analyse_page(settings, form, error=result.error)
         return render(request, "insights/analyse.html", ctx, result.status)
-    ctx = _analyse_page(settings, form, report_html=Markup(REPORT_SLOT))
-    return _with_report(render(request, "insights/analyse.html", ctx), result.report_html)
+    kept = None
+    if save or keep_text:  # keeping the words means keeping the analysis
+        kept = await run_in_threadpool(
+            saved.save_analysis,
+            db,
+            user,
+            result.summary,
+            title=form["title"] or str(result.summary.get("title") or ""),
+            source=name,
+            fmt=reader,
+            text=text if keep_text else None,
+        )
+    again = {**form, "title": ""}  # the form below is for another conversation
+    ctx = _analyse_page(settings, again, report_html=Markup(REPORT_SLOT), saved=kept)
+    return with_report(render(request, "insights/analyse.html", ctx), result.report_html)
 
 
-def _with_report(page: HTMLResponse, report: bytes) -> Response:
+def with_report(page: HTMLResponse, report: bytes) -> Response:
     """The page with the report's HTML in its slot, joined as bytes: passed through Jinja
     and encoded again, a 28 MB report held the event loop for about 100 ms."""
     body = bytes(page.body).replace(REPORT_SLOT.encode(), report, 1)
     return HTMLResponse(body, status_code=page.status_code)
-
-
-async def _analyse_off_loop(
-    request: Request, job: worker.AnalysisJob, settings: Settings
-) -> worker.AnalysisResult:
-    """In the app's analysis workers (docs/web.md), or in a thread when there are none:
-    never on the event loop, which must keep answering everyone else."""
-    pool: ProcessPool | None = request.app.state.analysis_pool
-    if pool is None:
-        packs = PackCache.of(request.app.state)
-        return await run_in_threadpool(worker.analyse, job, settings, packs)
-    return await pool.run(worker.analyse_in_worker, job)
 
 
 def _refused(
@@ -130,36 +164,39 @@ def _refused(
 ) -> Response:
     """503 with Retry-After when the workers are busy or one was lost, 504 when the time
     limit stopped this analysis; the page keeps what was typed, JSON callers get JSON."""
-    if isinstance(why, TimedOut):
-        status, retry = 504, None
-        message = (
-            f"This transcript took longer than {why.seconds:g} s to analyse, so it was "
-            "stopped. Split it into shorter conversations, or try again later."
-        )
-    elif isinstance(why, Busy):
-        status, retry = 503, why.retry_after
-        message = (
-            "The server is analysing as many transcripts as it can right now. "
-            f"Try again in {retry} s."
-        )
-    else:
-        status, retry = 503, 1
-        message = "The analysis was interrupted before it finished. Try again in a moment."
-    headers = {"Retry-After": str(retry)} if retry is not None else {}
+    refused = offload.refusal(why)
     if wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status, headers=headers)
-    response = render(
-        request, "insights/analyse.html", _analyse_page(settings, form, error=message), status
-    )
-    response.headers.update(headers)
+        return JSONResponse(
+            {"detail": refused.message}, status_code=refused.status, headers=refused.headers
+        )
+    ctx = _analyse_page(settings, form, error=refused.message)
+    response = render(request, "insights/analyse.html", ctx, refused.status)
+    response.headers.update(refused.headers)
     return response
 
 
 @router.get("/growth")
 def growth(request: Request, db: DbDep, user: Grower) -> Response:
-    """The signed-in person's own skills over time and run history."""
+    """The signed-in person's own skills over time and run history, and beside them the
+    dimension scores of the analyses they saved."""
     data = service.growth_of(runs_of(db, user.id))
-    return render(request, "insights/growth.html", _growth_context(data))
+    analyses = saved.analyses_of(db, user.id)
+    ctx = {**_growth_context(data), **_analysed_context(analyses)}
+    return render(request, "insights/growth.html", ctx)
+
+
+def _analysed_context(analyses: list[SavedAnalysis]) -> dict[str, object]:
+    """The saved analyses' dimension chart (1 to 5) and its table, when any was saved."""
+    title = "Six conversation dimensions per saved analysis, oldest first (1 to 5)"
+    points = saved.analysis_growth(analyses)
+    ctx: dict[str, object] = {"analyses": analyses, "analysis_chart": None, "analysis_table": None}
+    if points.has_points:
+        fmt = "{:.1f}"
+        ctx["analysis_chart"] = line_chart(
+            title, points.labels, points.series, y_min=1.0, y_max=5.0, y_format=fmt
+        )
+        ctx["analysis_table"] = data_table(title, points.labels, points.series, y_format=fmt)
+    return ctx
 
 
 def _growth_context(data: service.Growth) -> dict[str, object]:

@@ -30,16 +30,20 @@ from empathic.analysis.packs import (
     list_packs,
     resolve_pack_name,
 )
-from empathic.analysis.report import LearnerError, build_report
+from empathic.analysis.report import build_report
+from empathic.analysis.speakers import LearnerError, Speaker, cast_of, first_words, match_speaker
 from empathic.charts import Series
 from empathic.config import Settings
-from empathic.conversation import TranscriptError, parse_transcript
+from empathic.conversation import FORMATS, Transcript, TranscriptError, parse_transcript
 from empathic.permissions import Role, role_of
 from empathic.practice.service import ended_team_runs, runs_of, shared_runs_overseen
 from empathic.textio import TextDecodeError, decode_text
 
 if TYPE_CHECKING:
     from empathic.practice.models import PracticeRun
+
+PASTED = "pasted text"
+"""The source name of a pasted transcript (an upload's is its file name)."""
 
 UPLOAD_FORMATS = {".txt": None, ".vtt": "vtt", ".srt": "srt", ".json": "json", ".csv": "csv"}
 """Accepted upload extensions and the reader each one forces (None: sniff the content)."""
@@ -73,6 +77,24 @@ class InputProblem(ValueError):
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
+
+
+class SpeakerProblem(InputProblem):
+    """No speaker chosen, or a typed name that fits none or several: the page asks again,
+    listing `speakers`."""
+
+    def __init__(self, message: str, speakers: Sequence[Speaker]) -> None:
+        super().__init__(message)
+        self.speakers = tuple(speakers)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who speaks in a transcript, for the "Who are you in this conversation?" step, and
+    the title an analysis of it gets unless its owner types one."""
+
+    speakers: tuple[Speaker, ...]
+    title: str
 
 
 # ----------------------------------------------------------------------------- analysis
@@ -111,6 +133,49 @@ def check_size(size: int, settings: Settings) -> None:
         )
 
 
+def reader(fmt: str) -> str | None:
+    """The reader a re-posted form names (the upload's, carried by the speaker step)."""
+    if fmt and fmt not in FORMATS:
+        raise InputProblem(f"Unknown transcript format {fmt!r}: paste or upload it again.")
+    return fmt or None
+
+
+def cast(text: str, *, source: str, fmt: str | None) -> Cast:
+    """Parse a transcript only to list its speakers: cheap next to coding it. Fewer than two
+    speakers is a problem the user can fix (usually lines without `Name:`)."""
+    try:
+        transcript = parse_transcript(text, source=source, fmt=fmt)
+    except TranscriptError as exc:
+        raise InputProblem(str(exc)) from None
+    speakers = cast_of(transcript)
+    if len(speakers) < 2:
+        raise InputProblem(
+            f"Only one speaker was found ({speakers[0].name}), so there is no conversation "
+            "to analyse: each turn should start with the speaker's name, as in "
+            "'Sam: what they said'. If one person's turns were joined, check the line breaks."
+        )
+    return Cast(tuple(speakers), default_title(transcript, source))
+
+
+def default_title(transcript: Transcript, source: str) -> str:
+    """An upload's file name, else the first words of a pasted conversation."""
+    if source != PASTED:
+        return source
+    first = transcript.turns[0]
+    return f"{first.speaker}: {first_words(first.text)}"
+
+
+def _coached(transcript: Transcript, learner: str | None) -> str:
+    """The speaker being coached: never chosen silently (issue #16). A typed name is
+    matched as `analysis.speakers.match_speaker` does."""
+    if not (learner or "").strip():
+        raise SpeakerProblem("Choose who you are in this conversation.", cast_of(transcript))
+    try:
+        return match_speaker(learner or "", transcript.speakers())
+    except LearnerError as exc:
+        raise SpeakerProblem(f"{exc}.", cast_of(transcript)) from None
+
+
 def analyse_text(
     text: str,
     *,
@@ -123,17 +188,20 @@ def analyse_text(
     judge: str = "offline",
 ) -> dict[str, Any]:
     """Parse, code and summarise one transcript into the page's view of the report;
-    `judge="llm"` asks the site's language model too (the report says when it fell back)."""
+    `judge="llm"` asks the site's language model too (the report says when it fell back).
+    `learner` must name a speaker: SpeakerProblem lists them when it does not."""
     if judge not in JUDGES:
         raise InputProblem(f"Choose a judge: {' or '.join(JUDGES)}.")
     try:
         transcript = parse_transcript(text, source=source, fmt=fmt)
+        chosen = _coached(transcript, learner)
         info, coder = packs.get(pack, settings)
-        report = build_report(transcript, learner=learner or None, coder=coder, pack=info)
-    except (TranscriptError, LearnerError, PackError) as exc:
+        report = build_report(transcript, learner=chosen, coder=coder, pack=info)
+    except (TranscriptError, PackError) as exc:
         raise InputProblem(str(exc)) from None
     report = judge_report(report, judge, settings)
     view = report.to_dict()
+    view["default_title"] = default_title(transcript, source)
     risks = _risks_by_turn(view["summary"]["missed_opportunities"])
     view["turn_views"] = [_turn_view(turn, risks.get(turn["index"], {})) for turn in view["turns"]]
     return view
@@ -164,7 +232,8 @@ def _turn_view(turn: dict[str, Any], risks: dict[str, list[str]]) -> dict[str, A
         if labels.get(name) is not None
     ]
     segments = highlight(turn["text"], turn.get("evidence"), risks)
-    return {**turn, "segments": segments, "label_rows": rows}
+    # `index` counts from 0 (corrections and the JSON use it); people count turns from 1
+    return {**turn, "number": turn["index"] + 1, "segments": segments, "label_rows": rows}
 
 
 # ----------------------------------------------------------------------------- growth

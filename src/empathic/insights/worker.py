@@ -17,20 +17,23 @@ while the model thinks (docs/web.md).
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment
 
+from empathic.analysis.html import render_html
 from empathic.analysis.labels import DIMENSIONS
 from empathic.analysis.metrics import DIMENSION_HELP, DIMENSION_TITLES, MITI_THRESHOLDS
 from empathic.analysis.packs import PackCache, PackError
 from empathic.analysis.report import LIMITS_NOTE
+from empathic.analysis.speakers import Speaker
 from empathic.config import Settings
 from empathic.insights import service
 from empathic.insights.area import area
 from empathic.insights.pool import ProcessPool
+from empathic.insights.saved import summary_of
 from empathic.web.render import template_env
 
 
@@ -44,13 +47,37 @@ class AnalysisJob:
     learner: str
     pack: str
     judge: str
+    standalone: bool = False
+    """Render the self-contained report file (a download), not the page's report part."""
 
 
 @dataclass(frozen=True)
 class AnalysisResult:
-    """The report's HTML (UTF-8), or the message and status of input the user can fix."""
+    """The report's HTML (UTF-8) and what saving it would keep (`saved.summary_of`), or the
+    message and status of input the user can fix; `speakers` when the speaker must be
+    chosen again (none named, or a name that fits none or several)."""
 
     report_html: bytes = b""
+    error: str = ""
+    status: int = 200
+    summary: dict[str, Any] = field(default_factory=dict)
+    speakers: tuple[Speaker, ...] = ()
+
+
+@dataclass(frozen=True)
+class CastJob:
+    """List the speakers of a transcript (the "who are you?" step)."""
+
+    text: str
+    source: str
+    fmt: str | None
+
+
+@dataclass(frozen=True)
+class CastResult:
+    """The transcript's speakers and default title, or a message the user can act on."""
+
+    cast: service.Cast | None = None
     error: str = ""
     status: int = 200
 
@@ -109,9 +136,26 @@ def analyse(job: AnalysisJob, settings: Settings, packs: PackCache) -> AnalysisR
             packs=packs,
             judge=job.judge,
         )
+    except service.SpeakerProblem as problem:
+        return AnalysisResult(error=str(problem), status=problem.status, speakers=problem.speakers)
     except service.InputProblem as problem:
         return AnalysisResult(error=str(problem), status=problem.status)
-    return AnalysisResult(report_html=render_report(view).encode())
+    html = render_html(view) if job.standalone else render_report(view)
+    return AnalysisResult(report_html=html.encode(), summary=summary_of(view))
+
+
+def cast_in_worker(job: CastJob) -> CastResult:
+    """The task `ProcessPool.run` sends for the speaker step: parsing 2 MB takes 0.4 s,
+    too long to hold the web process."""
+    return cast(job)
+
+
+def cast(job: CastJob) -> CastResult:
+    """The speakers of one transcript; a problem with the input becomes a message."""
+    try:
+        return CastResult(service.cast(job.text, source=job.source, fmt=job.fmt))
+    except service.InputProblem as problem:
+        return CastResult(error=str(problem), status=problem.status)
 
 
 def render_report(view: dict[str, Any]) -> str:

@@ -28,6 +28,7 @@ def area() -> Area:
         routers=("empathic.mentoring.routes:router",),
         models="empathic.mentoring.models",
         nav=(NavLink("Mentoring", "/mentoring", MENTOR, order=40),),
+        home="empathic.mentoring.home:next_steps",
         demo="empathic.mentoring.demo:seed",
         cli=(
             CliCommand(
@@ -37,6 +38,13 @@ def area() -> Area:
             ),
         ),
         permissions=(MENTOR, PROPOSE_PAIR, ADMINISTER_PAIRS, CALENDAR_FEED),
+        audit_actions=(
+            ("mentoring.view", "opened {target}"),
+            ("mentoring.flag", "opened a flag raised in {target}"),
+            ("mentoring.admin.view", "opened {target} to administer it"),
+            ("mentoring.admin.flag", "opened a flag raised in {target} to administer it"),
+        ),
+        audit_targets="empathic.mentoring.audit_names:pair_names",
         notices=(
             ("state", "The relationship's state is changed."),
             ("consent", "Your sharing choice is saved."),

@@ -38,8 +38,10 @@ def _mentoring(db: Session, facilitator: User, lena: User, mentor: User) -> None
     late = goals.add_milestone(db, access, "Lead one HCP advisory meeting", today - timedelta(14))
     goals.record_progress(db, access, late, 30, "Agenda drafted; venue still open.")
     goals.add_milestone(db, access, "Shadow a senior MSL on two visits", today + timedelta(21))
-    for energy, workload, support in ((4, 3, 4), (4, 3, 4), (3, 4, 3), (2, 5, 3)):
-        records.add_checkin(db, mentee, energy=energy, workload=workload, support=support)
+    scores = ((4, 3, 4), (4, 3, 4), (3, 4, 3), (2, 5, 3))
+    for weeks_ago, (energy, workload, support) in zip((6, 4, 2, 0), scores, strict=True):
+        checkin = records.add_checkin(db, mentee, energy=energy, workload=workload, support=support)
+        checkin.at = utcnow() - timedelta(weeks=weeks_ago)  # a history, not one moment
     records.log_session(
         db,
         access,

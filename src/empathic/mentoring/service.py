@@ -77,6 +77,8 @@ def _user_by_email(db: Session, email: str) -> User:
         raise MentoringError(
             f"No account uses {email.strip()!r}. Ask them to sign up first, then try again."
         )
+    if not user.active:  # deactivated people are chosen for nothing new
+        raise MentoringError(f"The account of {email.strip()!r} is deactivated.")
     return user
 
 

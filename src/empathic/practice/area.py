@@ -30,6 +30,7 @@ def area() -> Area:
         ),
         models="empathic.practice.models",
         nav=(NavLink("Practice", "/practice", PLAY, order=10),),
+        home="empathic.practice.home:next_steps",
         demo="empathic.practice.demo:seed",
         cli=(
             CliCommand(
@@ -48,5 +49,9 @@ def area() -> Area:
         notices=(
             ("discarded", "The conversation was discarded."),
             ("comment", "Comment saved: everyone who can read this debrief sees it."),
+        ),
+        audit_actions=(
+            ("viewed shared run", "viewed a shared practice run"),
+            ("viewed review queue", "viewed their turns in the label review queue"),
         ),
     )

@@ -17,10 +17,11 @@ from sqlalchemy.exc import DataError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from empathic.areas import load
 from empathic.config import Settings
 from empathic.db import make_engine, migrate, session_factory
 from empathic.permissions import PUBLIC
-from empathic.web.deps import CSRF_COOKIE, OptionalUserDep, SignInRequired, permit
+from empathic.web.deps import CSRF_COOKIE, DbDep, OptionalUserDep, SignInRequired, permit
 from empathic.web.logs import AccessLog
 from empathic.web.logs import configure as configure_logging
 from empathic.web.render import error_response, render, template_env, wants_json
@@ -44,7 +45,7 @@ SECURITY_HEADERS = {
 def create_app(settings: Settings, *, run_migrations: bool = True) -> FastAPI:
     """Build the web app for these settings; migrates the database unless told not to."""
     from empathic.analysis.packs import PackCache
-    from empathic.areas import areas, load
+    from empathic.areas import areas
     from empathic.insights.worker import analysis_pool
     from empathic.llm import client_from_settings
     from empathic.practice.service import SimulationCache
@@ -182,5 +183,11 @@ def _handlers(app: FastAPI) -> None:
         return Response(status_code=204)
 
     @app.get("/", response_class=HTMLResponse, dependencies=[permit(PUBLIC)])
-    def home(request: Request, user: OptionalUserDep) -> Response:
-        return render(request, "web/home.html", {"signed_in": user is not None})
+    def home(request: Request, user: OptionalUserDep, db: DbDep) -> Response:
+        """The home page; signed in, it starts with what each area says is next for them."""
+        steps: list[dict[str, Any]] = []
+        if user is not None:
+            for area in request.app.state.areas:
+                if area.home is not None:
+                    steps += load(area.home)(db, user)
+        return render(request, "web/home.html", {"signed_in": user is not None, "next": steps})

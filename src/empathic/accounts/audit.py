@@ -1,0 +1,259 @@
+"""The admin's audit log: who looked at whose data (or changed whose account), filtered, a
+page at a time or as CSV; no HTTP here.
+
+Each area names its own action codes in a sentence (`Area.audit_actions`) and its targets
+(`Area.audit_targets`: "pair:3" is "the mentoring pair of Mona and Theo"), so the log reads
+as sentences without this lower area knowing the higher ones. A page costs a fixed number
+of statements whatever its length: the rows come with both people's names in one query
+(the users table joined twice) and each area names all the page's targets at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from empathic.accounts.area import ADMINISTER
+from empathic.accounts.models import AuditEntry, User
+from empathic.accounts.service import AccountError
+from empathic.areas import Area, load
+from empathic.csvcells import safe_cell
+from empathic.permissions import allowed
+
+PAGE_SIZE = 100
+CSV_HEADER = (
+    "when (UTC)",
+    "who",
+    "who (email)",
+    "whose data",
+    "whose data (email)",
+    "what",
+    "action",
+    "target",
+)
+
+Namer = Callable[[Session, Collection[str]], dict[str, str]]
+Entries = Select[datetime, str | None, str | None, str | None, str | None, str, str]
+"""When, who (name, email), whose data (name, email), action, target: people may be gone."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the admin asked for; every field optional (empty: the whole log)."""
+
+    actor_id: int | None = None
+    subject_id: int | None = None
+    action: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    def query(self, **changes: Any) -> str:
+        """The query string of these filters (with `changes`, e.g. page=2), for links."""
+        values = {
+            "actor": self.actor_id,
+            "subject": self.subject_id,
+            "action": self.action,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            **changes,
+        }
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def _id(value: str, what: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 12:
+        raise AccountError(f"Choose {what} from the list.")
+    return int(value)
+
+
+def _day(value: str, what: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise AccountError(f"Enter the {what} date as YYYY-MM-DD.") from None
+
+
+def parse_filters(
+    actor: str = "", subject: str = "", action: str = "", since: str = "", until: str = ""
+) -> Filters:
+    """Filters from the query string; AccountError says what to correct."""
+    found = Filters(
+        actor_id=_id(actor, "who"),
+        subject_id=_id(subject, "whose data"),
+        action=action.strip()[:60],
+        since=_day(since, "from"),
+        until=_day(until, "to"),
+    )
+    if found.since and found.until and found.until < found.since:
+        raise AccountError("The “to” date must be on or after the “from” date.")
+    return found
+
+
+@dataclass(frozen=True)
+class Describer:
+    """Sentences and target names for action codes, from every area's registry entry."""
+
+    sentences: dict[str, str] = field(default_factory=dict)
+    namers: tuple[Namer, ...] = ()
+
+    def sentence(self, action: str, target: str, names: dict[str, str]) -> str:
+        template = self.sentences.get(action)
+        if template is None:
+            return action  # an action no area describes: its code is the best we have
+        return template.replace("{target}", names.get(target) or target)
+
+    def names(self, db: Session, targets: Collection[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if targets:
+            for namer in self.namers:
+                found.update(namer(db, targets))
+        return found
+
+
+def describer(areas: Iterable[Area]) -> Describer:
+    """The registry's sentences and target namers (namers imported on use)."""
+    registry = tuple(areas)
+    return Describer(
+        {code: text for area in registry for code, text in area.audit_actions},
+        tuple(load(area.audit_targets) for area in registry if area.audit_targets),
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    at: datetime
+    actor_name: str | None
+    actor_email: str | None
+    subject_name: str | None
+    subject_email: str | None
+    action: str
+    target: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _filtered(filters: Filters) -> Entries:
+    """The entries the filters keep, with both people's names (dates are whole UTC days)."""
+    actor, subject = aliased(User), aliased(User)
+    query: Entries = (
+        select(
+            AuditEntry.at,
+            actor.name,
+            actor.email,
+            subject.name,
+            subject.email,
+            AuditEntry.action,
+            AuditEntry.target,
+        )
+        .outerjoin(actor, actor.id == AuditEntry.actor_id)
+        .outerjoin(subject, subject.id == AuditEntry.subject_id)
+    )
+    if filters.actor_id is not None:
+        query = query.where(AuditEntry.actor_id == filters.actor_id)
+    if filters.subject_id is not None:
+        query = query.where(AuditEntry.subject_id == filters.subject_id)
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.since:
+        query = query.where(AuditEntry.at >= _start(filters.since))
+    if filters.until:
+        query = query.where(AuditEntry.at < _start(filters.until + timedelta(days=1)))
+    return query
+
+
+def _rows(db: Session, query: Entries, describe: Describer) -> list[Row]:
+    found = db.execute(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
+    names = describe.names(db, {row.target for row in found if row.target})
+    return [
+        Row(
+            at=row.at,
+            actor_name=row[1],
+            actor_email=row[2],
+            subject_name=row[3],
+            subject_email=row[4],
+            action=row.action,
+            target=row.target,
+            sentence=describe.sentence(row.action, row.target, names),
+        )
+        for row in found
+    ]
+
+
+def _check(viewer: User) -> None:
+    if not allowed(viewer, ADMINISTER):
+        raise PermissionError("only an admin can read the audit log")
+
+
+def page_of(
+    db: Session, viewer: User, filters: Filters, describe: Describer, page: int = 1
+) -> Page:
+    """One page (newest first) of the entries the filters keep."""
+    _check(viewer)
+    query = _filtered(filters)
+    total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = _rows(db, query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE), describe)
+    return Page(rows, total, page, pages)
+
+
+def csv_text(db: Session, viewer: User, filters: Filters, describe: Describer) -> str:
+    """Every entry the filters keep as CSV; no cell can start a spreadsheet formula."""
+    _check(viewer)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for row in _rows(db, _filtered(filters), describe):
+        cells = (
+            row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            row.actor_name or "",
+            row.actor_email or "",
+            row.subject_name or "",
+            row.subject_email or "",
+            row.sentence,
+            row.action,
+            row.target,
+        )
+        writer.writerow([safe_cell(cell) for cell in cells])
+    return out.getvalue()
+
+
+def action_kinds(db: Session, describe: Describer) -> list[tuple[str, str]]:
+    """(code, sentence) of every described action and every code already in the log."""
+    codes = set(describe.sentences) | set(db.scalars(select(AuditEntry.action).distinct()))
+    kinds = [(code, describe.sentence(code, "…", {})) for code in codes]
+    return sorted(kinds, key=lambda kind: (kind[1].casefold(), kind[0]))

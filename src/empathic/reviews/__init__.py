@@ -1,0 +1,1 @@
+"""Blameless learning reviews: every perspective, blame-language coaching, actions, a library."""
