@@ -66,7 +66,7 @@ def test_judge_llm_text_report_shows_where_the_judges_disagree(
     stub.default = Reply(content=as_reply(verdict({"turns.0.behaviour.value": "input"})))
     out, _ = _run(str(chat), "--judge", "llm", "--pack", "rules")
     assert "Judge: language model tiny (0 unverifiable quotes dropped)" in out
-    assert "turn 1 behaviour: llm input, offline reflection" in out
+    assert "turn 2 behaviour: llm input, offline reflection" in out  # numbered from 1
 
 
 def test_judge_llm_falls_back_on_a_server_error_and_says_so(stub: StubServer, chat: Path) -> None:

@@ -333,3 +333,15 @@ def test_bad_text_is_refused_before_anything_changes(w: World) -> None:
             perspectives.write_account(w.db, sam, body, False)
     assert perspectives.own_account(w.db, sam) is None
     assert perspectives.write_account(w.db, sam, "1 < 2", False).body == "1 < 2"
+
+
+def test_the_audit_log_names_a_review_account_by_its_review(w: World) -> None:
+    from empathic.reviews.audit_names import account_names
+
+    access = w.with_contributors(w.start(), w.sam)
+    w.account(access, w.sam, "I was covering two bays.")
+    account = perspectives.own_account(w.db, w.as_(w.sam, access))
+    assert account is not None
+    target = perspectives.target_of(account)
+    names = account_names(w.db, [target, "pair:3", "review:x/account:1", "review:999999/account:1"])
+    assert names == {target: f"an account in the learning review “{access.review.title}”"}

@@ -85,7 +85,7 @@ def read_labelled_csv(
                     LabelledRow(
                         source=(raw.get("source") or "").strip(),
                         conversation_id=(raw.get("conversation_id") or "").strip(),
-                        turn=int(turn_text) if turn_text.lstrip("-").isdigit() else len(rows),
+                        turn=_turn_number(turn_text, len(rows)),
                         speaker=(raw.get("speaker") or "").strip(),
                         context=read_cell(raw.get("context") or ""),
                         text=read_cell(raw.get("text") or ""),
@@ -121,3 +121,12 @@ def conversation_groups(rows: Sequence[LabelledRow]) -> list[str]:
         groups.append(current)
         previous = row
     return groups
+
+
+def _turn_number(text: str, fallback: int) -> int:
+    """The turn column as a number; anything else (blank, "1.5", a superscript "¹", which
+    `str.isdigit` accepts but `int` refuses, found by fuzzing) keeps the row's position."""
+    try:
+        return int(text)
+    except ValueError:
+        return fallback

@@ -14,6 +14,8 @@ kept by a trigger) with a GIN index; on SQLite an FTS5 table over `search_text`
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -54,7 +56,7 @@ def _fk(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyCon
     )
 
 
-def _when(name: str, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def _when(name: str, nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
