@@ -8,16 +8,11 @@ would otherwise surface as a server error instead of a message.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated
 from zoneinfo import ZoneInfo
-
-from fastapi import Depends, HTTPException, Path, Request
 
 from empathic.mentoring.schedule import check_zone
 from empathic.mentoring.service import MentoringError
-
-MAX_INT = 2**31 - 1
-"""The largest value an INTEGER column (and so any id) holds on both databases."""
+from empathic.web.params import MAX_INT, id_in_path
 
 
 def optional_date(value: str, what: str) -> date | None:
@@ -93,46 +88,11 @@ def zone_name(value: str) -> str:
     return check_zone(value.strip() or DEFAULT_ZONE)
 
 
-def path_id(raw: str) -> int:
-    """A path id as an int, or 404: an id no row can have names nothing that exists."""
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 10 or not 1 <= int(raw) <= MAX_INT:
-        raise HTTPException(404, "Not found.")
-    return int(raw)
-
-
-def _pair_id(pair_id: Annotated[str, Path()]) -> int:
-    return path_id(pair_id)
-
-
-def _flag_id(flag_id: Annotated[str, Path()]) -> int:
-    return path_id(flag_id)
-
-
-def _milestone_id(milestone_id: Annotated[str, Path()]) -> int:
-    return path_id(milestone_id)
-
-
-def _session_id(session_id: Annotated[str, Path()]) -> int:
-    return path_id(session_id)
-
-
-PairId = Annotated[int, Depends(_pair_id)]
-FlagId = Annotated[int, Depends(_flag_id)]
-MilestoneId = Annotated[int, Depends(_milestone_id)]
-SessionId = Annotated[int, Depends(_session_id)]
+PairId = id_in_path("pair_id")
+FlagId = id_in_path("flag_id")
+MilestoneId = id_in_path("milestone_id")
+SessionId = id_in_path("session_id")
 """Path ids from 1 to 2**31 - 1; anything else (too big, negative, not a number) is a 404.
 
 (The mentoring area has no `user_id` in its paths; people are chosen by email.)
 """
-
-
-async def reject_nul(request: Request) -> None:
-    """PostgreSQL cannot store NUL (\\x00) in text, so a form carrying one is refused whole."""
-    kind = request.headers.get("content-type", "")
-    if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        return
-    for name, value in (await request.form()).multi_items():
-        if isinstance(value, str) and "\x00" in value:
-            raise HTTPException(
-                400, f"The field {name!r} contains a NUL character (\\x00); remove it and retry."
-            )

@@ -21,7 +21,6 @@ from empathic.mentoring.forms import (
     optional_date,
     optional_id,
     optional_int,
-    reject_nul,
     required_int,
     zone_name,
 )
@@ -30,6 +29,7 @@ from empathic.mentoring.routes_flags import router as flags_router
 from empathic.mentoring.service import Access, MentoringError, NotFound
 from empathic.permissions import allowed
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
+from empathic.web.params import reject_nul
 from empathic.web.render import render, see_other
 
 router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])

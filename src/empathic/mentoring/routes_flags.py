@@ -11,10 +11,11 @@ from fastapi.responses import RedirectResponse, Response
 from empathic.accounts.models import User
 from empathic.mentoring import flags, signals, stories
 from empathic.mentoring.area import MENTOR
-from empathic.mentoring.forms import FlagId, reject_nul
+from empathic.mentoring.forms import FlagId
 from empathic.mentoring.models import Flag
 from empathic.mentoring.service import Access, MentoringError, NotFound
 from empathic.web.deps import CsrfDep, DbDep, permit
+from empathic.web.params import reject_nul
 from empathic.web.render import render
 
 router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])

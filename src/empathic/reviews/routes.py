@@ -6,12 +6,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from empathic.reviews import actions, discussion, flags, perspectives, service
-from empathic.reviews.forms import ActionId, FactorId, FlagId, ReviewId, reject_nul
+from empathic.reviews.forms import ActionId, FactorId, FlagId, ReviewId
 from empathic.reviews.library import publish as publish_review
 from empathic.reviews.routes_base import Member, Text, access_or_404, act, review_page
 from empathic.reviews.routes_justculture import router as justculture_router
 from empathic.reviews.routes_library import router as library_router
 from empathic.web.deps import CsrfDep, DbDep
+from empathic.web.params import reject_nul
 
 router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])
 router.include_router(library_router)  # first: "/reviews/library" is not a review id

@@ -11,9 +11,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from empathic.reviews import discussion
-from empathic.reviews.forms import CaseId, ReviewId, reject_nul
+from empathic.reviews.forms import CaseId, ReviewId
 from empathic.reviews.routes_base import Member, Text, access_or_404, act, justculture_page
 from empathic.web.deps import CsrfDep, DbDep
+from empathic.web.params import reject_nul
 
 router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])
 

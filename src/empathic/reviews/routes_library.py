@@ -12,12 +12,13 @@ from fastapi.responses import Response
 from empathic.accounts.models import User
 from empathic.reviews import library, service, views
 from empathic.reviews.area import START
-from empathic.reviews.forms import EntryId, reject_nul
+from empathic.reviews.forms import EntryId
 from empathic.reviews.routes_base import Member, Text
 from empathic.reviews.scenarios import practice_for
 from empathic.reviews.service import NotFound
 from empathic.reviews.text import ReviewError
 from empathic.web.deps import CsrfDep, DbDep, permit
+from empathic.web.params import reject_nul
 from empathic.web.render import render, see_other
 
 router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])
