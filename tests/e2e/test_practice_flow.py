@@ -52,6 +52,12 @@ def test_practice_to_debrief_then_correct_a_label(page: Any) -> None:
     page.locator("#debrief-link").click()
     page.wait_for_url("**/debrief")
     assert page.locator("#outcome-h").inner_text() == "Outcome: good"
+    # Print or save as PDF: the button works with JavaScript; print shows the debrief only.
+    assert page.get_by_role("button", name="Print or save as PDF").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible()
+    assert page.locator("#outcome-h").is_visible()
+    page.emulate_media(media="screen")
     page.locator("#turn-1 summary").click()
     page.locator("#fix-1").select_option("behaviour=question")
     page.locator("#turn-1").get_by_role("button", name="Save correction").click()
