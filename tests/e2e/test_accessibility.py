@@ -59,3 +59,33 @@ def test_pages_fit_a_phone_screen(signed_in: Any) -> None:
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 375px"
+
+
+def test_pages_with_charts_and_tables_fit_a_phone_screen(signed_in: Any) -> None:
+    """With history (a chart, a table, a debrief), nothing scrolls sideways at 390px."""
+    page = signed_in
+    page.goto("/practice/mentor-milestones")
+    page.get_by_role("button", name="Start the conversation").click()
+    page.wait_for_url("**/runs/*")
+    run = page.url.rsplit("/", 1)[-1]
+    for line in ("How are things going with the milestones?", "That sounds hard."):
+        before = page.locator("#chat li").count()
+        page.get_by_label("What you say").fill(line)
+        page.locator("#send").click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('#chat li').length >= n + 2", arg=before
+        )
+    page.get_by_role("button", name="End conversation").click()
+    page.wait_for_url("**/debrief")
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path in ("/growth", f"/runs/{run}/debrief", "/"):
+        page.goto(path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        wide = page.evaluate(  # what sticks out, to say where to look
+            "() => Array.from(document.querySelectorAll('body *'))"
+            ".filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+            ".map(e => e.tagName + '.' + e.className).slice(0, 5)"
+        )
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 390px: {wide}"
