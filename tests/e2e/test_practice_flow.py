@@ -58,7 +58,7 @@ def test_practice_to_debrief_then_correct_a_label(page: Any) -> None:
     assert not page.locator("header.top").is_visible()
     assert page.locator("#outcome-h").is_visible()
     page.emulate_media(media="screen")
-    page.locator("#turn-1 summary").click()
+    page.locator("#turn-1").get_by_text("Is a label wrong?").click()
     page.locator("#fix-1").select_option("behaviour=question")
     page.locator("#turn-1").get_by_role("button", name="Save correction").click()
     page.wait_for_url("**/debrief*")
