@@ -14,11 +14,9 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import httpx
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -28,6 +26,9 @@ from sqlalchemy.orm import Session
 from empathic.accounts.models import OidcLogin
 from empathic.config import Settings
 from empathic.db import utcnow
+
+if TYPE_CHECKING:
+    from authlib.integrations.httpx_client import OAuth2Client
 
 TIMEOUT_S = 10.0
 """Seconds to wait for the provider (discovery, keys, code exchange)."""
@@ -164,6 +165,10 @@ def _fetch_keys(settings: Settings, provider: Provider) -> KeySet:
 
 
 def _client(settings: Settings, redirect_uri: str) -> OAuth2Client:
+    """authlib's client, imported here: only a site with single sign-on needs it (and its
+    import prints a deprecation warning at every start)."""
+    from authlib.integrations.httpx_client import OAuth2Client
+
     secret = settings.oidc_client_secret
     return OAuth2Client(
         client_id=settings.oidc_client_id,
@@ -227,6 +232,8 @@ def exchange(
     settings: Settings, provider: Provider, login: Pending, code: str, redirect_uri: str
 ) -> str:
     """Trade the authorisation code (and the PKCE verifier) for the ID token."""
+    from authlib.integrations.base_client.errors import OAuthError
+
     try:
         with _client(settings, redirect_uri) as client:
             token = client.fetch_token(
