@@ -55,6 +55,7 @@ MATRIX = {
     ("POST", "/runs/{run_id}/share"): SIGNED_IN,
     ("POST", "/runs/{run_id}/retry"): SIGNED_IN,
     ("POST", "/runs/{run_id}/comments"): SIGNED_IN,
+    ("GET", "/runs/compare"): SIGNED_IN,
     ("POST", "/runs/{run_id}/discard"): SIGNED_IN,
     ("POST", "/runs/{run_id}/corrections"): SIGNED_IN,
     ("GET", "/analyse"): SIGNED_IN,

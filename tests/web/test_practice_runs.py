@@ -239,3 +239,30 @@ def test_a_run_in_progress_can_be_discarded_but_an_ended_one_cannot(
     learner.post(f"/runs/{ended}/end")
     assert learner.post(f"/runs/{ended}/discard").status_code == 400
     assert learner.client.get(f"/runs/{ended}/debrief").status_code == 200
+
+
+def test_two_runs_of_a_scenario_compare_before_and_after(
+    app: Any, learner: Person, make_client: Any
+) -> None:
+    """The debrief links to the previous run of the scenario; the page shows what changed."""
+    lines = find_scenario(SCENARIO).playthroughs
+    first = start(learner)
+    say(learner, first, lines.poor.lines[0])
+    learner.post(f"/runs/{first}/end")
+    second = start(learner)
+    for line in lines.empathic.lines[:3]:
+        say(learner, second, line)
+    learner.post(f"/runs/{second}/end")
+    debrief = learner.client.get(f"/runs/{second}/debrief").text
+    link = f"/runs/compare?before={first}&amp;after={second}"
+    assert link in debrief
+    page = learner.client.get(html.unescape(link))
+    assert page.status_code == 200 and "What changed between the two runs" in page.text
+    assert '<span class="badge good">better</span>' in page.text  # listening improved
+    other = sign_up(make_client(), "Olu Other")
+    assert other.client.get(html.unescape(link)).status_code == 404  # not theirs
+    mixed = start(learner, "mentor-milestones")
+    say(learner, mixed, "How are you?")
+    learner.post(f"/runs/{mixed}/end")
+    refused = learner.client.get(f"/runs/compare?before={first}&after={mixed}")
+    assert refused.status_code == 400 and "same scenario" in refused.text

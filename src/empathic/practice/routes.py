@@ -21,6 +21,7 @@ from empathic.practice import service, voicing
 from empathic.practice.again import discard, retry_from
 from empathic.practice.area import DEBRIEF, PLAY
 from empathic.practice.comments import add_comment, comments_on
+from empathic.practice.compare import compare, previous_run
 from empathic.practice.models import Correction, PracticeRun
 from empathic.practice.routes_voice import event, model_rewrites, phrased_events
 from empathic.practice.service import PracticeError, RunNotFound, SimulationCache, TurnConflict
@@ -134,6 +135,20 @@ def _conversation(request: Request, run: PracticeRun, error: str = "", text: str
         "text": text,
     }
     return render(request, "practice/run.html", context, 400 if error else 200)
+
+
+@router.get("/runs/compare")
+def compare_runs(
+    request: Request, db: DbDep, user: Player, before: str = "", after: str = ""
+) -> Response:
+    """Before and after: two of the learner's own ended runs of one scenario, side by side."""
+    try:
+        found = compare(db, user, before, after)
+    except RunNotFound as exc:
+        raise _not_found() from exc
+    except PracticeError as exc:
+        return error_response(request, 400, str(exc))
+    return render(request, "practice/compare.html", {"c": found})
 
 
 @router.get("/runs/{run_id}")
@@ -271,6 +286,7 @@ def _debrief(
         "label_values": LABEL_VALUES,
         "saved": request.query_params.get("saved", ""),
         "comments": comments_on(db, run),
+        "previous": previous_run(db, run) if run.user_id == user.id else None,
         **extra,
     }
     return render(request, "practice/debrief.html", context, status)
