@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, delete, false, func, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from empathic import passwords
 from empathic.accounts.area import ADMINISTER
@@ -239,7 +239,8 @@ def session_for(db: Session, token: str | None) -> AuthSession | None:
     """The live session behind a cookie token, or None (unknown or expired)."""
     if not token:
         return None
-    found = db.get(AuthSession, _token_hash(token))
+    # the person comes in the same query: every signed-in request asks for both
+    found = db.get(AuthSession, _token_hash(token), options=[joinedload(AuthSession.user)])
     if found is None:
         return None
     if found.expires_at <= utcnow() or not found.user.active:

@@ -25,7 +25,7 @@ from empathic.insights.area import ANALYSE, GROWTH, HOW_AI_WORKS, OVERSEE
 from empathic.insights.models import SavedAnalysis
 from empathic.llm import llm_host
 from empathic.permissions import Role, role_of
-from empathic.practice.service import runs_of
+from empathic.practice.queries import runs_of
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
 from empathic.web.render import render, wants_json
 

@@ -36,7 +36,7 @@ from empathic.charts import Series
 from empathic.config import Settings
 from empathic.conversation import FORMATS, Transcript, TranscriptError, parse_transcript
 from empathic.permissions import Role, role_of
-from empathic.practice.service import ended_team_runs, runs_of, shared_runs_overseen
+from empathic.practice.queries import ended_team_runs, runs_of, shared_runs_overseen
 from empathic.textio import TextDecodeError, decode_text
 
 if TYPE_CHECKING:

@@ -41,7 +41,7 @@ from empathic.mentoring.service import (
     pairs_of,
 )
 from empathic.permissions import allowed
-from empathic.practice.service import shared_runs_of
+from empathic.practice.queries import shared_runs_of
 
 if TYPE_CHECKING:
     from empathic.practice.models import PracticeRun

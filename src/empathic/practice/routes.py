@@ -194,7 +194,7 @@ def stream(request: Request, db: DbDep, user: Player, run_id: str, index: int) -
     fell back to the scripted line), `state` (coach mode), `done`."""
     run = _own(db, user, run_id)
     try:
-        turn = service.turn_of(run, index)
+        turn = service.stored_turn(db, run, index)
     except RunNotFound as exc:
         raise _not_found() from exc
     chunks = service.reply_chunks(turn.reply)

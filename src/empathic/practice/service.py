@@ -22,10 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from empathic.accounts.models import User
-from empathic.accounts.service import audit, overseen_ids
+from empathic.accounts.service import audit
 from empathic.analysis.coding import Coder
 from empathic.db import utcnow
-from empathic.permissions import Role, allowed
+from empathic.permissions import allowed
 from empathic.practice.area import DEBRIEF, PLAY
 from empathic.practice.models import PracticeRun, PracticeTurn
 from empathic.roleplay.debrief import Debrief, build_debrief
@@ -333,47 +333,6 @@ def visible_run(db: Session, viewer: User, run_id: str) -> PracticeRun:
     return run
 
 
-def runs_of(db: Session, user_id: int, *, shared_only: bool = False) -> list[PracticeRun]:
-    query = select(PracticeRun).where(PracticeRun.user_id == user_id)
-    if shared_only:
-        query = query.where(PracticeRun.shared.is_(True))
-    return list(db.scalars(query.order_by(PracticeRun.created_at.desc())))
-
-
-def shared_runs_of(db: Session, user_id: int, limit: int) -> list[PracticeRun]:
-    """A person's latest runs that they shared, newest first (what their mentor may see)."""
-    return list(
-        db.scalars(
-            select(PracticeRun)
-            .where(PracticeRun.user_id == user_id, PracticeRun.shared.is_(True))
-            .order_by(PracticeRun.created_at.desc(), PracticeRun.id)
-            .limit(limit)
-        )
-    )
-
-
-def ended_team_runs(db: Session, team_id: int) -> list[PracticeRun]:
-    """Every ended, summarised run of the team's learners (for protected team aggregates)."""
-    runs = db.scalars(
-        select(PracticeRun)
-        .join(User, User.id == PracticeRun.user_id)
-        .where(User.team_id == team_id, User.role == Role.LEARNER)
-        .where(PracticeRun.status == "ended")
-    )
-    return [run for run in runs if run.summary]
-
-
-def shared_runs_overseen(db: Session, viewer: User) -> list[tuple[PracticeRun, User]]:
-    """Runs shared by the people the viewer oversees, newest first, with their owner."""
-    query = (
-        select(PracticeRun, User)
-        .join(User, User.id == PracticeRun.user_id)
-        .where(PracticeRun.shared.is_(True), User.id.in_(overseen_ids(viewer)))
-        .order_by(PracticeRun.created_at.desc())
-    )
-    return [(run, user) for run, user in db.execute(query).all()]
-
-
 def state_of(run: PracticeRun) -> dict[str, Any]:
     """The persona's state after the last stored turn (for the coach-mode trust meter)."""
     if run.turns and run.turns[-1].state:
@@ -426,6 +385,17 @@ def active_runs(db: Session, user: User) -> list[PracticeRun]:
             query.options(selectinload(PracticeRun.turns)).order_by(PracticeRun.created_at.desc())
         )
     )
+
+
+def stored_turn(db: Session, run: PracticeRun, index: int) -> PracticeTurn:
+    """One stored turn by its 1-based index, read alone (a stream needs only its own turn,
+    not the run's whole history); RunNotFound when it was never played."""
+    turn = db.scalar(
+        select(PracticeTurn).where(PracticeTurn.run_id == run.id, PracticeTurn.index == index)
+    )
+    if turn is None:
+        raise RunNotFound(f"{run.id}/{index}")
+    return turn
 
 
 def turn_of(run: PracticeRun, index: int) -> PracticeTurn:
