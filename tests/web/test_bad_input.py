@@ -58,3 +58,11 @@ def test_an_oversized_body_is_refused_before_sign_in(client: TestClient) -> None
 def test_a_malformed_address_is_not_found(admin: Person) -> None:
     assert admin.client.get("/facilitator/learners/abc").status_code == 404
     assert admin.post("/admin/users/abc", {"role": "learner"}).status_code == 404
+
+
+def test_non_ascii_tokens_are_refused_not_crashed(learner: Person, client: TestClient) -> None:
+    """secrets.compare_digest raises on non-ASCII str: a CSRF token or a calendar token of
+    'é' gave a 500 (found in review); now compared as bytes, and refused."""
+    response = learner.client.post("/runs/whatever/end", data={"csrf_token": "é"})
+    assert response.status_code == 403
+    assert client.get("/mentoring/pairs/1/calendar.ics?token=é").status_code == 404

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 from tests.web.helpers import csrf
 from typer.testing import CliRunner
 
 from empathic.accounts.models import Team, User
 from empathic.cli import app as cli_app
-from empathic.db import autogenerate_includes, make_engine, migrate, session_factory
+from empathic.db import (
+    alembic_config,
+    autogenerate_includes,
+    make_engine,
+    migrate,
+    session_factory,
+)
 from empathic.mentoring.models import Flag, Pair
 from empathic.models import metadata
 from empathic.practice.models import PracticeRun
@@ -86,3 +95,46 @@ def test_serve_reports_an_unreachable_database_clearly(monkeypatch: object) -> N
     assert result.exit_code == 2
     assert "cannot open the database" in result.output
     assert "Traceback" not in result.output
+
+
+def test_upgrading_a_sqlite_database_keeps_every_row(tmp_path: Path) -> None:
+    """SQLite rebuilds a table to change a column; with foreign keys on, dropping the old
+    `users` table deleted every run, pair and session (found in review). Never again."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    config = alembic_config(url)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0003")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES "
+                "(1, 'a@x.org', 'A', 'h', 'admin', CURRENT_TIMESTAMP),"
+                " (2, 'b@x.org', 'B', 'h', 'learner', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO practice_runs (id, user_id, scenario_id, title, difficulty, seed,"
+                " voice, coach, intention, reflection, opening, status, shared, created_at)"
+                " VALUES ('r1', 2, 's', 't', 'medium', 1, 'scripted', 0, '', '', 'o', 'ended',"
+                " 1, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO mentoring_pairs (id, mentor_id, mentee_id, programme, state,"
+                " feed_token, created_at, updated_at) VALUES (1, 1, 2, 'p', 'active', 'tok',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    migrate(engine)  # to head: 0004 and 0008 rebuild the users table
+    with engine.connect() as conn:
+        counts = {
+            table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+            for table in ("users", "practice_runs", "mentoring_pairs")
+        }
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on
+    engine.dispose()
+    assert counts == {"users": 2, "practice_runs": 1, "mentoring_pairs": 1}

@@ -220,6 +220,7 @@ def test_try_again_from_a_turn_replays_the_turns_before_it(app: Any, learner: Pe
         run = db.get(PracticeRun, fresh.headers["location"].removeprefix("/runs/"))
         assert run is not None and run.turns == [] and run.status == "active"
     assert learner.post(f"/runs/{run_id}/retry", {"turn": "9"}).status_code == 400
+    assert learner.post(f"/runs/{run_id}/retry", {"turn": "²"}).status_code == 400
 
 
 def test_a_run_in_progress_can_be_discarded_but_an_ended_one_cannot(

@@ -345,3 +345,25 @@ def test_the_audit_log_names_a_review_account_by_its_review(w: World) -> None:
     target = perspectives.target_of(account)
     names = account_names(w.db, [target, "pair:3", "review:x/account:1", "review:999999/account:1"])
     assert names == {target: f"an account in the learning review “{access.review.title}”"}
+
+
+def test_action_notes_never_reach_the_library(w: World) -> None:
+    """Notes are free text written after the de-identification checks (found in review)."""
+    a = w.start()
+    act = actions.add_action(
+        w.db,
+        a,
+        text="Separate storage for insulin pens",
+        action_type="prevent",
+        strength="strong",
+        owner_email=w.omar.email,
+    )
+    discussion.save_summary(w.db, a, "Handover did not show the dose already given.")
+    actions.update_action(w.db, a, act.id, "in_progress", "Sam Nurse gave it; NHS 943 476 5919")
+    entry = library.publish(w.db, a)
+    owner = service.review_for(w.db, w.omar, a.review.id)
+    actions.update_action(w.db, owner, act.id, "done", "Told Sam Nurse off. DOB 01/02/1960")
+    changes = library.changes_since(w.db, entry)
+    assert [(c.then, c.now) for c in changes] == [("in_progress", "done")]
+    shown = library.markdown(entry, changes)
+    assert "Sam Nurse" not in shown and "1960" not in shown and "943" not in shown

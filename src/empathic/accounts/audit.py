@@ -73,7 +73,7 @@ def _id(value: str, what: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise AccountError(f"Choose {what} from the list.")
     return int(value)
 

@@ -73,12 +73,10 @@ def one_line(text: str, limit: int = 200) -> str:
 
 def _user_by_email(db: Session, email: str) -> User:
     user = db.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None:
+    if user is None or not user.active:  # deactivated: the same answer, nothing new is told
         raise MentoringError(
             f"No account uses {email.strip()!r}. Ask them to sign up first, then try again."
         )
-    if not user.active:  # deactivated people are chosen for nothing new
-        raise MentoringError(f"The account of {email.strip()!r} is deactivated.")
     return user
 
 

@@ -194,13 +194,15 @@ def entry_of(db: Session, review: Review) -> LibraryEntry | None:
 
 @dataclass(frozen=True)
 class Change:
-    """One published action then and now: the anniversary's "what changed since"."""
+    """One published action then and now: the anniversary's "what changed since".
+
+    Status only: an action's progress notes are free text written after the summary's
+    de-identification checks, so the library never shows them."""
 
     text: str
     then: str
     now: str
     done_on: date | None
-    note: str
 
     @property
     def changed(self) -> bool:
@@ -219,7 +221,6 @@ def changes_since(db: Session, entry: LibraryEntry) -> list[Change]:
                 then=item["status"],
                 now=now,
                 done_on=action.done_at.date() if action is not None and action.done_at else None,
-                note=action.note if action is not None else "",
             )
         )
     return changes
