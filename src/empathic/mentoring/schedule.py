@@ -109,7 +109,11 @@ def pair_by_feed_token(db: Session, pair_id: int, token: str) -> Pair:
     """Calendar apps cannot sign in, so the feed URL carries the pair's secret token; a
     completed relationship has no feed (its token was also replaced when it completed)."""
     pair = db.get(Pair, pair_id)
-    if pair is None or not token or not secrets.compare_digest(pair.feed_token.encode(), token.encode()):
+    if (
+        pair is None
+        or not token
+        or not secrets.compare_digest(pair.feed_token.encode(), token.encode())
+    ):
         raise NotFound(pair_id)
     if pair.state == "completed":
         raise NotFound(pair_id)

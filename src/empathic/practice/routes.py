@@ -337,7 +337,9 @@ def retry(request: Request, db: DbDep, user: Player, run_id: str, turn: Text = "
     """Practise again from a turn: a new run replays the turns before it (same seed)."""
     run = _own(db, user, run_id)
     try:
-        again = retry_from(db, _cache(request), user, run, int(turn) if turn.isascii() and turn.isdigit() else 0)
+        again = retry_from(
+            db, _cache(request), user, run, int(turn) if turn.isascii() and turn.isdigit() else 0
+        )
     except PracticeError as exc:
         return error_response(request, 400, str(exc))
     return see_other(f"/runs/{again.id}")

@@ -148,7 +148,11 @@ async def check_csrf(request: Request, _user: OptionalUserDep) -> None:
         value: Any = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     expected = getattr(request.state, "session_csrf", None) or request.cookies.get(CSRF_COOKIE)
-    if not sent or not expected or not secrets.compare_digest(str(sent).encode(), str(expected).encode()):
+    if (
+        not sent
+        or not expected
+        or not secrets.compare_digest(str(sent).encode(), str(expected).encode())
+    ):
         raise HTTPException(403, "The form expired or came from another site. Reload the page.")
 
 
