@@ -4,6 +4,7 @@ one's own team only, audited views, and 403/404 for people out of scope."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from tests.web.test_insights_growth import play_run, table_rows, user_id
 
 from empathic.accounts.models import AuditEntry, Team
 from empathic.config import Settings
+from empathic.db import utcnow
+from empathic.practice.models import PracticeRun
 from empathic.web.app import create_app
 
 HIDDEN = "Too few learners to show without identifying someone"
@@ -131,3 +134,26 @@ def test_cohort_is_hidden_below_the_minimum_and_shown_at_it(
         assert f"Share of good outcomes</th><td>{100 * good:.0f}%</td>" in text
         boss_id = user_id(small_app, boss.email)
         assert audit_entries(small_app) == [(boss_id, None, "viewed cohort")]
+
+
+def test_the_team_trend_compares_four_week_windows_of_enough_learners(small_app: Any) -> None:
+    """Poor runs 5 weeks ago, empathic runs this week: the trend says better; a window with
+    fewer learners than the minimum shows no trend (it could single someone out)."""
+    with TestClient(small_app) as boss_client:
+        boss = sign_up(boss_client, "Bea Boss")
+        team = make_team(small_app, boss, "Ward 7")
+        people = [sign_up(TestClient(small_app), n) for n in ("Ann One", "Ben Two")]
+        for person in people:
+            assign(small_app, boss, person, "learner", team)
+        earlier = [play_run(small_app, p.email, kind="poor")[0] for p in people]
+        with small_app.state.sessions() as db:
+            for run_id in earlier:
+                db.get(PracticeRun, run_id).created_at = utcnow() - timedelta(weeks=5)
+            db.commit()
+        play_run(small_app, people[0].email)
+        page = " ".join(boss.client.get("/facilitator").text.split())
+        assert "4–8 weeks ago" in page and "not enough learners" in page  # one learner lately
+        play_run(small_app, people[1].email)
+        page = " ".join(boss.client.get("/facilitator").text.split())
+        warmth = page.split("Mean warmth</th>")[1].split("</tr>")[0]
+        assert "↑ better" in warmth, warmth

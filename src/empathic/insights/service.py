@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from empathic.analysis.speakers import LearnerError, Speaker, cast_of, first_wor
 from empathic.charts import Series
 from empathic.config import Settings
 from empathic.conversation import FORMATS, Transcript, TranscriptError, parse_transcript
+from empathic.db import utcnow
 from empathic.permissions import Role, role_of
 from empathic.practice.queries import ended_team_runs, runs_of, shared_runs_overseen
 from empathic.textio import TextDecodeError, decode_text
@@ -285,6 +287,10 @@ class Cohort:
     runs: int = 0
     means: dict[str, float | None] = field(default_factory=dict)
     good_share: float | None = None
+    earlier: dict[str, float | None] | None = None
+    """Means of the runs 4 to 8 weeks ago; None when too few learners practised then."""
+    recent: dict[str, float | None] | None = None
+    """Means of the last 4 weeks' runs; None when too few learners practised in them."""
 
 
 def teams_in_scope(db: Session, viewer: User) -> list[Team]:
@@ -303,15 +309,42 @@ def cohorts(db: Session, viewer: User, settings: Settings) -> list[Cohort]:
         if learners < settings.min_group_size:
             result.append(Cohort(team.name, shown=False))
             continue
-        means = {
-            key: _mean([_number((r.summary or {}).get("skills", {}).get(key)) for r in runs])
-            for key, _ in SKILLS
-        }
-        means["trust"] = _mean([_number((r.summary or {}).get("trust")) for r in runs])
         good = sum(1 for r in runs if (r.summary or {}).get("outcome") == "good")
-        result.append(Cohort(team.name, True, learners, len(runs), means, good / len(runs)))
+        cohort = Cohort(team.name, True, learners, len(runs), _means(runs), good / len(runs))
+        now = utcnow()
+        windows = [
+            [
+                r
+                for r in runs
+                if now - timedelta(weeks=end) <= _aware(r.created_at) < now - timedelta(weeks=start)
+            ]
+            for start, end in ((TREND_WEEKS, 2 * TREND_WEEKS), (0, TREND_WEEKS))
+        ]
+        # each window is an aggregate too: shown only over enough learners to hide anyone
+        cohort.earlier, cohort.recent = (
+            _means(w) if len({r.user_id for r in w}) >= settings.min_group_size else None
+            for w in windows
+        )
+        result.append(cohort)
         audit(db, viewer, None, "viewed cohort", f"team {team.id} {team.name}")
     return result
+
+
+TREND_WEEKS = 4
+"""The trend compares the last four weeks with the four before them."""
+
+
+def _means(runs: Sequence[PracticeRun]) -> dict[str, float | None]:
+    means = {
+        key: _mean([_number((r.summary or {}).get("skills", {}).get(key)) for r in runs])
+        for key, _ in SKILLS
+    }
+    means["trust"] = _mean([_number((r.summary or {}).get("trust")) for r in runs])
+    return means
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _mean(values: Sequence[float | None]) -> float | None:
