@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from tests.e2e.helpers import browsing, serving
 
 from empathic.config import Settings
 from empathic.web.app import create_app
-from empathic.web.local import free_port, wait_until_up
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,19 +48,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture(scope="session")
 def live_server(live_app: Any) -> Iterator[str]:
     """The app on a free port with its own SQLite database, for the whole session."""
-    port = free_port()
-    config = uvicorn.Config(live_app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, seconds=30)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(live_app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -83,11 +70,5 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server, viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(15_000)
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield opened
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    with browsing(browser, live_server) as opened:
+        yield opened

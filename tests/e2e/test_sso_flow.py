@@ -7,19 +7,17 @@ The app runs with its own settings (an OpenID issuer) on its own port; the provi
 from __future__ import annotations
 
 import secrets
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import select
+from tests.e2e.helpers import browsing, serving
 from tests.web.oidc_servers import MockProvider, mock_provider
 
 from empathic.accounts.models import Identity, User
 from empathic.config import Settings
 from empathic.web.app import create_app
-from empathic.web.local import free_port, wait_until_up
 
 
 @pytest.fixture(scope="module")
@@ -46,32 +44,14 @@ def sso_app(tmp_path_factory: pytest.TempPathFactory, provider: MockProvider) ->
 
 @pytest.fixture(scope="module")
 def sso_server(sso_app: Any) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(sso_app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, seconds=30)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(sso_app) as base:
+        yield base
 
 
 @pytest.fixture
 def sso_page(browser: Any, sso_server: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=sso_server)
-    context.set_default_timeout(15_000)
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield opened
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    with browsing(browser, sso_server) as opened:
+        yield opened
 
 
 def test_sign_in_with_the_provider_lands_signed_in(

@@ -3,9 +3,10 @@ deactivating and reactivating people. Every route is `permit(ADMINISTER)`."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from empathic.accounts import audit, deactivation, invitations, service
@@ -20,32 +21,38 @@ router = APIRouter(dependencies=[CsrfDep])
 Admin = Annotated[User, permit(ADMINISTER)]
 
 
+@dataclass
+class AuditQuery:
+    """The audit filters as the page's form sends them (query parameters, all optional)."""
+
+    actor: str = ""
+    subject: str = ""
+    action: str = ""
+    since: str = ""
+    until: str = ""
+
+    def filters(self) -> audit.Filters:
+        return audit.parse_filters(self.actor, self.subject, self.action, self.since, self.until)
+
+
+Query = Annotated[AuditQuery, Depends()]
+
+
 def _describer(request: Request) -> audit.Describer:
     return audit.describer(request.app.state.areas)
 
 
 @router.get("/admin/audit")
-def audit_page(
-    request: Request,
-    db: DbDep,
-    user: Admin,
-    actor: str = "",
-    subject: str = "",
-    action: str = "",
-    since: str = "",
-    until: str = "",
-    page: int = 1,
-) -> Response:
+def audit_page(request: Request, db: DbDep, user: Admin, query: Query, page: int = 1) -> Response:
     """The audit log with names and sentences, filtered by the query string, 100 a page."""
     describe = _describer(request)
     context = {
         "people": service.list_users(db),
         "kinds": audit.action_kinds(db, describe),
-        "form": {"actor": actor, "subject": subject, "action": action}
-        | {"since": since, "until": until},
+        "form": asdict(query),
     }
     try:
-        filters = audit.parse_filters(actor, subject, action, since, until)
+        filters = query.filters()
     except service.AccountError as exc:
         return render(request, "accounts/audit.html", {**context, "error": str(exc)}, 400)
     found = audit.page_of(db, user, filters, describe, page)
@@ -57,19 +64,10 @@ def audit_page(
 
 
 @router.get("/admin/audit.csv")
-def audit_csv(
-    request: Request,
-    db: DbDep,
-    user: Admin,
-    actor: str = "",
-    subject: str = "",
-    action: str = "",
-    since: str = "",
-    until: str = "",
-) -> Response:
+def audit_csv(request: Request, db: DbDep, user: Admin, query: Query) -> Response:
     """Every entry the filters keep, as a spreadsheet-safe CSV download."""
     try:
-        filters = audit.parse_filters(actor, subject, action, since, until)
+        filters = query.filters()
     except service.AccountError as exc:
         raise HTTPException(400, str(exc)) from exc
     body = audit.csv_text(db, user, filters, _describer(request))
