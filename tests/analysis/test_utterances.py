@@ -77,6 +77,15 @@ def test_stock_acknowledgement_is_not_validation(coder):
     assert specific["validating_emotions"] == 1.0 and specific["dismissing_emotions"] == 0.0
 
 
+def test_an_open_question_in_new_words_explores_and_does_not_change_the_subject(coder):
+    """'What part of the load weighs on you most?' reuses none of their words but invites them
+    to say more: it was counted as changing the subject (found in review)."""
+    marks = credits(coder, "What part of the load weighs on you most right now?")
+    assert marks["encouraging_elaboration"] > 0 and marks["dismissing_emotions"] == 0.0
+    moved_on = credits(coder, "Let's move on to the budget for next quarter.")
+    assert moved_on["dismissing_emotions"] == 1.0
+
+
 def test_every_dimension_score_is_explained_by_quoted_turns(coder):
     turns = code_turns(
         [

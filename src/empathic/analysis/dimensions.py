@@ -75,6 +75,9 @@ def turn_credits(turns: Sequence[AnalysedTurn]) -> list[tuple[AnalysedTurn, dict
             1.0 if any(_open_invitation(u) for u in units) else 0.0,
         ) * (0.5 if generic else 1.0)  # "Tell me more" fits anyone: half
         dismisses = any("dismissal" in u.cue_names() for u in units)
+        # changing the subject: a turn that takes up nothing they said and invites nothing;
+        # an open question about their situation in new words is exploring, not moving away
+        changes_subject = not took_up and elaboration == 0
         credits = {
             "validating_emotions": 1.0 if acknowledges(coded) and heard else 0.0,
             "encouraging_elaboration": elaboration,
@@ -84,7 +87,7 @@ def turn_credits(turns: Sequence[AnalysedTurn]) -> list[tuple[AnalysedTurn, dict
             "advice_giving": 1.0 if is_advice(coded) else 0.0,
             "self_oriented": 1.0 if any(is_self_focused(u) for u in units) else 0.0,
             "dismissing_emotions": 1.0
-            if dismisses or not took_up or (voiced_feeling and is_advice(coded))
+            if dismisses or changes_subject or (voiced_feeling and is_advice(coded))
             else 0.0,
         }
         out.append((turn, credits))
