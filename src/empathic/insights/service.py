@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -316,7 +316,7 @@ def cohorts(db: Session, viewer: User, settings: Settings) -> list[Cohort]:
             [
                 r
                 for r in runs
-                if now - timedelta(weeks=end) <= _aware(r.created_at) < now - timedelta(weeks=start)
+                if now - timedelta(weeks=end) <= r.created_at < now - timedelta(weeks=start)
             ]
             for start, end in ((TREND_WEEKS, 2 * TREND_WEEKS), (0, TREND_WEEKS))
         ]
@@ -341,10 +341,6 @@ def _means(runs: Sequence[PracticeRun]) -> dict[str, float | None]:
     }
     means["trust"] = _mean([_number((r.summary or {}).get("trust")) for r in runs])
     return means
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _mean(values: Sequence[float | None]) -> float | None:
