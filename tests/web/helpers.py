@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,17 @@ def sign_up(client: TestClient, name: str, email: str | None = None) -> Person:
     )
     assert response.status_code == 303, response.text
     return Person(client, email, name)
+
+
+def asked_pair(mentee: Person, mentor: Person) -> str:
+    """The mentee asks the mentor by email; the pair's id as the mentor sees it (pending)."""
+    asked = mentee.post("/mentoring/invite", {"mentor_email": mentor.email})
+    assert asked.status_code == 200 and str(asked.url).endswith("?done=asked"), asked.text
+    listed = re.search(
+        rf'/mentoring/pairs/(\d+)">{re.escape(mentee.name)}<', mentor.client.get("/mentoring").text
+    )
+    assert listed, "the person asked sees the request on their mentoring page"
+    return listed.group(1)
 
 
 def ended_run(person: Person, scenario: str, difficulty: str = "medium") -> str:

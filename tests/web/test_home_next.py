@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from tests.web.helpers import Person, ended_run, sign_up
+from tests.web.helpers import Person, asked_pair, ended_run, sign_up
 
 from empathic.db import utcnow
 from empathic.practice.home import weakest_skill
@@ -41,8 +41,7 @@ def test_mentoring_invitations_and_check_ins_due_are_listed(
     admin: Person, make_client: Any
 ) -> None:
     mona, theo = sign_up(make_client(), "Mona"), sign_up(make_client(), "Theo")
-    invited = theo.post("/mentoring/invite", {"mentor_email": mona.email})
-    pair_id = str(invited.url).rsplit("/", 1)[-1]
+    pair_id = asked_pair(theo, mona)
     assert "Theo invited you to mentoring: accept or decline" in mona.client.get("/").text
     mona.post(f"/mentoring/pairs/{pair_id}/state", {"action": "accept"})
     assert "invited you" not in mona.client.get("/").text

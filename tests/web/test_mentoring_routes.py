@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.web.helpers import Person, sign_up
+from tests.web.helpers import Person, asked_pair, sign_up
 
 from empathic.db import utcnow
 from empathic.mentoring.models import Pair
@@ -127,26 +127,70 @@ def test_mentee_transparency_shows_every_flag_even_hidden_ones(people: dict[str,
 
 def test_invitation_then_accept(people: dict[str, Person]) -> None:
     p = people
-    response = p["theo"].post(
-        "/mentoring/invite", {"mentor_email": p["mona"].email}, follow_redirects=False
-    )
-    assert response.status_code == 303
-    pair_id = int(response.headers["location"].rsplit("/", 1)[1])
-    mentee_view = p["theo"].client.get(f"/mentoring/pairs/{pair_id}").text
-    assert "Waiting for Mona to accept" in mentee_view
+    pair_id = asked_pair(p["theo"], p["mona"])
+    theo_home = p["theo"].client.get("/mentoring").text
+    assert f"You asked <strong>{p['mona'].email}</strong>" in theo_home
+    assert f"/mentoring/pairs/{pair_id}" not in theo_home  # until Mona answers
+    assert p["theo"].client.get(f"/mentoring/pairs/{pair_id}").status_code == 404
     refused = p["theo"].post(f"/mentoring/pairs/{pair_id}/state", {"action": "accept"})
-    assert refused.status_code == 403
+    assert refused.status_code == 404
+    mona_home = p["mona"].client.get("/mentoring").text
+    assert "Theo" in mona_home and f"/mentoring/pairs/{pair_id}/state" in mona_home
     accepted = p["mona"].post(
         f"/mentoring/pairs/{pair_id}/state", {"action": "accept"}, follow_redirects=False
     )
     assert accepted.status_code == 303
     assert 'badge good">active' in p["mona"].client.get(f"/mentoring/pairs/{pair_id}").text
-    unknown = p["theo"].post("/mentoring/invite", {"mentor_email": "ghost@example.org"})
-    assert unknown.status_code == 400 and "No account uses" in unknown.text
+    theo_home = p["theo"].client.get("/mentoring").text
+    assert f'/mentoring/pairs/{pair_id}">Mona<' in theo_home and "You asked" not in theo_home
     learner_create = p["theo"].post(
         "/mentoring/pairs", {"mentor_email": p["carl"].email, "mentee_email": p["dina"].email}
     )
     assert learner_create.status_code == 403
+
+
+def test_asking_tells_nothing_about_who_has_an_account(people: dict[str, Person]) -> None:
+    """An address with an account and one without get the same answer and the same page."""
+    theo = people["theo"]
+
+    def ask(email: str) -> tuple[int, str, str]:
+        response = theo.post("/mentoring/invite", {"mentor_email": email}, follow_redirects=False)
+        page = theo.client.get(response.headers["location"]).text
+        return response.status_code, response.headers["location"], page.replace(email, "X")
+
+    with_account = ask(people["carl"].email)
+    without = ask("ghost@example.org")
+    assert with_account[:2] == without[:2] == (303, "/mentoring?done=asked")
+    shown = [
+        re.sub(r"/requests/\d+/", "/requests/N/", item.replace(people["carl"].email, "X"))
+        for item in re.findall(r"<li>You asked .*?</li>", without[2], flags=re.S)
+    ]
+    assert len(shown) == 2 and shown[0] == shown[1]  # both requests, shown alike
+    assert "waiting for an answer" in shown[0]
+    assert "ghost" not in people["carl"].client.get("/mentoring").text
+    carl_home = people["carl"].client.get("/mentoring").text
+    assert "Theo" in carl_home and "Programme" in carl_home  # the asked person sees a name only
+
+
+def test_a_request_can_be_withdrawn_and_there_is_a_limit(people: dict[str, Person]) -> None:
+    theo, dina = people["theo"], people["dina"]
+    pair_id = asked_pair(theo, dina)
+    home = theo.client.get("/mentoring").text
+    request_ids = re.findall(r"/mentoring/requests/(\d+)/withdraw", home)
+    assert len(request_ids) == 1
+    stranger = people["carl"].post(f"/mentoring/requests/{request_ids[0]}/withdraw")
+    assert stranger.status_code == 404
+    again = theo.post("/mentoring/invite", {"mentor_email": dina.email.upper()})
+    assert again.status_code == 400 and "already asked" in again.text
+    withdrawn = theo.post(f"/mentoring/requests/{request_ids[0]}/withdraw")
+    assert withdrawn.status_code == 200 and "Request withdrawn." in withdrawn.text
+    assert f"/mentoring/pairs/{pair_id}" not in dina.client.get("/mentoring").text
+    assert dina.client.get(f"/mentoring/pairs/{pair_id}").status_code == 404
+    for number in range(5):
+        theo.post("/mentoring/invite", {"mentor_email": f"someone{number}@example.org"})
+    full = theo.post("/mentoring/invite", {"mentor_email": "sixth@example.org"})
+    assert full.status_code == 400 and "5 requests waiting" in full.text
+    assert len(re.findall(r"You asked <strong>", full.text)) == 5
 
 
 def test_progress_needs_a_comment(people: dict[str, Person]) -> None:
@@ -324,8 +368,7 @@ def test_each_change_is_confirmed_and_unknown_confirmations_show_nothing(
 ) -> None:
     """After a change the page says what was saved; the address cannot put words on it."""
     mona, theo = sign_up(make_client(), "Mona"), sign_up(make_client(), "Theo")
-    invited = theo.post("/mentoring/invite", {"mentor_email": mona.email})
-    pair_id = str(invited.url).rsplit("/", 1)[-1]
+    pair_id = asked_pair(theo, mona)
     mona.post(f"/mentoring/pairs/{pair_id}/state", {"action": "accept"})
     added = theo.post(f"/mentoring/pairs/{pair_id}/goals", {"title": "Lead a meeting"})
     assert added.status_code == 200 and str(added.url).endswith("?done=goal")
@@ -344,8 +387,7 @@ def test_either_person_can_make_a_new_calendar_link(
     client: TestClient, admin: Person, make_client: Any
 ) -> None:
     mona, theo = sign_up(make_client(), "Mona"), sign_up(make_client(), "Theo")
-    invited = theo.post("/mentoring/invite", {"mentor_email": mona.email})
-    pair_id = str(invited.url).rsplit("/", 1)[-1]
+    pair_id = asked_pair(theo, mona)
     mona.post(f"/mentoring/pairs/{pair_id}/state", {"action": "accept"})
     theo.post(
         f"/mentoring/pairs/{pair_id}/schedule",

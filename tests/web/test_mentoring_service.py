@@ -10,7 +10,7 @@ from tests.web.mentoring_world import World
 
 from empathic.accounts.models import AuditEntry
 from empathic.db import utcnow
-from empathic.mentoring import goals, importing, kram, records, schedule, service
+from empathic.mentoring import goals, importing, kram, records, requests, schedule, service
 from empathic.mentoring.models import ConsentChange, KramSuggestion, KramTag, Milestone
 from empathic.mentoring.service import MentoringError, NotFound
 
@@ -29,18 +29,35 @@ def test_only_facilitators_and_admins_create_pairs(world: World) -> None:
 
 
 def test_mentee_invitation_is_pending_until_the_mentor_accepts(world: World) -> None:
-    pair = service.invite_mentor(world.db, world.mentee, mentor_email=world.mentor.email.upper())
-    assert pair.state == "pending" and pair.mentor_id == world.mentor.id
-    mentee = service.pair_for(world.db, world.mentee, pair.id)
-    with pytest.raises(PermissionError):
-        service.transition(world.db, mentee, "accept")
+    request = requests.ask_mentor(world.db, world.mentee, world.mentor.email.upper())
+    pair = request.pair
+    assert pair is not None and pair.state == "pending" and pair.mentor_id == world.mentor.id
+    assert pair.programme == ""  # no free text travels to the person asked
+    with pytest.raises(service.NotFound):  # the mentee must not learn an account exists
+        service.pair_for(world.db, world.mentee, pair.id)
+    assert service.pairs_of(world.db, world.mentee)[1] == []
     mentor = service.pair_for(world.db, world.mentor, pair.id)
     with pytest.raises(MentoringError, match="pending relationship cannot pause"):
         service.transition(world.db, mentor, "pause")
     service.transition(world.db, mentor, "accept")
     assert pair.state == "active" and pair.start_date is not None
-    with pytest.raises(MentoringError, match="No account"):
-        service.invite_mentor(world.db, world.mentee, mentor_email="nobody@example.org")
+    assert requests.waiting_requests(world.db, world.mentee) == []
+    assert service.pair_for(world.db, world.mentee, pair.id).role == "mentee"
+
+
+def test_a_request_to_an_address_without_an_account_is_kept_the_same_way(world: World) -> None:
+    request = requests.ask_mentor(world.db, world.mentee, " Nobody@Example.org ")
+    assert request.pair is None
+    (shown,) = requests.waiting_requests(world.db, world.mentee)
+    assert shown.email == "nobody@example.org"
+    with pytest.raises(MentoringError, match="two different people"):
+        requests.ask_mentor(world.db, world.mentee, world.mentee.email)
+    with pytest.raises(MentoringError, match="Enter the email"):
+        requests.ask_mentor(world.db, world.mentee, "not an address")
+    with pytest.raises(service.NotFound):
+        requests.withdraw(world.db, world.mentor, shown.id)
+    requests.withdraw(world.db, world.mentee, shown.id)
+    assert requests.waiting_requests(world.db, world.mentee) == []
 
 
 def test_state_transitions_are_explicit(world: World) -> None:
@@ -259,7 +276,7 @@ def test_session_log_rules(world: World) -> None:
 def test_no_second_open_relationship_in_the_other_direction(world: World) -> None:
     world.pair()  # the mentor mentors the mentee
     with pytest.raises(MentoringError, match="already have an open mentoring relationship"):
-        service.invite_mentor(world.db, world.mentor, mentor_email=world.mentee.email)
+        requests.ask_mentor(world.db, world.mentor, world.mentee.email)
 
 
 def test_completing_a_pair_revokes_its_calendar_feed(world: World) -> None:

@@ -69,6 +69,7 @@ MATRIX = {
     ("GET", "/analyses/{analysis_id}/report.html"): SIGNED_IN,
     ("GET", "/mentoring"): SIGNED_IN,
     ("POST", "/mentoring/invite"): SIGNED_IN,
+    ("POST", "/mentoring/requests/{request_id}/withdraw"): SIGNED_IN,
     ("GET", "/mentoring/pairs/{pair_id}"): SIGNED_IN,
     ("POST", "/mentoring/pairs/{pair_id}/state"): SIGNED_IN,
     ("POST", "/mentoring/pairs/{pair_id}/consent"): SIGNED_IN,

@@ -47,6 +47,12 @@ def area() -> Area:
         audit_targets="empathic.mentoring.audit_names:pair_names",
         notices=(
             ("state", "The relationship's state is changed."),
+            (
+                "asked",
+                "Request saved. If an account uses that address, its owner can now accept or "
+                "decline; you will see the relationship here once they answer.",
+            ),
+            ("withdrawn", "Request withdrawn."),
             ("consent", "Your sharing choice is saved."),
             ("goal", "Goal added."),
             ("milestone", "Milestone added."),

@@ -89,6 +89,7 @@ def zone_name(value: str) -> str:
 
 
 PairId = id_in_path("pair_id")
+RequestId = id_in_path("request_id")
 FlagId = id_in_path("flag_id")
 MilestoneId = id_in_path("milestone_id")
 SessionId = id_in_path("session_id")

@@ -53,6 +53,26 @@ class Pair(Base):
     mentee: Mapped[User] = relationship(foreign_keys=[mentee_id])
 
 
+class MentorRequest(Base):
+    """A mentee asked `email` to mentor them; kept by address so asking reveals no account.
+
+    `pair_id` is the pending pair made when an active account uses the address; the
+    mentee sees the address they typed, never whether it reached anyone.
+    """
+
+    __tablename__ = "mentor_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    pair_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentoring_pairs.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    pair: Mapped[Pair | None] = relationship()
+
+
 class Consent(Base):
     """The mentee's current choice for one data source (history in ConsentChange)."""
 

@@ -11,11 +11,21 @@ from sqlalchemy.orm import Session
 
 from empathic.accounts.models import User
 from empathic.analysis.packs import PackCache
-from empathic.mentoring import goals, importing, records, schedule, service, signals, views
+from empathic.mentoring import (
+    goals,
+    importing,
+    records,
+    requests,
+    schedule,
+    service,
+    signals,
+    views,
+)
 from empathic.mentoring.area import ADMINISTER_PAIRS, CALENDAR_FEED, MENTOR, PROPOSE_PAIR
 from empathic.mentoring.forms import (
     MilestoneId,
     PairId,
+    RequestId,
     SessionId,
     moment,
     optional_date,
@@ -138,14 +148,22 @@ def create_pair(
 
 
 @router.post("/mentoring/invite")
-def invite(
-    request: Request, db: DbDep, user: Member, mentor_email: Text = "", programme: Text = ""
-) -> Response:
+def invite(request: Request, db: DbDep, user: Member, mentor_email: Text = "") -> Response:
+    """Ask someone to mentor you: the same answer whether or not they have an account."""
     try:
-        pair = service.invite_mentor(db, user, mentor_email=mentor_email, programme=programme)
+        requests.ask_mentor(db, user, mentor_email)
     except MentoringError as exc:
         return _home_error(request, db, user, str(exc))
-    return see_other(f"/mentoring/pairs/{pair.id}")
+    return see_other("/mentoring?done=asked")
+
+
+@router.post("/mentoring/requests/{request_id}/withdraw")
+def withdraw_request(db: DbDep, user: Member, request_id: RequestId) -> Response:
+    try:
+        requests.withdraw(db, user, request_id)
+    except NotFound:
+        raise HTTPException(404, "No such request.") from None
+    return see_other("/mentoring?done=withdrawn")
 
 
 @router.get("/mentoring/pairs/{pair_id}")

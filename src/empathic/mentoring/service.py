@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -20,7 +20,7 @@ from empathic.accounts.models import User
 from empathic.accounts.service import audit, normalise_email
 from empathic.db import utcnow
 from empathic.mentoring.area import ADMINISTER_PAIRS, PROPOSE_PAIR
-from empathic.mentoring.models import SOURCES, Consent, ConsentChange, Pair
+from empathic.mentoring.models import SOURCES, Consent, ConsentChange, MentorRequest, Pair
 from empathic.permissions import Role, allowed, role_of
 
 WITH_PEOPLE = (selectinload(Pair.mentor), selectinload(Pair.mentee))
@@ -107,23 +107,17 @@ def create_pair(
         actor.team_id is None or {mentor.team_id, mentee.team_id} != {actor.team_id}
     ):
         raise MentoringError("You can pair only people in your own team; ask an admin otherwise.")
-    return _new_pair(db, actor, mentor, mentee, programme, start, end)
+    return open_pair(db, actor, mentor, mentee, programme, start, end)
 
 
-def invite_mentor(db: Session, mentee: User, *, mentor_email: str, programme: str = "") -> Pair:
-    """A mentee asks someone to mentor them; nothing is shared until the mentor accepts."""
-    mentor = _user_by_email(db, mentor_email)
-    return _new_pair(db, mentee, mentor, mentee, programme, None, None)
-
-
-def _new_pair(
+def open_pair(
     db: Session,
     actor: User,
     mentor: User,
     mentee: User,
-    programme: str,
-    start: date | None,
-    end: date | None,
+    programme: str = "",
+    start: date | None = None,
+    end: date | None = None,
 ) -> Pair:
     """A new pair is always `pending`: nothing is shared until the invited person accepts."""
     if mentor.id == mentee.id:
@@ -172,6 +166,8 @@ def transition(db: Session, access: Access, action: str) -> Pair:
         raise PermissionError("only the pair can decline an invitation")
     pair.state = allowed[action]
     pair.updated_at = utcnow()
+    if action in ("accept", "decline"):  # answered: the pair now speaks for the request
+        db.execute(delete(MentorRequest).where(MentorRequest.pair_id == pair.id))
     if pair.state == "active" and pair.start_date is None:
         pair.start_date = utcnow().date()
     if pair.state == "completed" and pair.end_date is None:
@@ -188,7 +184,7 @@ def pair_for(db: Session, viewer: User, pair_id: int, *, action: str = "view") -
         raise NotFound(pair_id)
     if viewer.id == pair.mentor_id:
         role = "mentor"
-    elif viewer.id == pair.mentee_id:
+    elif viewer.id == pair.mentee_id and not asked_by_mentee(pair):
         role = "mentee"
     elif allowed(viewer, ADMINISTER_PAIRS):
         role = "admin"
@@ -212,9 +208,18 @@ def member_access(db: Session, viewer: User, pair_id: int) -> Access:
 def mentee_access(db: Session, viewer: User, pair_id: int) -> Access:
     """The pair for its mentee only (their own data, so nothing to audit); else NotFound."""
     pair = db.get(Pair, pair_id)
-    if pair is None or pair.mentee_id != viewer.id:
+    if pair is None or pair.mentee_id != viewer.id or asked_by_mentee(pair):
         raise NotFound(pair_id)
     return Access(pair, viewer, "mentee")
+
+
+def asked_by_mentee(pair: Pair) -> bool:
+    """A pending pair the mentee asked for: they must not learn it exists (an account does).
+
+    Until the person asked answers, the mentee sees only their request, by address
+    (`mentoring.requests`); the pair is the asked person's to accept or decline.
+    """
+    return pair.state == "pending" and pair.created_by_id == pair.mentee_id
 
 
 def pairs_of(db: Session, user: User) -> tuple[list[Pair], list[Pair]]:
@@ -225,7 +230,8 @@ def pairs_of(db: Session, user: User) -> tuple[list[Pair], list[Pair]]:
         .options(*WITH_PEOPLE)
         .order_by(Pair.created_at.desc(), Pair.id.desc())
     ).all()
-    return [p for p in rows if p.mentor_id == user.id], [p for p in rows if p.mentee_id == user.id]
+    mentored = [p for p in rows if p.mentee_id == user.id and not asked_by_mentee(p)]
+    return [p for p in rows if p.mentor_id == user.id], mentored
 
 
 def all_pairs(db: Session, admin: User) -> list[Pair]:

@@ -30,6 +30,7 @@ from empathic.mentoring.models import (
     Schedule,
     SessionLog,
 )
+from empathic.mentoring.requests import MAX_WAITING, waiting_requests
 from empathic.mentoring.service import (
     SOURCE_LABELS,
     Access,
@@ -162,6 +163,8 @@ def home(db: Session, user: User) -> dict[str, Any]:
         "all_pairs": all_pairs(db, user) if allowed(user, ADMINISTER_PAIRS) else [],
         "nudge_days": signals.NUDGE_DAYS,
         "accepter": accepting_role,
+        "requests": waiting_requests(db, user),
+        "max_requests": MAX_WAITING,
     }
 
 
