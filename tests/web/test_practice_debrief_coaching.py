@@ -129,3 +129,7 @@ def test_a_facilitator_reads_the_learners_lines_and_rubric_evidence(
         assert "Turn 2: “<i>sounds hard</i>”" in _skills(raw)
         assert "'I hear you' 3 times" in _skills(raw)
         assert ("You said:" in text) is mine and ("The learner said:" in text) is not mine
+        whose = "Your" if mine else "The learner's"
+        assert f"{whose} metrics against the MITI 4" in text
+        assert f"{they} spoke " in _skills(raw)
+        assert ("The coaching below is written to them" in text) is not mine
