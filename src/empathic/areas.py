@@ -73,8 +73,18 @@ class Area:
     """`module:function(db, targets) -> {target: name}` naming this area's audit targets
     ("pair:3" is "the mentoring pair of Mona and Theo"), called once for a page's rows."""
     home: str | None = None
-    """`module:function(db, user) -> list[dict]`: what waits for this person on the home page
-    (each item `{"text": ..., "href": ...}`, e.g. an overdue action); read, never written."""
+    """`module:function(db, user) -> list[NextStep]`: what waits for this person on the home
+    page (e.g. an overdue action); read, never written."""
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One thing waiting for a person on the home page, from the area that knows about it."""
+
+    text: str
+    href: str
+    kind: str = ""
+    """What sort of step ("overdue", "anniversary"...), for the page's styling; may be empty."""
 
 
 @dataclass(frozen=True)

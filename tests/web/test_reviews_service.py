@@ -257,7 +257,7 @@ def test_overdue_actions_are_their_owners_and_closing_them_clears_it(w: World) -
     assert actions.overdue_for(w.db, w.sam) == [action]
     assert actions.overdue_for(w.db, w.fay) == []
     items = actions.home_items(w.db, w.sam)
-    assert items[0]["href"] == f"/reviews/{access.review.id}#action-{action.id}"
+    assert items[0].href == f"/reviews/{access.review.id}#action-{action.id}"
     with pytest.raises(PermissionError):  # neither its owner nor the facilitator
         actions.update_action(w.db, w.as_(w.kim, access), action.id, "done")
     with pytest.raises(ReviewError, match="Status"):
@@ -315,8 +315,8 @@ def test_anniversaries_resurface_with_what_changed_since(w: World) -> None:
     change = library.changes_since(w.db, entry)[0]
     assert change.then == "open" and change.now == "done" and change.changed
     items = actions.home_items(w.db, w.sam)
-    assert any(i["href"] == f"/reviews/library/{entry.id}#changes" for i in items)
-    assert not any("library" in i["href"] for i in actions.home_items(w.db, w.omar))
+    assert any(i.href == f"/reviews/library/{entry.id}#changes" for i in items)
+    assert not any("library" in i.href for i in actions.home_items(w.db, w.omar))
 
 
 def test_bad_text_is_refused_before_anything_changes(w: World) -> None:

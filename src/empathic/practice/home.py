@@ -5,12 +5,11 @@ Read by the home page through the area registry (`Area.home`); it only reads.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from empathic.accounts.models import User
+from empathic.areas import NextStep
 from empathic.practice.models import PracticeRun
 from empathic.roleplay.loading import load_library
 
@@ -26,7 +25,7 @@ SKILL_FOCUS = {
 """Skill in a run's summary -> (how the page names it, competencies of scenarios that train it)."""
 
 
-def next_steps(db: Session, user: User) -> list[dict[str, Any]]:
+def next_steps(db: Session, user: User) -> list[NextStep]:
     """A run in progress to continue, then a scenario for the weakest recent skill."""
     runs = list(
         db.scalars(
@@ -36,14 +35,14 @@ def next_steps(db: Session, user: User) -> list[dict[str, Any]]:
             .limit(50)
         )
     )
-    steps: list[dict[str, Any]] = []
+    steps: list[NextStep] = []
     active = next((r for r in runs if r.status == "active"), None)
     if active is not None:
-        steps.append({"text": f"Continue “{active.title}”", "href": f"/runs/{active.id}"})
+        steps.append(NextStep(f"Continue “{active.title}”", f"/runs/{active.id}"))
     ended = [r for r in runs if r.status == "ended" and (r.summary or {}).get("skills")]
     if not ended:
         if active is None:
-            steps.append({"text": "Start your first practice conversation", "href": "/practice"})
+            steps.append(NextStep("Start your first practice conversation", "/practice"))
         return steps
     skill, share = weakest_skill(ended[:RECENT_RUNS])
     name, competencies = SKILL_FOCUS[skill]
@@ -55,10 +54,7 @@ def next_steps(db: Session, user: User) -> list[dict[str, Any]]:
         scenario = min(fitting, key=lambda s: played.get(s.id, 0))
         how = f"{share:.0%} of your recent turns" if skill != "advice_first" else "lately"
         steps.append(
-            {
-                "text": f"Practise {name} ({how}): try “{scenario.title}”",
-                "href": f"/practice/{scenario.id}",
-            }
+            NextStep(f"Practise {name} ({how}): try “{scenario.title}”", f"/practice/{scenario.id}")
         )
     return steps
 

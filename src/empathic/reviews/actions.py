@@ -10,12 +10,12 @@ classic "remind staff") is allowed but warned about.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from empathic.accounts.models import User
+from empathic.areas import NextStep
 from empathic.db import utcnow
 from empathic.reviews import coaching
 from empathic.reviews.models import Action, Review
@@ -165,27 +165,27 @@ def overdue_for(db: Session, user: User) -> list[Action]:
     )
 
 
-def home_items(db: Session, user: User) -> list[dict[str, Any]]:
+def home_items(db: Session, user: User) -> list[NextStep]:
     """The home page's registry hook (`Area.home`): overdue actions, then anniversaries."""
     from empathic.reviews.library import anniversaries_for
 
-    items: list[dict[str, Any]] = []
+    items: list[NextStep] = []
     for action in overdue_for(db, user):
         due = action.due_on.isoformat() if action.due_on else ""
         items.append(
-            {
-                "text": f"Overdue action (due {due}): {action.text[:120]}",
-                "href": f"/reviews/{action.review_id}#action-{action.id}",
-                "kind": "overdue",
-            }
+            NextStep(
+                f"Overdue action (due {due}): {action.text[:120]}",
+                f"/reviews/{action.review_id}#action-{action.id}",
+                "overdue",
+            )
         )
     for entry, years in anniversaries_for(db, user):
         items.append(
-            {
-                "text": f"{years} year{'s' if years != 1 else ''} since: {entry.title}. "
+            NextStep(
+                f"{years} year{'s' if years != 1 else ''} since: {entry.title}. "
                 "What changed since?",
-                "href": f"/reviews/library/{entry.id}#changes",
-                "kind": "anniversary",
-            }
+                f"/reviews/library/{entry.id}#changes",
+                "anniversary",
+            )
         )
     return items

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DataError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from empathic.areas import load
+from empathic.areas import NextStep, load
 from empathic.config import Settings
 from empathic.db import make_engine, migrate, session_factory
 from empathic.permissions import PUBLIC
@@ -185,7 +185,7 @@ def _handlers(app: FastAPI) -> None:
     @app.get("/", response_class=HTMLResponse, dependencies=[permit(PUBLIC)])
     def home(request: Request, user: OptionalUserDep, db: DbDep) -> Response:
         """The home page; signed in, it starts with what each area says is next for them."""
-        steps: list[dict[str, Any]] = []
+        steps: list[NextStep] = []
         if user is not None:
             for area in request.app.state.areas:
                 if area.home is not None:
