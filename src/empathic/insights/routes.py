@@ -22,6 +22,7 @@ from empathic.charts import data_table, line_chart
 from empathic.config import Settings
 from empathic.insights import offload, saved, service, worker
 from empathic.insights.area import ANALYSE, GROWTH, HOW_AI_WORKS, OVERSEE
+from empathic.insights.forms import EMPTY_ANALYSE_FORM, AnalyseForm
 from empathic.insights.models import SavedAnalysis
 from empathic.llm import llm_host
 from empathic.permissions import Role, role_of
@@ -44,7 +45,7 @@ FORM_PART_LIMIT = 64 * 1024 * 1024
 checked in the service so the page can answer 413 with a clear message."""
 
 
-def _analyse_page(settings: Settings, form: dict[str, str], **extra: object) -> dict[str, object]:
+def _analyse_page(settings: Settings, form: AnalyseForm, **extra: object) -> dict[str, object]:
     """Everything the analyse page shows around the form, report or error."""
     return {
         "form": form,
@@ -64,7 +65,7 @@ def _analyse_page(settings: Settings, form: dict[str, str], **extra: object) -> 
 @router.get("/analyse")
 def analyse_page(request: Request, user: Analyst, settings: SettingsDep) -> Response:
     """The paste-or-upload form; saving the scores is ticked, keeping the words is not."""
-    empty = {"transcript": "", "learner": "", "pack": "", "judge": "offline", "save": "1"}
+    empty = AnalyseForm(**EMPTY_ANALYSE_FORM)
     return render(request, "insights/analyse.html", _analyse_page(settings, empty))
 
 
@@ -74,15 +75,7 @@ async def analyse(
     user: Analyst,
     db: DbDep,
     settings: SettingsDep,
-    transcript: Annotated[str, Form()] = "",
-    learner: Annotated[str, Form()] = "",
-    pack: Annotated[str, Form()] = "",
-    judge: Annotated[str, Form()] = "offline",
-    source: Annotated[str, Form()] = "",
-    fmt: Annotated[str, Form()] = "",
-    save: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    keep_text: Annotated[str, Form()] = "",
+    form: Annotated[AnalyseForm, Form()],
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Analyse the uploaded file if there is one, else the pasted text (re-posted by the
@@ -91,15 +84,6 @@ async def analyse(
     default (issue #16). With `save` the analysis joins My analyses: the scores, and the
     text only with `keep_text`. With `judge=llm` the transcript also goes to the site's
     language model (docs/llm.md)."""
-    form = {
-        "transcript": transcript,
-        "learner": learner.strip(),
-        "pack": pack,
-        "judge": judge,
-        "save": save,
-        "title": title,
-        "keep_text": keep_text,
-    }
     try:
         if file is not None and file.filename:
             name = file.filename
@@ -108,20 +92,18 @@ async def analyse(
             service.check_size(len(data), settings)
             text = service.decode_upload(data, name)
         else:
-            # browsers post a textarea with CRLF line ends: counted as the LF the text had,
-            # so a paste near the limit still fits when the speaker step posts it again
-            name, text = source.strip()[:200] or service.PASTED, transcript.replace("\r\n", "\n")
-            reader = service.reader(fmt)
+            name, text = form.source.strip()[:200] or service.PASTED, form.pasted()
+            reader = service.reader(form.fmt)
             service.check_size(len(text.encode("utf-8")), settings)
-        if not form["learner"]:
+        if not form.learner:
             found = await offload.speakers(request, worker.CastJob(text, name, reader))
             if found.cast is None:
                 raise service.InputProblem(found.error, found.status)
-            form["title"] = form["title"] or found.cast.title
+            form = form.titled(found.cast.title)
             step = {"text": text, "source": name, "fmt": reader or ""}
             page = _analyse_page(settings, form, speakers=found.cast.speakers, step=step)
             return render(request, "insights/analyse.html", page)
-        job = worker.AnalysisJob(text, name, reader, form["learner"], pack, judge)
+        job = worker.AnalysisJob(text, name, reader, form.learner, form.pack, form.judge)
         result = await offload.analyse(request, job, settings)
     except service.InputProblem as problem:
         ctx = _analyse_page(settings, form, error=str(problem))
@@ -136,18 +118,18 @@ async def analyse(
         ctx = _analyse_page(settings, form, error=result.error)
         return render(request, "insights/analyse.html", ctx, result.status)
     kept = None
-    if save or keep_text:  # keeping the words means keeping the analysis
+    if form.save or form.keep_text:  # keeping the words means keeping the analysis
         kept = await run_in_threadpool(
             saved.save_analysis,
             db,
             user,
             result.summary,
-            title=form["title"] or str(result.summary.get("title") or ""),
+            title=form.title or str(result.summary.get("title") or ""),
             source=name,
             fmt=reader,
-            text=text if keep_text else None,
+            text=text if form.keep_text else None,
         )
-    again = {**form, "title": ""}  # the form below is for another conversation
+    again = form.model_copy(update={"title": ""})  # the form below is for another conversation
     ctx = _analyse_page(settings, again, report_html=Markup(REPORT_SLOT), saved=kept)
     return with_report(render(request, "insights/analyse.html", ctx), result.report_html)
 
@@ -159,9 +141,7 @@ def with_report(page: HTMLResponse, report: bytes) -> Response:
     return HTMLResponse(body, status_code=page.status_code)
 
 
-def _refused(
-    request: Request, settings: Settings, form: dict[str, str], why: Exception
-) -> Response:
+def _refused(request: Request, settings: Settings, form: AnalyseForm, why: Exception) -> Response:
     """503 with Retry-After when the workers are busy or one was lost, 504 when the time
     limit stopped this analysis; the page keeps what was typed, JSON callers get JSON."""
     refused = offload.refusal(why)
