@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from empathic.analysis.coding import CodedUtterance, Coder
 from empathic.analysis.metrics import acknowledges, is_advice, is_self_focused
@@ -54,6 +55,16 @@ OPEN_QUESTION = "What has that been like for you?"
 AFTER_CONTENT_QUESTION = "How does that sit with you?"
 
 
+class OwnLineDict(TypedDict):
+    """`OwnLineRewrite` as JSON (the debrief stores it per turn)."""
+
+    text: str
+    why: str
+    reuses: list[str]
+    before: float
+    after: float
+
+
 @dataclass(frozen=True)
 class OwnLineRewrite:
     """A verified rewrite of one learner line."""
@@ -65,7 +76,7 @@ class OwnLineRewrite:
     before: float
     after: float
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> OwnLineDict:
         return {
             "text": self.text,
             "why": self.why,

@@ -17,6 +17,7 @@ from empathic.practice import voicing
 from empathic.practice.area import CHOOSE_VOICES
 from empathic.practice.models import PracticeRun, PracticeTurn
 from empathic.practice.service import SimulationCache
+from empathic.roleplay.debrief_types import Rewrite
 from empathic.roleplay.loading import load_library
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
 from empathic.web.render import render
@@ -84,9 +85,9 @@ def phrased_events(
 
 def model_rewrites(
     request: Request, db: Session, run: PracticeRun, debrief: dict[str, Any]
-) -> list[dict[str, Any]]:
+) -> list[Rewrite]:
     """The debrief's rewrites with the model's checked ones (see `voicing.model_rewrites`)."""
-    rewrites = list(debrief["rewrites"])
+    rewrites: list[Rewrite] = list(debrief["rewrites"])
     if run.voice != "llm":
         return rewrites
     sim = request.app.state.simulations.get(run)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -29,6 +28,7 @@ from empathic.llm import ChatModel, LLMError
 from empathic.permissions import allowed
 from empathic.practice.area import CHOOSE_VOICES
 from empathic.practice.models import PracticeRun, PracticeTurn, ScenarioVoice
+from empathic.roleplay.debrief_types import Rewrite
 from empathic.roleplay.engine import Simulation
 from empathic.roleplay.llm_rewrites import Proposal, propose_rewrites, with_model_rewrites
 from empathic.roleplay.llm_voice import build_messages, clean, problem
@@ -150,8 +150,8 @@ def model_rewrites(
     run: PracticeRun,
     sim: Simulation,
     client: ChatModel | None,
-    rewrites: list[dict[str, Any]],
-) -> list[dict[str, Any]]:
+    rewrites: list[Rewrite],
+) -> list[Rewrite]:
     """The debrief's rewrites plus the model's checked ones, for runs voiced by a model.
 
     Asked once per run and kept in the run's summary, so a reload neither waits for

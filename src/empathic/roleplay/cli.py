@@ -24,6 +24,7 @@ from rich.table import Table
 
 from empathic.config import Settings
 from empathic.roleplay.check import check_paths
+from empathic.roleplay.debrief_types import Rewrite
 from empathic.roleplay.engine import run_lines
 from empathic.roleplay.loading import ScenarioError, find_scenario, library_paths, load_scenario
 from empathic.roleplay.result import RunResult
@@ -278,12 +279,12 @@ def _llm_voice(settings: Settings) -> tuple[Any, Any]:
 
 
 def _model_rewrites(
-    rewrites: list[dict[str, Any]],
+    rewrites: list[Rewrite],
     result: RunResult,
     scenario: Scenario,
     settings: Settings,
     coder: Any,
-) -> list[dict[str, Any]]:
+) -> list[Rewrite]:
     """Add the model's rewrites that the analysis engine scores higher; say why others were not."""
     from empathic.roleplay.llm_rewrites import propose_rewrites, with_model_rewrites
 

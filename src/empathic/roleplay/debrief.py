@@ -10,7 +10,7 @@ scored and what the AI cannot know.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from empathic.analysis.coding import Coder, RuleCoder
@@ -20,6 +20,20 @@ from empathic.analysis.report import build_report
 from empathic.analysis.responsiveness import stock_habits
 from empathic.analysis.rewrite import rewrite_own_line
 from empathic.conversation import Transcript
+from empathic.roleplay.debrief_rewrites import own_lines, rewrites
+from empathic.roleplay.debrief_types import (
+    Evidence,
+    FactItem,
+    Facts,
+    Listening,
+    ListeningTurn,
+    Moment,
+    Rewrite,
+    RubricRow,
+    ScenarioSummary,
+    Scoring,
+    TimelinePoint,
+)
 from empathic.roleplay.moves import MOVES
 from empathic.roleplay.result import LEARNER, RunResult, StepRecord
 from empathic.roleplay.scenario import Scenario
@@ -49,19 +63,20 @@ OUTCOME_TEXT = {
 class Debrief:
     """Everything shown after a run; `to_dict()` is the JSON `debrief` object."""
 
-    scenario: dict[str, Any]
+    scenario: ScenarioSummary
     outcome: str
     ended_by: str
-    facts: dict[str, Any]
-    timeline: list[dict[str, Any]]
-    moments: list[dict[str, Any]]
-    rubric: list[dict[str, Any]]
+    facts: Facts
+    timeline: list[TimelinePoint]
+    moments: list[Moment]
+    rubric: list[RubricRow]
     report: dict[str, Any]
-    rewrites: list[dict[str, Any]]
+    """The analysis engine's session report (`analysis.report`), in learner numbering."""
+    rewrites: list[Rewrite]
+    scoring: Scoring
+    listening: Listening
     intention: str = ""
     reflection: str = ""
-    scoring: dict[str, Any] = field(default_factory=dict)
-    listening: dict[str, Any] = field(default_factory=dict)
     ended_why: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -141,7 +156,7 @@ def ended_why(result: RunResult) -> str:
     return text
 
 
-def listening(result: RunResult, coder: Coder | None = None) -> dict[str, Any]:
+def listening(result: RunResult, coder: Coder | None = None) -> Listening:
     """Per-turn coaching on responsiveness: what each turn took up, stock phrases, repeats,
     and for a weak turn a rewrite of the learner's own line, verified by re-coding.
 
@@ -149,7 +164,7 @@ def listening(result: RunResult, coder: Coder | None = None) -> dict[str, Any]:
     learner sees the habit, not only the score.
     """
     coder = coder if coder is not None else RuleCoder()
-    turns = []
+    turns: list[ListeningTurn] = []
     said = [result.opening]
     for step in result.steps:
         heard, said = said, [*said, step.reply]
@@ -263,9 +278,9 @@ def _fallback_report(transcript: Transcript, coder: Coder, note: str) -> dict[st
     }
 
 
-def _facts(result: RunResult, scenario: Scenario) -> dict[str, Any]:
+def _facts(result: RunResult, scenario: Scenario) -> Facts:
     turn_of = {s.fact: s.index for s in result.steps if s.fact}
-    items = [
+    items: list[FactItem] = [
         {
             "id": f.id,
             "summary": f.summary,
@@ -285,15 +300,25 @@ def _facts(result: RunResult, scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _timeline(result: RunResult) -> list[dict[str, Any]]:
-    points: list[dict[str, Any]] = [
-        {"turn": 0, **_state(result.initial.as_dict()), "why": ["starting state"], "intent": ""}
+def _timeline(result: RunResult) -> list[TimelinePoint]:
+    start = result.initial
+    points: list[TimelinePoint] = [
+        {
+            "turn": 0,
+            "trust": round(start.trust, 3),
+            "emotion": round(start.emotion, 3),
+            "patience": round(start.patience, 3),
+            "why": ["starting state"],
+            "intent": "",
+        }
     ]
     for s in result.steps:
         points.append(
             {
                 "turn": s.index,
-                **_state(s.after.as_dict()),
+                "trust": round(s.after.trust, 3),
+                "emotion": round(s.after.emotion, 3),
+                "patience": round(s.after.patience, 3),
                 "delta": s.delta(),
                 "learner": s.learner,
                 "counterpart": s.reply,
@@ -306,11 +331,7 @@ def _timeline(result: RunResult) -> list[dict[str, Any]]:
     return points
 
 
-def _state(values: dict[str, float]) -> dict[str, float]:
-    return {k: round(v, 3) for k, v in values.items()}
-
-
-def _moments(result: RunResult, limit: int = 3) -> list[dict[str, Any]]:
+def _moments(result: RunResult, limit: int = 3) -> list[Moment]:
     """The turns that moved trust most, either way."""
     ranked = sorted(result.steps, key=lambda s: -abs(s.delta()["trust"]))
     return [
@@ -332,8 +353,8 @@ def _earned(step: StepRecord) -> bool:
     return judged is None or (judged.credit >= 0.6 and judged.repeats is None)
 
 
-def _rubric(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]:
-    rows = []
+def _rubric(result: RunResult, scenario: Scenario) -> list[RubricRow]:
+    rows: list[RubricRow] = []
     for item in scenario.rubric:
         hits = [
             s.index for s in result.steps if set(item.look_for) & set(s.move_names) and _earned(s)
@@ -364,10 +385,10 @@ def _rubric(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]:
     return rows
 
 
-def _quotes(result: RunResult, turns: list[int], moves: Sequence[str]) -> list[dict[str, Any]]:
+def _quotes(result: RunResult, turns: list[int], moves: Sequence[str]) -> list[Evidence]:
     """The learner's words behind each graded move: an item is met or missed on quoted
     evidence, not on a keyword alone."""
-    out = []
+    out: list[Evidence] = []
     for step in result.steps:
         if step.index not in turns:
             continue
@@ -387,133 +408,7 @@ def _sentence_with(line: str, fragment: str) -> str:
     return line
 
 
-def rewrites(
-    result: RunResult, scenario: Scenario, report: dict[str, Any], limit: int = 3
-) -> list[dict[str, Any]]:
-    """Two or three concrete rewrites.
-
-    First the worst turns: the session report's rewrites (built from the
-    counterpart's own words) or, where it has none, the scenario rubric's model
-    line; then one line that could have opened a fact that stayed hidden; then
-    the weakest remaining turns until there are at least two.
-    """
-    repairs = _report_rewrites(result, report)
-    covered = {r["turn"] for r in repairs}
-    harmful = sorted(
-        (s for s in result.steps if s.delta()["trust"] < 0), key=lambda s: s.delta()["trust"]
-    )
-    repairs += [_repair(s, scenario) for s in harmful if s.index not in covered]
-    repairs.sort(key=lambda r: _trust_delta(result, r["turn"]))
-    out = repairs[:2]
-    used = {r["turn"] for r in out}
-    missed = next((f for f in scenario.facts if f.id not in result.uncovered), None)
-    if missed is not None:
-        after = _after_hint(result, missed.id, used)
-        out.append(
-            {
-                "turn": after.index if after else None,
-                "original": after.learner if after else "",
-                "rewrite": missed.example,
-                "why": "A line like this could have opened part of the story you did not hear: "
-                f"{missed.summary}",
-                "source": "scenario",
-            }
-        )
-        if after:
-            used.add(after.index)
-    for extra in repairs[2:]:
-        if len(out) >= 2:
-            break
-        out.append(extra)
-        used.add(extra["turn"])
-    for step in sorted(result.steps, key=lambda s: s.delta()["trust"]):
-        if len(out) >= min(2, limit):
-            break
-        if step.index not in used:
-            out.append(_repair(step, scenario))
-            used.add(step.index)
-    return out[:limit]
-
-
-def own_lines(items: list[dict[str, Any]], heard: dict[str, Any]) -> list[dict[str, Any]]:
-    """Put the learner's own line, rewritten and verified, in place of a model line for the
-    same turn; the model line stays only where no own-line rewrite scored higher."""
-    revised = {t["turn"]: t["rewrite"] for t in heard.get("turns", []) if t.get("rewrite")}
-    out = []
-    for item in items:
-        own = revised.get(item.get("turn")) if item.get("source") != "scenario" else None
-        if own is None:
-            out.append(item)
-            continue
-        out.append(
-            {
-                **item,
-                "rewrite": own["text"],
-                "why": f"{item['why']} {own['why']}".strip(),
-                "uses": own["reuses"],
-                "source": "your line, rewritten",
-            }
-        )
-    return out
-
-
-def _report_rewrites(result: RunResult, report: dict[str, Any]) -> list[dict[str, Any]]:
-    """The session report's rewrites (already in learner-turn numbering) for the run's steps."""
-    out = []
-    steps = {s.index: s for s in result.steps}
-    for item in (report.get("summary") or {}).get("rewrites") or []:
-        if not isinstance(item, dict) or not item.get("rewrite"):
-            continue
-        index = item.get("turn")
-        step = steps.get(index) if isinstance(index, int) else None
-        if step is None or (item.get("original") and item["original"] != step.learner):
-            continue
-        out.append({**item, "turn": index, "original": step.learner, "source": "session report"})
-    return out
-
-
-def _trust_delta(result: RunResult, turn: int | None) -> float:
-    for step in result.steps:
-        if step.index == turn:
-            return step.delta()["trust"]
-    return 0.0
-
-
-def _repair(step: StepRecord, scenario: Scenario) -> dict[str, Any]:
-    """A better line for a weak turn, from the rubric item that names what went wrong."""
-    names = set(step.move_names)
-    example, why = None, ""
-    for item in scenario.rubric:
-        if names & set(item.avoid):
-            example = item.example
-            bad = sorted(names & set(item.avoid))
-            what = MOVES.get(bad[0], bad[0]).capitalize()
-            why = f"{what} cost trust here. The rubric looks for this: {item.description}"
-            break
-    if example is None:
-        for item in scenario.rubric:
-            if item.look_for and not names & set(item.look_for):
-                example = item.example
-                why = f"This turn earned little. The rubric looks for this: {item.description}"
-                break
-    return {
-        "turn": step.index,
-        "original": step.learner,
-        "rewrite": example or scenario.rubric[0].example,
-        "why": why or "A reflection or an open question would have earned more here.",
-        "source": "scenario rubric",
-    }
-
-
-def _after_hint(result: RunResult, fact_id: str, used: set[int]) -> StepRecord | None:
-    """The learner turn right after the persona hinted at a fact (the missed cue)."""
-    for prev, nxt in zip(result.steps, result.steps[1:], strict=False):
-        if prev.hinted == fact_id and nxt.index not in used:
-            return nxt
-    return None
-
-
-def _scoring(result: RunResult, scenario: Scenario, coder: Coder) -> dict[str, Any]:
+def _scoring(result: RunResult, scenario: Scenario, coder: Coder) -> Scoring:
     return {
         "coder": coder.name,
         "seed": result.seed,

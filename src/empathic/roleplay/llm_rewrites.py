@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from empathic.analysis.coding import CodedUtterance, Coder
 from empathic.llm import ChatModel, LLMError, Message
+from empathic.roleplay.debrief_types import Rewrite
 from empathic.roleplay.llm_voice import OUT_OF_ROLE, WORD, clean, introduced, prompt_template
 from empathic.roleplay.result import RunResult
 
@@ -94,7 +94,7 @@ def _problem(text: str, allowed: str) -> str | None:
 
 
 def propose_rewrites(
-    rewrites: Sequence[dict[str, Any]],
+    rewrites: Sequence[Rewrite],
     result: RunResult,
     *,
     persona: str,
@@ -130,14 +130,13 @@ def propose_rewrites(
     return proposals
 
 
-def with_model_rewrites(
-    rewrites: list[dict[str, Any]], proposals: Sequence[Proposal]
-) -> list[dict[str, Any]]:
+def with_model_rewrites(rewrites: list[Rewrite], proposals: Sequence[Proposal]) -> list[Rewrite]:
     """The debrief's rewrites, each with `model_rewrite` when an accepted proposal exists."""
     accepted = {p.turn: p for p in proposals if p.accepted}
-    out = []
+    out: list[Rewrite] = []
     for item in rewrites:
-        proposal = accepted.get(item.get("turn"))  # type: ignore[arg-type]
+        turn = item["turn"]
+        proposal = accepted.get(turn) if turn is not None else None
         if proposal is None:
             out.append(item)
             continue
