@@ -33,6 +33,7 @@ from typing import Any, Final
 from empathic.analysis.coding import AnalysedTurn, CodedUtterance
 from empathic.analysis.labels import DIMENSIONS
 from empathic.analysis.metrics import acknowledges, is_advice, is_self_focused
+from empathic.analysis.report_types import DimensionQuote, Reliability
 from empathic.analysis.responsiveness import uptake
 from empathic.analysis.rules import feelings_in
 
@@ -116,10 +117,10 @@ def dimension_scores(
 
 def dimension_evidence(
     turns: Sequence[AnalysedTurn], credited: Credited | None = None
-) -> dict[str, list[dict[str, object]]]:
+) -> dict[str, list[DimensionQuote]]:
     """Per dimension, the turns that earned its fullest credit, quoted (at most three)."""
     credited = credited if credited is not None else turn_credits(turns)
-    out: dict[str, list[dict[str, object]]] = {}
+    out: dict[str, list[DimensionQuote]] = {}
     for name in DIMENSIONS:
         ranked = sorted(
             ((turn, c[name]) for turn, c in credited if c[name] > 0),
@@ -132,13 +133,13 @@ def dimension_evidence(
     return out
 
 
-def dimension_reliability(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def dimension_reliability(card: dict[str, Any]) -> dict[str, Reliability]:
     """Per dimension, the pack's measured agreement with experts from its card: ρ, the
     human bar, the data it was measured on, and whether it is only indicative. {} when the
     pack was never measured (the report then says so)."""
     measured = card.get("dimension_agreement") or {}
     rows = measured.get("dimensions") or {}
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Reliability] = {}
     for name in DIMENSIONS:
         row = rows.get(name)
         if not isinstance(row, dict) or "rho" not in row:

@@ -28,6 +28,7 @@ from empathic.analysis.phrasing import (
     source_clause,
     unique,
 )
+from empathic.analysis.report_types import SessionMetrics
 from empathic.analysis.rewrite import rewrite_own_line
 
 
@@ -162,7 +163,7 @@ def _add(
         found.append(_finding(kind, [ex.turn.index for ex in exs], evidence, n=len(exs), **fmt))
 
 
-def strengths(turns: Sequence[AnalysedTurn], metrics: dict[str, Any]) -> list[Finding]:
+def strengths(turns: Sequence[AnalysedTurn], metrics: SessionMetrics) -> list[Finding]:
     """What the learner did well, so feedback starts from what to keep doing.
 
     Kinds: complex_reflection; open_question (the reply that followed had at
@@ -223,7 +224,7 @@ def _advice_before_exploration(pairs: Sequence[Exchange]) -> list[Exchange]:
     return early
 
 
-def missed_opportunities(turns: Sequence[AnalysedTurn], metrics: dict[str, Any]) -> list[Finding]:
+def missed_opportunities(turns: Sequence[AnalysedTurn], metrics: SessionMetrics) -> list[Finding]:
     """Moments where a more empathic move was available.
 
     Kinds: advice_before_exploration, unacknowledged_feeling (its turns include

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from empathic.analysis.labels import DIMENSIONS, LABEL_VALUES, MECHANISMS
+from empathic.analysis.report_types import DimensionQuote
 
 JUDGED_LABELS: Final = ("behaviour", *MECHANISMS)
 _CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -62,7 +63,7 @@ class Verdict:
         spans = [*self.dimension_spans.values(), *self.label_spans.values()]
         return sum(map(len, spans))
 
-    def dimension_evidence(self, texts: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    def dimension_evidence(self, texts: Sequence[str]) -> dict[str, list[DimensionQuote]]:
         """Per dimension, the quoted evidence as `{"turn", "quote"}` (the transcript's words)."""
         return {
             name: [{"turn": s.turn, "quote": texts[s.turn][s.start : s.end]} for s in spans]

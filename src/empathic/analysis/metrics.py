@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any, Final
 
 from empathic.analysis.coding import AnalysedTurn, CodedUtterance
+from empathic.analysis.report_types import SessionMetrics
 from empathic.analysis.rules import feelings_in
 
 MITI_THRESHOLDS: Final[dict[str, Any]] = {
@@ -152,7 +153,7 @@ def _worse(*bands: str) -> str:
     return min(known, key=BANDS.index) if known else "n/a"
 
 
-def session_metrics(turns: Sequence[AnalysedTurn]) -> dict[str, Any]:
+def session_metrics(turns: Sequence[AnalysedTurn]) -> SessionMetrics:
     """Counts, ratios and MITI bands for one conversation.
 
     Ratios are None when their denominator is zero, so reports can say "not

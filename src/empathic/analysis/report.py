@@ -30,6 +30,7 @@ from empathic.analysis.metrics import session_metrics
 from empathic.analysis.overrides import Overrides, apply_overrides, corrections_note
 from empathic.analysis.packs import PackInfo, TrainedCoder, rules_pack_info
 from empathic.analysis.phrasing import utterances
+from empathic.analysis.report_types import DimensionQuote, Reliability, SessionMetrics
 from empathic.analysis.speakers import LearnerError, match_speaker
 from empathic.config import Settings
 from empathic.conversation import Transcript, TranscriptError, Turn, load_transcript
@@ -49,15 +50,15 @@ class Report:
     source: str
     learner: str
     turns: list[AnalysedTurn]
-    metrics: dict[str, Any]
+    metrics: SessionMetrics
     dimensions: dict[str, float]
     strengths: list[Finding]
     missed: list[Finding]
     rewrites: list[Rewrite]
     notes: list[str] = field(default_factory=list)
-    dimension_evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    dimension_evidence: dict[str, list[DimensionQuote]] = field(default_factory=dict)
     """Per dimension, the quoted turns that earned it."""
-    reliability: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reliability: dict[str, Reliability] = field(default_factory=dict)
     """Per dimension, the pack's measured agreement with expert judges (from its card)."""
     judge: dict[str, Any] | None = None
     """Which judge scored the dimensions, when a judge was asked for (`analysis.judges`)."""
