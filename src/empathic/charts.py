@@ -66,14 +66,25 @@ class Bar:
 
 
 def svg(
-    key: str, title: str, desc: str, width: float, height: float, body: str, *, attrs: str = ""
+    key: str,
+    title: str,
+    desc: str,
+    width: float,
+    height: float,
+    body: str,
+    *,
+    attrs: str = "",
+    role: str = "img",
 ) -> Markup:
     """The accessible wrapper every chart shares: role="img", labelled by title and desc.
 
-    No xmlns: these are inline in HTML, which implies it, and reports must not hold a URL.
+    A chart whose marks are links is role="group" instead: an image's content is one
+    picture to assistive technology, so links inside it would be reachable by Tab and yet
+    nameless (axe: nested-interactive). No xmlns: these are inline in HTML, which implies
+    it, and reports must not hold a URL.
     """
     return Markup(
-        f'<svg{attrs} viewBox="0 0 {width:g} {height:g}" role="img" '
+        f'<svg{attrs} viewBox="0 0 {width:g} {height:g}" role="{role}" '
         f'aria-labelledby="{key}-title {key}-desc">'
         f'<title id="{key}-title">{escape(title)}</title>'
         f'<desc id="{key}-desc">{escape(desc)}</desc>{body}</svg>'
@@ -275,7 +286,8 @@ def data_table(
         rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
     return Markup(
         f'<details class="chart-data"><summary>{escape(caption)} as a table</summary>'
-        f'<div class="table-wrap"><table><thead><tr><th scope="col"></th>{head}</tr></thead>'
+        f'<div class="table-wrap" role="region" aria-label="{escape(caption)}" tabindex="0">'
+        f'<table><thead><tr><th scope="col"></th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div></details>"
     )
 

@@ -6,6 +6,8 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import pytest
@@ -56,3 +58,35 @@ def browsing(browser: Any, base_url: str) -> Iterator[Any]:
     yield opened
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+AXE_RUN = """async ([impacts]) => {
+  const found = await axe.run(document, {resultTypes: ['violations']});
+  return found.violations.filter(v => impacts.includes(v.impact)).map(v => ({
+    id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+    nodes: v.nodes.slice(0, 3).map(n => ({target: n.target.join(' '), html: n.html})),
+  }));
+}"""
+
+
+@cache
+def axe_source() -> str:
+    """axe-core's browser bundle, as shipped inside the axe-playwright-python wheel (npm's
+    axe-core, MPL-2.0); the test skips, saying why, when that package is not installed."""
+    try:
+        return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        pytest.skip("axe-core is not installed (pip install -e '.[dev]': axe-playwright-python)")
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's violations of these impacts on the page as it stands, one readable line
+    each: rule, impact, what it asks, and the first few offending elements."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source())
+    found = page.evaluate(AXE_RUN, [list(impacts)])
+    return [
+        f"{v['id']} ({v['impact']}, {v['count']} element{'s' * (v['count'] != 1)}): {v['help']}"
+        + "".join(f"\n      {n['target']}  {' '.join(n['html'].split())[:160]}" for n in v["nodes"])
+        for v in found
+    ]

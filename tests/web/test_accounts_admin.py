@@ -19,7 +19,7 @@ from sqlalchemy import event, func, select, update
 from tests.web.helpers import PASSWORD, Person, csrf, sign_up
 from tests.web.test_practice_access import set_role
 
-from empathic.accounts import deactivation, service
+from empathic.accounts import audit, deactivation, service
 from empathic.accounts.models import AuditEntry, AuthSession, Invitation, User
 from empathic.csvcells import read_cell
 from empathic.mentoring import service as mentoring
@@ -237,6 +237,35 @@ def test_csv_export_of_the_filtered_rows_neutralises_formulas(
     page = admin.client.get("/admin/audit?action=viewed+shared+run").text
     assert 'href="/admin/audit.csv?action=viewed+shared+run"' in page
     assert admin.client.get("/admin/audit.csv?until=nope").status_code == 400
+
+
+def test_the_csv_export_streams_in_batches_and_names_every_batch(
+    admin: Person, make_client: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export is written a batch at a time (audit.CSV_BATCH): every entry comes out once,
+    newest first, and a pair met again in a later batch is still named."""
+    monkeypatch.setattr(audit, "CSV_BATCH", 2)
+    kim, lee = (sign_up(make_client(), n) for n in ("Kim Coach", "Lee Learner"))
+    k, l_ = uid(app, kim.email), uid(app, lee.email)
+    with app.state.sessions() as db:
+        boss = db.scalars(select(User).where(User.email == admin.email)).one()
+        pair = mentoring.create_pair(db, boss, mentor_email=kim.email, mentee_email=lee.email)
+        db.commit()
+        target = f"pair:{pair.id}"
+    add_entries(
+        app,
+        [
+            (k, l_, "mentoring.view" if n % 2 else "viewed shared run", target, DAY + timedelta(n))
+            for n in range(5)
+        ],
+    )
+    rows = list(csv.reader(io.StringIO(admin.client.get("/admin/audit.csv").text)))
+    assert rows[0][0] == "when (UTC)" and len(rows) == 1 + 5
+    assert [r[0][:10] for r in rows[1:]] == [f"2026-03-{day}" for day in (14, 13, 12, 11, 10)]
+    named = [r[5] for r in rows[1:] if r[6] == "mentoring.view"]
+    assert named == ["opened the mentoring pair of Kim Coach and Lee Learner"] * 2
+    empty = admin.client.get("/admin/audit.csv?action=nothing").text
+    assert list(csv.reader(io.StringIO(empty))) == [list(audit.CSV_HEADER)]
 
 
 # --- deactivation -----------------------------------------------------------------------

@@ -60,6 +60,19 @@ def test_a_malformed_address_is_not_found(admin: Person) -> None:
     assert admin.post("/admin/users/abc", {"role": "learner"}).status_code == 404
 
 
+def test_an_address_with_no_route_gets_the_error_page(client: TestClient) -> None:
+    """The router's own 404 and 405 are the site's error page (language, title), not JSON."""
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and '<html lang="en">' in page.text
+    assert "<title>404 · Empathic</title>" in page.text
+    assert "There is nothing at this address." in page.text
+    asked = client.get("/no-such-page", headers={"accept": "application/json"})
+    assert asked.json() == {"detail": "There is nothing at this address."}
+    wrong = client.put("/healthz")
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET"
+    assert "<title>405 · Empathic</title>" in wrong.text
+
+
 def test_non_ascii_tokens_are_refused_not_crashed(learner: Person, client: TestClient) -> None:
     """secrets.compare_digest raises on non-ASCII str: a CSRF token or a calendar token of
     'é' gave a 500 (found in review); now compared as bytes, and refused."""

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.web.helpers import Person, ended_run, sign_up
@@ -16,7 +17,7 @@ from tests.web.test_insights_growth import user_id
 
 from empathic.analysis.labels import MECHANISMS
 from empathic.config import Settings
-from empathic.practice.models import Correction
+from empathic.practice.models import Correction, PracticeTurn, TurnCode
 
 SCENARIO = "ai-tool-anxiety"
 JSON = {"Accept": "application/json"}
@@ -193,3 +194,45 @@ def test_queue_pages(admin: Person, client: TestClient) -> None:
     page = admin.client.get("/corrections/queue?page=7", headers=JSON).json()
     assert page == {"total": 0, "runs": 0, "page": 1, "pages": 1, "items": []}
     assert "Nothing to review" in admin.client.get("/corrections/queue").text
+
+
+def test_the_queue_codes_a_turn_once_and_again_when_its_words_change(
+    app: Any, admin: Person, learner: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Coding every shared turn again on each view took seconds at 200 runs (bench/pages.py):
+    codes are kept per turn and coder, and a turn is coded again only when its words or
+    the line it answered change."""
+    run_id = ended_run(learner, SCENARIO, "medium")
+    share(learner, run_id)
+    first = admin.client.get("/corrections/queue", headers=JSON).json()
+    with app.state.sessions() as db:
+        assert len(db.scalars(select(TurnCode)).all()) == first["total"] == 2
+
+    cache, coded = app.state.simulations, []
+    real = cache.coder()
+
+    class Counting:
+        """The app's coder, counting the turns it is asked to code."""
+
+        name = real.name
+        info = getattr(real, "info", None)
+
+        def code_many(self, items: list[tuple[str, str]]) -> Any:
+            coded.append(len(items))
+            return real.code_many(items)
+
+    monkeypatch.setattr(cache, "coder", Counting)
+    assert admin.client.get("/corrections/queue", headers=JSON).json() == first
+    assert coded == []
+
+    words = "What worries you most about it?"
+    with app.state.sessions() as db:
+        turn = db.scalar(
+            select(PracticeTurn).where(PracticeTurn.run_id == run_id, PracticeTurn.index == 1)
+        )
+        assert turn is not None
+        turn.learner_text = words
+        db.commit()
+    changed = admin.client.get("/corrections/queue", headers=JSON).json()
+    assert coded == [1]  # turn 2 answered the same line as before: its code stands
+    assert next(i for i in changed["items"] if i["turn"] == 1)["text"] == words

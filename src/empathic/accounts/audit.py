@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -196,7 +196,10 @@ def _filtered(filters: Filters) -> Entries:
 
 
 def _rows(db: Session, query: Entries, describe: Describer) -> list[Row]:
-    found = db.execute(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
+    # plain rows through the session's connection: the ORM's row handling doubled the time
+    # of a whole-log CSV (12,600 entries, bench/pages.py)
+    ordered = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    found = db.connection().execute(ordered).all()
     names = describe.names(db, {row.target for row in found if row.target})
     return [
         Row(
@@ -231,25 +234,64 @@ def page_of(
     return Page(rows, total, page, pages)
 
 
-def csv_text(db: Session, viewer: User, filters: Filters, describe: Describer) -> str:
-    """Every entry the filters keep as CSV; no cell can start a spreadsheet formula."""
+CSV_BATCH = 1000
+"""Entries read, named and written at a time by the CSV export (it streams: the whole log
+is never held in memory)."""
+
+
+def csv_chunks(db: Session, viewer: User, filters: Filters, describe: Describer) -> Iterator[str]:
+    """Every entry the filters keep as CSV text, a batch of entries at a time; no cell can
+    start a spreadsheet formula. Rows go from the cursor straight to the writer: building
+    a `Row` per entry took half the time of a whole-log export (bench/pages.py)."""
     _check(viewer)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
-    for row in _rows(db, _filtered(filters), describe):
-        cells = (
-            row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
-            row.actor_name or "",
-            row.actor_email or "",
-            row.subject_name or "",
-            row.subject_email or "",
-            row.sentence,
-            row.action,
-            row.target,
+    ordered = _filtered(filters).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    result = db.connection().execution_options(yield_per=CSV_BATCH).execute(ordered)
+    names: dict[str, str] = {}
+    asked: set[str] = set()  # targets already named (or found nameless) in earlier batches
+    for batch in result.partitions():
+        new = {row[6] for row in batch if row[6]} - asked
+        names |= describe.names(db, new)
+        asked |= new
+        writer.writerows(_csv_rows(batch, describe, names))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():  # the header of an empty export
+        yield out.getvalue()
+
+
+def _csv_rows(
+    batch: Iterable[Any], describe: Describer, names: dict[str, str]
+) -> Iterator[tuple[object, ...]]:
+    sentence = describe.sentence
+    for at, actor, actor_email, subject, subject_email, action, target in batch:
+        yield (
+            at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),  # digits first: never a formula
+            safe_cell(actor or ""),
+            safe_cell(actor_email or ""),
+            safe_cell(subject or ""),
+            safe_cell(subject_email or ""),
+            safe_cell(sentence(action, target, names)),
+            safe_cell(action),
+            safe_cell(target),
         )
-        writer.writerow([safe_cell(cell) for cell in cells])
-    return out.getvalue()
+
+
+def csv_text(db: Session, viewer: User, filters: Filters, describe: Describer) -> str:
+    """The whole CSV export as one text (`csv_chunks` joined)."""
+    return "".join(csv_chunks(db, viewer, filters, describe))
+
+
+def people_in_log(db: Session, role: str) -> list[User]:
+    """The filter's choices, by name: the people who looked (`role="actor"`) or whose data
+    was looked at (`"subject"`). Asked person by person through the log's index, so its
+    cost follows the number of people, not of entries; everyone else would match nothing."""
+    column = AuditEntry.actor_id if role == "actor" else AuditEntry.subject_id
+    present = select(AuditEntry.id).where(column == User.id).exists()
+    return list(db.scalars(select(User).where(present).order_by(User.name, User.id)))
 
 
 def action_kinds(db: Session, describe: Describer) -> list[tuple[str, str]]:

@@ -166,13 +166,16 @@ def signout_everywhere(db: DbDep, user: Person) -> Response:
 
 
 @router.get("/admin")
-def admin_page(request: Request, db: DbDep, user: Admin) -> Response:
+def admin_page(request: Request, db: DbDep, user: Admin, page: int = 1, q: str = "") -> Response:
+    """People (50 a page, found by name or email), teams, invitations."""
     return render(
         request,
         "accounts/admin.html",
         {
-            "people": service.list_users(db),
+            "people": service.people_page(db, page, q),
+            "query": q,
             "teams": service.list_teams(db),
+            "sizes": service.team_sizes(db),
             "roles": ROLES,
             "invitations": invitations.open_invitations(db),
             "invitation_days": invitations.INVITATION_DAYS,

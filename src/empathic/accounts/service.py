@@ -13,15 +13,16 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Select, delete, false, func, select, text
+from sqlalchemy import Select, delete, false, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from empathic import passwords
 from empathic.accounts.area import ADMINISTER
 from empathic.accounts.models import ROLES, AuditEntry, AuthSession, SigninAttempt, Team, User
 from empathic.config import Settings
 from empathic.db import utcnow
+from empathic.paging import Paged, fetch_page
 from empathic.permissions import Role, allowed, role_of
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -336,10 +337,24 @@ def audit(db: Session, actor: User, subject_id: int | None, action: str, target:
     db.add(AuditEntry(actor_id=actor.id, subject_id=subject_id, action=action, target=target))
 
 
-def list_users(db: Session) -> list[User]:
-    return list(db.scalars(select(User).order_by(User.name)))
+def people_page(db: Session, page: int = 1, query: str = "") -> Paged[User]:
+    """People by name, a page at a time; `query` keeps those whose name or email holds it."""
+    found = select(User).order_by(User.name, User.id)
+    words = " ".join(query.split())[:MAX_EMAIL]
+    if words:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", words) + "%"
+        found = found.where(
+            or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+        )
+    return fetch_page(db, found, page)
 
 
 def list_teams(db: Session) -> list[Team]:
-    """Teams with their members loaded in one more query (the admin page counts them)."""
-    return list(db.scalars(select(Team).options(selectinload(Team.members)).order_by(Team.name)))
+    return list(db.scalars(select(Team).order_by(Team.name)))
+
+
+def team_sizes(db: Session) -> dict[int, int]:
+    """How many people each team has (teams without anyone are left out), in one query."""
+    query = select(User.team_id, func.count(User.id)).where(User.team_id.is_not(None))
+    rows = db.execute(query.group_by(User.team_id))
+    return {team: count for team, count in rows if team is not None}

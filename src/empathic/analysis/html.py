@@ -259,9 +259,9 @@ def timeline_chart(turns: Sequence[Mapping[str, Any]]) -> Markup:
         parts.append(f'<polyline points="{path}" class="line"/>')
     for (index, level, kind), (x, y) in zip(points, coords, strict=True):
         tip = f"Turn {index}: {kind}, empathy level {level} of 6"
-        parts.append(
-            f'<a href="#turn-{index}"><g><title>{escape(tip)}</title>'
-            f"{charts.point_marker(kind, round(x, 1), round(y, 1))}</g></a>"
+        parts.append(  # the link's <title> is its name and its tooltip
+            f'<a href="#turn-{index}"><title>{escape(tip)}</title>'
+            f"{charts.point_marker(kind, round(x, 1), round(y, 1))}</a>"
         )
         if len(points) <= 20:
             parts.append(charts.text(x, y0 + height + 16, index, "tick", "middle"))
@@ -275,6 +275,7 @@ def timeline_chart(turns: Sequence[Mapping[str, Any]]) -> Markup:
         height + 64,
         "".join(parts),
         attrs=' class="chart" preserveAspectRatio="xMinYMin meet"',
+        role="group",  # its markers are links to the turns
     )
 
 

@@ -25,8 +25,8 @@ from empathic.insights.area import ANALYSE, GROWTH, HOW_AI_WORKS, OVERSEE
 from empathic.insights.forms import EMPTY_ANALYSE_FORM, AnalyseForm
 from empathic.insights.models import SavedAnalysis
 from empathic.llm import llm_host
+from empathic.paging import Paged
 from empathic.permissions import Role, role_of
-from empathic.practice.queries import runs_of
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
 from empathic.web.render import render, wants_json
 
@@ -156,19 +156,19 @@ def _refused(request: Request, settings: Settings, form: AnalyseForm, why: Excep
 
 
 @router.get("/growth")
-def growth(request: Request, db: DbDep, user: Grower) -> Response:
-    """The signed-in person's own skills over time and run history, and beside them the
-    dimension scores of the analyses they saved."""
-    data = service.growth_of(runs_of(db, user.id))
-    analyses = saved.analyses_of(db, user.id)
+def growth(request: Request, db: DbDep, user: Grower, page: int = 1) -> Response:
+    """The signed-in person's own skills over time and run history (50 a page), and beside
+    them the dimension scores of the analyses they saved (the latest 50)."""
+    data = service.growth(db, user.id, page)
+    analyses = saved.analyses_of(db, user.id, 1, service.CHART_POINTS)
     ctx = {**_growth_context(data), **_analysed_context(analyses)}
     return render(request, "insights/growth.html", ctx)
 
 
-def _analysed_context(analyses: list[SavedAnalysis]) -> dict[str, object]:
+def _analysed_context(analyses: Paged[SavedAnalysis]) -> dict[str, object]:
     """The saved analyses' dimension chart (1 to 5) and its table, when any was saved."""
     title = "Six conversation dimensions per saved analysis, oldest first (1 to 5)"
-    points = saved.analysis_growth(analyses)
+    points = saved.analysis_growth(analyses.items, first=analyses.total - len(analyses) + 1)
     ctx: dict[str, object] = {"analyses": analyses, "analysis_chart": None, "analysis_table": None}
     if points.has_points:
         fmt = "{:.1f}"
@@ -190,11 +190,14 @@ def _growth_context(data: service.Growth) -> dict[str, object]:
 
 
 @router.get("/facilitator")
-def facilitator(request: Request, db: DbDep, user: Overseer, settings: SettingsDep) -> Response:
-    """Team aggregates (only above the minimum group size) and runs shared with this person."""
+def facilitator(
+    request: Request, db: DbDep, user: Overseer, settings: SettingsDep, page: int = 1
+) -> Response:
+    """Team aggregates (only above the minimum group size) and runs shared with this person
+    (50 a page)."""
     ctx = {
         "cohorts": service.cohorts(db, user, settings),
-        "shared": service.shared_runs(db, user),
+        "shared": service.shared_runs(db, user, page),
         "skills": service.SKILLS,
         "min_size": settings.min_group_size,
         "no_team": role_of(user) is not Role.ADMIN and user.team_id is None,
@@ -203,10 +206,12 @@ def facilitator(request: Request, db: DbDep, user: Overseer, settings: SettingsD
 
 
 @router.get("/facilitator/learners/{user_id}")
-def facilitator_learner(request: Request, db: DbDep, user: Overseer, user_id: int) -> Response:
+def facilitator_learner(
+    request: Request, db: DbDep, user: Overseer, user_id: int, page: int = 1
+) -> Response:
     """One learner's growth from the runs they chose to share; audited."""
     try:
-        person, data = service.shared_growth(db, user, user_id)
+        person, data = service.shared_growth(db, user, user_id, page)
     except service.OutOfScope:
         raise HTTPException(404, "No shared runs from this person are visible to you.") from None
     ctx = {"person": person, **_growth_context(data)}

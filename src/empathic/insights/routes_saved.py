@@ -70,9 +70,9 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
 
 
 @router.get("/analyses")
-def analyses(request: Request, db: DbDep, user: Keeper) -> Response:
-    """The signed-in person's saved analyses, newest first."""
-    ctx = {"analyses": saved.analyses_of(db, user.id)}
+def analyses(request: Request, db: DbDep, user: Keeper, page: int = 1) -> Response:
+    """The signed-in person's saved analyses, newest first, 50 a page."""
+    ctx = {"analyses": saved.analyses_of(db, user.id, page)}
     return render(request, "insights/analyses.html", ctx)
 
 

@@ -25,6 +25,7 @@ from empathic.analysis.metrics import DIMENSION_TITLES
 from empathic.charts import Series
 from empathic.insights.area import SAVED
 from empathic.insights.models import SavedAnalysis
+from empathic.paging import PAGE_SIZE, Paged, fetch_page
 from empathic.permissions import allowed
 
 TITLE_MAX = 200
@@ -109,14 +110,16 @@ def save_analysis(
     return row
 
 
-def analyses_of(db: Session, user_id: int) -> list[SavedAnalysis]:
-    """A person's saved analyses, newest first."""
+def analyses_of(
+    db: Session, user_id: int, page: int = 1, size: int = PAGE_SIZE
+) -> Paged[SavedAnalysis]:
+    """A person's saved analyses, newest first, a page at a time."""
     query = (
         select(SavedAnalysis)
         .where(SavedAnalysis.user_id == user_id)
         .order_by(SavedAnalysis.created_at.desc(), SavedAnalysis.id)
     )
-    return list(db.scalars(query))
+    return fetch_page(db, query, page, size)
 
 
 def own_analysis(db: Session, user: User, analysis_id: str) -> SavedAnalysis:
@@ -165,10 +168,11 @@ class AnalysisGrowth:
         return bool(self.labels)
 
 
-def analysis_growth(rows: Sequence[SavedAnalysis]) -> AnalysisGrowth:
-    """The six dimension scores (1 to 5) of each saved analysis with scores, oldest first."""
+def analysis_growth(rows: Sequence[SavedAnalysis], first: int = 1) -> AnalysisGrowth:
+    """The six dimension scores (1 to 5) of each saved analysis with scores, oldest first;
+    the first is number `first` (the chart draws a person's latest analyses)."""
     scored = sorted((r for r in rows if r.dimensions), key=lambda r: (r.created_at, r.id))
-    labels = [f"{i}. {_day(r.created_at)}" for i, r in enumerate(scored, 1)]
+    labels = [f"{i}. {_day(r.created_at)}" for i, r in enumerate(scored, first)]
     series = [
         Series(DIMENSION_TITLES[d], [_number(r.dimensions.get(d)) for r in scored])
         for d in DIMENSIONS

@@ -37,8 +37,15 @@ from empathic.charts import Series
 from empathic.config import Settings
 from empathic.conversation import FORMATS, Transcript, TranscriptError, parse_transcript
 from empathic.db import utcnow
+from empathic.paging import Paged
 from empathic.permissions import Role, role_of
-from empathic.practice.queries import ended_team_runs, runs_of, shared_runs_overseen
+from empathic.practice.queries import (
+    Window,
+    latest_ended_runs,
+    runs_page,
+    shared_runs_overseen,
+    team_figures,
+)
 from empathic.textio import TextDecodeError, decode_text
 
 if TYPE_CHECKING:
@@ -241,33 +248,44 @@ def _turn_view(turn: dict[str, Any], risks: dict[str, list[str]]) -> dict[str, A
 # ----------------------------------------------------------------------------- growth
 
 
+CHART_POINTS = 50
+"""A growth chart draws the latest 50 ended runs (or saved analyses): more points than that
+are no longer readable, and a year of practice would make the page heavy (issue #16)."""
+
+
 @dataclass
 class Growth:
-    """A learner's ended runs as chart series (oldest first) and all runs for the history."""
+    """A learner's latest ended runs as chart series (oldest first) and a page of all runs."""
 
     labels: list[str]
     series: list[Series]
-    runs: list[PracticeRun]
+    runs: Paged[PracticeRun]
+    ended: int = 0
+    """Ended runs in all; the chart draws the latest CHART_POINTS of them."""
 
     @property
     def has_points(self) -> bool:
         return bool(self.labels)
 
 
-def growth_of(runs: Sequence[PracticeRun]) -> Growth:
-    """One chart point per ended run with a summary; the history keeps every run, newest first."""
-    ended = sorted(
-        (r for r in runs if r.status == "ended" and r.summary),
-        key=lambda r: (r.ended_at or r.created_at, r.created_at),
-    )
-    labels = [f"{i}. {(r.ended_at or r.created_at):%d %b}" for i, r in enumerate(ended, 1)]
+def growth(db: Session, user_id: int, page: int = 1, *, shared_only: bool = False) -> Growth:
+    """A person's growth: the chart of their latest ended runs and a page of their history
+    (`shared_only`: only the runs they shared, as a facilitator sees them)."""
+    latest = latest_ended_runs(db, user_id, CHART_POINTS, shared_only=shared_only)
+    history = runs_page(db, user_id, page, shared_only=shared_only)
+    return growth_of(list(reversed(latest.items)), history, ended=latest.total)
+
+
+def growth_of(runs: Sequence[PracticeRun], history: Paged[PracticeRun], ended: int) -> Growth:
+    """One chart point per ended run of `runs` (oldest first), numbered among all `ended`."""
+    first = ended - len(runs) + 1
+    labels = [f"{i}. {(r.ended_at or r.created_at):%d %b}" for i, r in enumerate(runs, first)]
     series = [
-        Series(name, [_number((r.summary or {}).get("skills", {}).get(key)) for r in ended])
+        Series(name, [_number((r.summary or {}).get("skills", {}).get(key)) for r in runs])
         for key, name in SKILLS
     ]
-    series.append(Series("Final trust", [_number((r.summary or {}).get("trust")) for r in ended]))
-    history = sorted(runs, key=lambda r: r.created_at, reverse=True)
-    return Growth(labels, series, history)
+    series.append(Series("Final trust", [_number((r.summary or {}).get("trust")) for r in runs]))
+    return Growth(labels, series, history, ended)
 
 
 def _number(value: Any) -> float | None:
@@ -301,29 +319,32 @@ def teams_in_scope(db: Session, viewer: User) -> list[Team]:
 
 
 def cohorts(db: Session, viewer: User, settings: Settings) -> list[Cohort]:
-    """Team aggregates of ended runs, hidden below the minimum group size; shown ones audited."""
+    """Team aggregates of ended runs, hidden below the minimum group size; shown ones audited.
+
+    Every team's figures come from one aggregate query (the database adds the runs up)."""
+    teams = teams_in_scope(db, viewer)
+    now = utcnow()
+    windows: dict[str, Window] = {
+        "all": (None, None),
+        "earlier": (now - timedelta(weeks=2 * TREND_WEEKS), now - timedelta(weeks=TREND_WEEKS)),
+        "recent": (now - timedelta(weeks=TREND_WEEKS), now),
+    }
+    skills = [key for key, _ in SKILLS]
+    figures = team_figures(db, [team.id for team in teams], skills, windows)
     result = []
-    for team in teams_in_scope(db, viewer):
-        runs = ended_team_runs(db, team.id)
-        learners = len({r.user_id for r in runs})
-        if learners < settings.min_group_size:
+    for team in teams:
+        found = figures.get(team.id)
+        if found is None or found["all"].learners < settings.min_group_size:
             result.append(Cohort(team.name, shown=False))
             continue
-        good = sum(1 for r in runs if (r.summary or {}).get("outcome") == "good")
-        cohort = Cohort(team.name, True, learners, len(runs), _means(runs), good / len(runs))
-        now = utcnow()
-        windows = [
-            [
-                r
-                for r in runs
-                if now - timedelta(weeks=end) <= r.created_at < now - timedelta(weeks=start)
-            ]
-            for start, end in ((TREND_WEEKS, 2 * TREND_WEEKS), (0, TREND_WEEKS))
-        ]
+        every = found["all"]
+        cohort = Cohort(
+            team.name, True, every.learners, every.runs, every.means, every.good / every.runs
+        )
         # each window is an aggregate too: shown only over enough learners to hide anyone
         cohort.earlier, cohort.recent = (
-            _means(w) if len({r.user_id for r in w}) >= settings.min_group_size else None
-            for w in windows
+            found[name].means if found[name].learners >= settings.min_group_size else None
+            for name in ("earlier", "recent")
         )
         result.append(cohort)
         audit(db, viewer, None, "viewed cohort", f"team {team.id} {team.name}")
@@ -334,39 +355,25 @@ TREND_WEEKS = 4
 """The trend compares the last four weeks with the four before them."""
 
 
-def _means(runs: Sequence[PracticeRun]) -> dict[str, float | None]:
-    means = {
-        key: _mean([_number((r.summary or {}).get("skills", {}).get(key)) for r in runs])
-        for key, _ in SKILLS
-    }
-    means["trust"] = _mean([_number((r.summary or {}).get("trust")) for r in runs])
-    return means
-
-
-def _mean(values: Sequence[float | None]) -> float | None:
-    known = [v for v in values if v is not None]
-    return sum(known) / len(known) if known else None
-
-
-def shared_runs(db: Session, viewer: User) -> list[tuple[PracticeRun, User]]:
-    """Runs shared by people in the viewer's scope, newest first, with their owner."""
-    return shared_runs_overseen(db, viewer)
+def shared_runs(db: Session, viewer: User, page: int = 1) -> Paged[tuple[PracticeRun, User]]:
+    """Runs shared by people in the viewer's scope, newest first, with their owner (a page)."""
+    return shared_runs_overseen(db, viewer, page)
 
 
 class OutOfScope(LookupError):
     """Someone the viewer may not see; pages answer 'not found' so ids are not confirmed."""
 
 
-def shared_growth(db: Session, viewer: User, user_id: int) -> tuple[User, Growth]:
+def shared_growth(db: Session, viewer: User, user_id: int, page: int = 1) -> tuple[User, Growth]:
     """A learner's growth from the runs they shared with the viewer; the view is audited."""
     person = db.get(User, user_id)
     if person is None or not oversees(db, viewer, user_id):
         raise OutOfScope(user_id)
-    runs = runs_of(db, user_id, shared_only=True)
-    if not runs:
+    found = growth(db, user_id, page, shared_only=True)
+    if not found.runs.total:
         raise OutOfScope(user_id)
     audit(db, viewer, person.id, "viewed shared growth", f"user {person.id}")
-    return person, growth_of(runs)
+    return person, found
 
 
 # ----------------------------------------------------------------------------- how the AI works

@@ -109,8 +109,8 @@ def act(
 
 
 @router.get("/mentoring")
-def home(request: Request, db: DbDep, user: Member) -> Response:
-    return render(request, "mentoring/home.html", views.home(db, user))
+def home(request: Request, db: DbDep, user: Member, page: int = 1) -> Response:
+    return render(request, "mentoring/home.html", views.home(db, user, page))
 
 
 def _home_error(request: Request, db: DbDep, user: User, error: str) -> Response:

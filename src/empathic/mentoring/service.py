@@ -21,6 +21,7 @@ from empathic.accounts.service import audit, normalise_email
 from empathic.db import utcnow
 from empathic.mentoring.area import ADMINISTER_PAIRS, PROPOSE_PAIR
 from empathic.mentoring.models import SOURCES, Consent, ConsentChange, MentorRequest, Pair
+from empathic.paging import Paged, fetch_page
 from empathic.permissions import Role, allowed, role_of
 
 WITH_PEOPLE = (selectinload(Pair.mentor), selectinload(Pair.mentee))
@@ -234,15 +235,13 @@ def pairs_of(db: Session, user: User) -> tuple[list[Pair], list[Pair]]:
     return [p for p in rows if p.mentor_id == user.id], mentored
 
 
-def all_pairs(db: Session, admin: User) -> list[Pair]:
-    """Administration list (names, states, programmes; none of the mentee's data)."""
+def all_pairs(db: Session, admin: User, page: int = 1) -> Paged[Pair]:
+    """Administration list (names, states, programmes; none of the mentee's data), newest
+    first, a page at a time."""
     if not allowed(admin, ADMINISTER_PAIRS):
         raise PermissionError("only admins list every pair")
-    return list(
-        db.scalars(
-            select(Pair).options(*WITH_PEOPLE).order_by(Pair.created_at.desc(), Pair.id.desc())
-        )
-    )
+    query = select(Pair).options(*WITH_PEOPLE).order_by(Pair.created_at.desc(), Pair.id.desc())
+    return fetch_page(db, query, page)
 
 
 def consents(db: Session, pair: Pair) -> dict[str, bool]:

@@ -152,15 +152,16 @@ def transparency(db: Session, access: Access) -> Transparency:
     )
 
 
-def home(db: Session, user: User) -> dict[str, Any]:
-    """My pairs as mentor and as mentee, and nudges for pairs that have gone quiet."""
+def home(db: Session, user: User, page: int = 1) -> dict[str, Any]:
+    """My pairs as mentor and as mentee, nudges for pairs that have gone quiet, and for an
+    admin every pair (`page`: 50 a page)."""
     mentoring, mentored = pairs_of(db, user)
     nudges = dict(signals.nudges(db, user.id))
     return {
         "as_mentor": mentoring,
         "as_mentee": mentored,
         "nudges": [(p, nudges[p.id]) for p in mentoring if p.id in nudges],
-        "all_pairs": all_pairs(db, user) if allowed(user, ADMINISTER_PAIRS) else [],
+        "all_pairs": all_pairs(db, user, page) if allowed(user, ADMINISTER_PAIRS) else [],
         "nudge_days": signals.NUDGE_DAYS,
         "accepter": accepting_role,
         "requests": waiting_requests(db, user),

@@ -75,6 +75,28 @@ class PracticeTurn(Base):
     run: Mapped[PracticeRun] = relationship(back_populates="turns")
 
 
+class TurnCode(Base):
+    """The labels a coder gave one learner turn, kept for the review queue.
+
+    The queue ranks every learner turn of up to 200 shared runs by the coder's confidence;
+    coding them all again on each view took seconds with a trained pack (issue #16), so
+    each turn is coded once per coder (`coder`: the pack's name and version) and reused.
+    `basis` is a hash of the turn's text and the line it answered: when either changes,
+    the turn is coded again.
+    """
+
+    __tablename__ = "practice_turn_codes"
+
+    turn_id: Mapped[int] = mapped_column(
+        ForeignKey("practice_turns.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder: Mapped[str] = mapped_column(String(160), primary_key=True)
+    basis: Mapped[str] = mapped_column(String(64))
+    labels: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """{label: [value, confidence]} of the labels that rank a turn in the queue."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Correction(Base):
     """A learner saying a label is wrong and what it should be: future training data."""
 

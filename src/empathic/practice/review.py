@@ -3,7 +3,8 @@
 The queue lists the learner turns of the runs shared with a facilitator (the
 runs whose debriefs they may open), least confident first: a turn's confidence
 is the lowest the coder gave its behaviour and EPITOME labels, leaving out the
-labels a person already corrected. The comparison scores `open` and each
+labels a person already corrected. Each turn's codes are kept (`TurnCode`), so a view codes
+only the turns shared since the last one. The comparison scores `open` and each
 organisation pack on the corrections of the runs that pack held back from
 training, as `empathic packs compare open NAME --data CORRECTIONS.csv` does.
 No HTTP here.
@@ -11,12 +12,14 @@ No HTTP here.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from empathic.accounts.models import User
 from empathic.accounts.service import audit, overseen_ids
@@ -24,7 +27,7 @@ from empathic.analysis.coding import Coder
 from empathic.analysis.labels import MECHANISMS
 from empathic.analysis.packs import PackError, PackInfo
 from empathic.practice.corrections import labelled_rows, latest_corrections
-from empathic.practice.models import Correction, PracticeRun
+from empathic.practice.models import Correction, PracticeRun, PracticeTurn, TurnCode
 
 REVIEWED_LABELS = ("behaviour", *MECHANISMS)
 """The labels whose confidence ranks a turn: what the metrics and dimensions count most."""
@@ -86,34 +89,138 @@ class Queue:
         return self.first + len(self.items) - 1 if self.items else 0
 
 
-def shared_ended_runs(db: Session, viewer: User) -> list[tuple[PracticeRun, User]]:
+@dataclass(frozen=True)
+class SharedRun:
+    """What the queue needs of a shared run: no summary, no turns (loaded apart)."""
+
+    id: str
+    title: str
+    opening: str
+    owner_id: int
+    owner: str
+
+
+def shared_ended_runs(db: Session, viewer: User) -> list[SharedRun]:
     """The newest ended runs shared by people the viewer oversees (MAX_RUNS + 1 at most)."""
     query = (
-        select(PracticeRun, User)
+        select(PracticeRun.id, PracticeRun.title, PracticeRun.opening, User.id, User.name)
         .join(User, User.id == PracticeRun.user_id)
         .where(
             PracticeRun.shared.is_(True),
             PracticeRun.status == "ended",
             User.id.in_(overseen_ids(viewer)),
         )
-        .options(selectinload(PracticeRun.turns))
         .order_by(PracticeRun.created_at.desc(), PracticeRun.id)
         .limit(MAX_RUNS + 1)
     )
-    return [(run, owner) for run, owner in db.execute(query).all()]
+    return [SharedRun(*row) for row in db.execute(query).all()]
 
 
 def _corrected_labels(db: Session, run_ids: Sequence[str]) -> dict[tuple[str, int], set[str]]:
     found: dict[tuple[str, int], set[str]] = {}
     if not run_ids:
         return found
-    query = select(Correction).where(Correction.run_id.in_(run_ids))
-    for correction in db.scalars(query):
-        if correction.run_id is not None and correction.turn_index is not None:
-            found.setdefault((correction.run_id, correction.turn_index), set()).add(
-                correction.label
-            )
+    query = select(Correction.run_id, Correction.turn_index, Correction.label).where(
+        Correction.run_id.in_(run_ids)
+    )
+    for run_id, turn_index, label in db.execute(query):
+        if run_id is not None and turn_index is not None:
+            found.setdefault((run_id, turn_index), set()).add(label)
     return found
+
+
+@dataclass(frozen=True)
+class CodedTurn:
+    """A learner turn with the labels that rank it: {label: (value, confidence)}."""
+
+    run_id: str
+    index: int
+    text: str
+    labels: dict[str, tuple[str, float]]
+
+
+def coder_key(coder: Coder) -> str:
+    """Which coder coded a turn: the pack's name and version (the rule coder: its name)."""
+    info = getattr(coder, "info", None)
+    name = str(getattr(coder, "name", type(coder).__name__))
+    return f"{name}@{info.version}"[:160] if info is not None else name[:160]
+
+
+def _basis(text: str, before: str) -> str:
+    return hashlib.sha256(f"{text}\x00{before}".encode()).hexdigest()
+
+
+def coded_turns(db: Session, runs: Sequence[SharedRun], coder: Coder) -> list[CodedTurn]:
+    """Every learner turn of `runs` with its ranking labels, in run order then turn order.
+
+    Codes are read from `practice_turn_codes`; only turns this coder never coded (or whose
+    text changed since) are coded now, and their codes are kept for the next view.
+    """
+    if not runs:
+        return []
+    key = coder_key(coder)
+    rows = db.execute(
+        select(
+            PracticeTurn.id,
+            PracticeTurn.run_id,
+            PracticeTurn.index,
+            PracticeTurn.learner_text,
+            PracticeTurn.reply,
+            TurnCode.basis,
+            TurnCode.labels,
+        )
+        .outerjoin(TurnCode, (TurnCode.turn_id == PracticeTurn.id) & (TurnCode.coder == key))
+        .where(PracticeTurn.run_id.in_([run.id for run in runs]))
+        .order_by(PracticeTurn.run_id, PracticeTurn.index)
+    ).all()
+    by_run: dict[str, list[Any]] = {}
+    for row in rows:
+        by_run.setdefault(row.run_id, []).append(row)
+    found: list[CodedTurn] = []
+    missing: list[tuple[int, int, str, str]] = []  # (place in found, turn id, text, before)
+    for run in runs:
+        before = run.opening
+        for row in by_run.get(run.id, []):
+            basis = _basis(row.learner_text, before)
+            labels = row.labels if row.basis == basis else None
+            if labels is None:
+                missing.append((len(found), row.id, row.learner_text, before))
+            found.append(CodedTurn(run.id, row.index, row.learner_text, _ranking(labels or {})))
+            before = row.reply
+    if missing:
+        coded = coder.code_many([(text, before) for _, _, text, before in missing])
+        fresh = []
+        for (place, turn_id, text, before), utterance in zip(missing, coded, strict=True):
+            labels = {
+                label: [str(utterance.labels[label]), utterance.confidence.get(label, 1.0)]
+                for label in REVIEWED_LABELS
+                if utterance.labels.get(label) is not None
+            }
+            found[place] = replace(found[place], labels=_ranking(labels))
+            fresh.append(
+                {"turn_id": turn_id, "coder": key, "basis": _basis(text, before), "labels": labels}
+            )
+        _keep(db, key, fresh)
+    return found
+
+
+def _ranking(labels: dict[str, Any]) -> dict[str, tuple[str, float]]:
+    return {label: (str(value), float(confidence)) for label, (value, confidence) in labels.items()}
+
+
+def _keep(db: Session, key: str, fresh: list[dict[str, Any]]) -> None:
+    """Store new codes (replacing stale ones); a view storing the same codes at the same time
+    wins the race harmlessly: the coder gives the same labels to the same text."""
+    try:
+        with db.begin_nested():
+            db.execute(
+                delete(TurnCode).where(
+                    TurnCode.coder == key, TurnCode.turn_id.in_([row["turn_id"] for row in fresh])
+                )
+            )
+            db.execute(insert(TurnCode), fresh)
+    except IntegrityError:
+        pass
 
 
 def review_queue(db: Session, viewer: User, coder: Coder, page: int = 1) -> Queue:
@@ -121,31 +228,32 @@ def review_queue(db: Session, viewer: User, coder: Coder, page: int = 1) -> Queu
     (the queue quotes their turns)."""
     found = shared_ended_runs(db, viewer)
     capped, found = len(found) > MAX_RUNS, found[:MAX_RUNS]
-    turns, items_to_code = [], []
-    for run, owner in found:
-        before = run.opening
-        for turn in run.turns:
-            turns.append((run, owner, turn))
-            items_to_code.append((turn.learner_text, before))
-            before = turn.reply
-    coded = coder.code_many(items_to_code) if items_to_code else []
-    corrected = _corrected_labels(db, [run.id for run, _ in found])
+    runs = {run.id: run for run in found}
+    corrected = _corrected_labels(db, list(runs))
     items: list[QueueItem] = []
-    for (run, owner, turn), utterance in zip(turns, coded, strict=True):
-        done = corrected.get((run.id, turn.index), set())
+    for turn in coded_turns(db, found, coder):
+        done = corrected.get((turn.run_id, turn.index), set())
         open_labels = [
-            (utterance.confidence.get(label, 1.0), label)
-            for label in REVIEWED_LABELS
-            if label not in done and utterance.labels.get(label) is not None
+            (confidence, label)
+            for label, (_, confidence) in turn.labels.items()
+            if label not in done
         ]
         if not open_labels:
             continue  # a person decided every label that ranks it
         confidence, label = min(open_labels)
-        value = str(utterance.labels[label])
-        text = turn.learner_text
+        run = runs[turn.run_id]
+        value = turn.labels[label][0]
         items.append(
             QueueItem(
-                run.id, run.title, owner.id, owner.name, turn.index, text, label, value, confidence
+                run.id,
+                run.title,
+                run.owner_id,
+                run.owner,
+                turn.index,
+                turn.text,
+                label,
+                value,
+                confidence,
             )
         )
     items.sort(key=lambda item: (item.confidence, item.run_id, item.turn))

@@ -10,9 +10,11 @@ already unlocked and public hints, never a locked fact or the rubric.
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, cast
 
-from empathic.analysis.coding import Coder, RuleCoder
+from empathic.analysis.coding import CodedUtterance, Coder, RuleCoder
 from empathic.analysis.responsiveness import Judgement, SessionJudge, uptake
 from empathic.conversation import Turn
 from empathic.roleplay.moves import (
@@ -34,6 +36,9 @@ from empathic.roleplay.state import (
 from empathic.roleplay.topics import TopicMatcher, tokens
 from empathic.roleplay.voices import FactView, ScriptedVoice, Voice, VoiceView
 
+if TYPE_CHECKING:
+    from empathic.analysis.packs import TrainedCoder
+
 UNDERSTOOD_FRACTION = 0.6
 """Share of the core story uncovered before advice counts as informed rather than premature."""
 HINT_MARGIN = 0.15
@@ -42,6 +47,18 @@ HEARD_CREDIT = 0.6
 """Credit a turn needs before the persona tells it anything (stock lines, lists of topics
 and bare questions on new topics are below it); with an empathic move of its own it also
 brings back a fact held back earlier, as people do once they feel heard."""
+
+
+def _trained_pack(coder: Coder) -> TrainedCoder | None:
+    """The coder when it is a trained pack (which can skip explaining its labels).
+
+    The module is looked up, not imported: a pack's coder exists only once its module
+    is loaded, and the engine alone should not pull in numpy and scipy.
+    """
+    packs = sys.modules.get("empathic.analysis.packs")
+    if packs is not None and isinstance(coder, packs.TrainedCoder):
+        return cast("TrainedCoder", coder)
+    return None
 
 
 class SimulationOver(RuntimeError):
@@ -64,6 +81,7 @@ class Simulation:
         self.difficulty = difficulty
         self.seed = seed
         self.coder: Coder = coder if coder is not None else RuleCoder()
+        self._pack = _trained_pack(self.coder)
         self.voice: Voice = voice if voice is not None else ScriptedVoice()
         self._rng = random.Random(seed)
         self._level = difficulty_for(scenario, difficulty)
@@ -101,7 +119,7 @@ class Simulation:
             raise ValueError("a learner turn needs some words")
         context = self.history[-1].text if self.history else ""
         judgement = self._judge.judge(text, self._heard)
-        coded = self.coder.code_many([(text, context)])[0]
+        coded = self._code(text, context)
         hits = self._topics.match(judgement.uptake.residue)
         topics = list(dict.fromkeys(hit.topic for hit in hits))
         spray = judgement.uptake.is_spray
@@ -189,9 +207,17 @@ class Simulation:
         does not have them, so they earn the stock credit, not the turn's."""
         if not judgement.uptake.stock or judgement.stock_credit >= judgement.credit:
             return set()
-        residue = self.coder.code_many([(judgement.uptake.residue, context)])[0]
+        residue = self._code(judgement.uptake.residue, context)
         own = {m.name for m in classify(residue, ctx)}
         return {m.name for m in moves} - own
+
+    def _code(self, text: str, context: str) -> CodedUtterance:
+        """One utterance coded for the engine's decisions, which read its labels and cues,
+        never its evidence phrases: a trained pack skips its n-gram evidence (the same
+        labels, about a sixth less work per turn)."""
+        if self._pack is not None:
+            return self._pack.code_many([(text, context)], explain=False)[0]
+        return self.coder.code_many([(text, context)])[0]
 
     def end(self, reason: str = "learner_ended") -> None:
         """The learner stops (end of script, EOF, Ctrl-C); a no-op once ended."""
