@@ -138,3 +138,46 @@ def test_upgrading_a_sqlite_database_keeps_every_row(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on
     engine.dispose()
     assert counts == {"users": 2, "practice_runs": 1, "mentoring_pairs": 1}
+
+
+def test_pairs_a_mentee_asked_for_become_requests_when_upgrading(tmp_path: Path) -> None:
+    """Revision 0010 hides a mentee's unaccepted pair from them (its existence would tell
+    them the account exists) and shows the request by address instead: old ones too."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    config = alembic_config(url)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0009")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES "
+                "(1, 'mona@x.org', 'Mona', 'h', 'admin', CURRENT_TIMESTAMP),"
+                " (2, 'theo@x.org', 'Theo', 'h', 'learner', CURRENT_TIMESTAMP),"
+                " (3, 'carl@x.org', 'Carl', 'h', 'learner', CURRENT_TIMESTAMP)"
+            )
+        )
+        pairs = (  # id, mentor, mentee, created by, state, start date
+            (1, 1, 2, 2, "pending", None),  # Theo asked Mona: becomes a request
+            (2, 3, 2, 2, "active", "2026-01-05"),  # Theo asked Carl, who accepted
+            (3, 3, 1, 1, "completed", None),  # Mona asked Carl, who declined: a request
+            (4, 1, 3, 1, "pending", None),  # proposed by Mona as admin, not a request
+        )
+        for pair in pairs:
+            conn.execute(
+                text(
+                    "INSERT INTO mentoring_pairs (id, mentor_id, mentee_id, created_by_id,"
+                    " programme, state, start_date, feed_token, created_at, updated_at)"
+                    " VALUES (:id, :mentor, :mentee, :by, '', :state, :start, 'tok',"
+                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                dict(zip(("id", "mentor", "mentee", "by", "state", "start"), pair, strict=True)),
+            )
+    migrate(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT mentee_id, email, pair_id FROM mentor_requests ORDER BY pair_id")
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [(2, "mona@x.org", 1), (1, "carl@x.org", 3)]

@@ -150,26 +150,42 @@ def test_invitation_then_accept(people: dict[str, Person]) -> None:
 
 
 def test_asking_tells_nothing_about_who_has_an_account(people: dict[str, Person]) -> None:
-    """An address with an account and one without get the same answer and the same page."""
-    theo = people["theo"]
-
-    def ask(email: str) -> tuple[int, str, str]:
-        response = theo.post("/mentoring/invite", {"mentor_email": email}, follow_redirects=False)
-        page = theo.client.get(response.headers["location"]).text
-        return response.status_code, response.headers["location"], page.replace(email, "X")
-
-    with_account = ask(people["carl"].email)
-    without = ask("ghost@example.org")
-    assert with_account[:2] == without[:2] == (303, "/mentoring?done=asked")
-    shown = [
-        re.sub(r"/requests/\d+/", "/requests/N/", item.replace(people["carl"].email, "X"))
-        for item in re.findall(r"<li>You asked .*?</li>", without[2], flags=re.S)
-    ]
-    assert len(shown) == 2 and shown[0] == shown[1]  # both requests, shown alike
-    assert "waiting for an answer" in shown[0]
-    assert "ghost" not in people["carl"].client.get("/mentoring").text
-    carl_home = people["carl"].client.get("/mentoring").text
-    assert "Theo" in carl_home and "Programme" in carl_home  # the asked person sees a name only
+    """Every address gets the same answer and the same line on the page: one without an
+    account, one whose owner has not answered, one whose owner declined, and the address
+    of someone the mentee is already paired with."""
+    p = people
+    theo = p["theo"]
+    _pair(p["admin"], p["dina"], theo)  # Dina already mentors Theo
+    asked = {
+        "ghost@example.org": None,
+        p["mona"].email: None,
+        p["carl"].email: None,
+        p["dina"].email: None,
+    }
+    for email in asked:
+        response = theo.post(
+            "/mentoring/invite",
+            {"mentor_email": email, "programme": "SECRET-TEXT"},  # no free text travels
+            follow_redirects=False,
+        )
+        asked[email] = (response.status_code, response.headers.get("location"))
+    assert set(asked.values()) == {(303, "/mentoring?done=asked")}
+    carl_home = p["carl"].client.get("/mentoring").text
+    assert "Theo" in carl_home and "SECRET-TEXT" not in carl_home
+    declined = re.search(r'/mentoring/pairs/(\d+)">Theo<', carl_home)
+    assert declined
+    p["carl"].post(f"/mentoring/pairs/{declined.group(1)}/state", {"action": "decline"})
+    home = theo.client.get("/mentoring").text
+    lines = re.findall(r"<li>You asked .*?</li>", home, flags=re.S)
+    shown = set()
+    for line in lines:
+        for email in asked:
+            line = line.replace(email, "X")
+        shown.add(re.sub(r"/requests/\d+/", "/requests/N/", line))
+    assert len(lines) == 4 and len(shown) == 1, shown  # all four, shown alike
+    assert "not accepted yet" in shown.pop()
+    assert "Carl" not in home and "Mona" not in home  # no name of anyone asked
+    assert theo.client.get(f"/mentoring/pairs/{declined.group(1)}").status_code == 404
 
 
 def test_a_request_can_be_withdrawn_and_there_is_a_limit(people: dict[str, Person]) -> None:

@@ -276,7 +276,9 @@ def test_session_log_rules(world: World) -> None:
 def test_no_second_open_relationship_in_the_other_direction(world: World) -> None:
     world.pair()  # the mentor mentors the mentee
     with pytest.raises(MentoringError, match="already have an open mentoring relationship"):
-        requests.ask_mentor(world.db, world.mentor, world.mentee.email)
+        service.open_pair(world.db, world.mentor, world.mentee, world.mentor)
+    # asked by email, the clash is kept quiet: a request like any other, with no pair
+    assert requests.ask_mentor(world.db, world.mentor, world.mentee.email).pair is None
 
 
 def test_completing_a_pair_revokes_its_calendar_feed(world: World) -> None:
@@ -288,3 +290,18 @@ def test_completing_a_pair_revokes_its_calendar_feed(world: World) -> None:
     for attempt in (token, access.pair.feed_token):
         with pytest.raises(NotFound):
             schedule.pair_by_feed_token(world.db, access.pair.id, attempt)
+
+
+def test_a_facilitator_gets_one_answer_for_no_account_and_not_my_team(world: World) -> None:
+    """Two answers would let a facilitator test any address in the organisation."""
+    answers = set()
+    for mentee_email in ("nobody@example.org", world.other.email):  # Omar: in no team
+        with pytest.raises(MentoringError) as refused:
+            service.create_pair(
+                world.db,
+                world.facilitator,
+                mentor_email=world.mentor.email,
+                mentee_email=mentee_email,
+            )
+        answers.add(str(refused.value))
+    assert answers == {service.TEAM_ONLY}

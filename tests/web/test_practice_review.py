@@ -236,3 +236,21 @@ def test_the_queue_codes_a_turn_once_and_again_when_its_words_change(
     changed = admin.client.get("/corrections/queue", headers=JSON).json()
     assert coded == [1]  # turn 2 answered the same line as before: its code stands
     assert next(i for i in changed["items"] if i["turn"] == 1)["text"] == words
+
+
+def test_stored_codes_are_keyed_to_the_pack_files_not_only_its_version(tmp_path: Path) -> None:
+    """A pack retrained the same day keeps its date-version; its stored codes must not."""
+    from types import SimpleNamespace
+
+    from empathic.analysis.packs import PackInfo
+    from empathic.practice.review import coder_key
+
+    (tmp_path / "model.json").write_text("{}")
+    info = PackInfo("org", "2026-12-06", "MIT", True, "", tmp_path, True)
+    pack = SimpleNamespace(name="org", info=info)
+    first = coder_key(pack)  # type: ignore[arg-type]
+    assert first.startswith("org@2026-12-06#") and coder_key(pack) == first  # type: ignore[arg-type]
+    (tmp_path / "model.json").write_text('{"retrained": true}')
+    assert coder_key(pack) != first  # type: ignore[arg-type]
+    rules = SimpleNamespace(name="rules")
+    assert coder_key(rules).startswith("rules#")  # type: ignore[arg-type]

@@ -216,7 +216,8 @@ def _rows(db: Session, query: Entries, describe: Describer) -> list[Row]:
     ]
 
 
-def _check(viewer: User) -> None:
+def check_reader(viewer: User) -> None:
+    """PermissionError unless `viewer` may read the audit log (an admin)."""
     if not allowed(viewer, ADMINISTER):
         raise PermissionError("only an admin can read the audit log")
 
@@ -225,7 +226,7 @@ def page_of(
     db: Session, viewer: User, filters: Filters, describe: Describer, page: int = 1
 ) -> Page:
     """One page (newest first) of the entries the filters keep."""
-    _check(viewer)
+    check_reader(viewer)
     query = _filtered(filters)
     total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
     pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -243,7 +244,7 @@ def csv_chunks(db: Session, viewer: User, filters: Filters, describe: Describer)
     """Every entry the filters keep as CSV text, a batch of entries at a time; no cell can
     start a spreadsheet formula. Rows go from the cursor straight to the writer: building
     a `Row` per entry took half the time of a whole-log export (bench/pages.py)."""
-    _check(viewer)
+    check_reader(viewer)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)

@@ -73,6 +73,10 @@ def audit_csv(request: Request, user: Admin, query: Query) -> Response:
         filters = query.filters()
     except service.AccountError as exc:
         raise HTTPException(400, str(exc)) from exc
+    try:  # here, not in the stream: refused before a header goes out
+        audit.check_reader(user)
+    except PermissionError as exc:
+        raise HTTPException(403, "Only an admin can read the audit log.") from exc
     describe, sessions = _describer(request), request.app.state.sessions
 
     def body() -> Iterator[str]:

@@ -38,7 +38,10 @@ def ask_mentor(db: Session, mentee: User, email: str) -> MentorRequest:
     """Keep the request; make a pending pair when an active account uses the address.
 
     The same answer either way: errors speak only of what the mentee typed or
-    already knows (their own address, their own earlier request, their limit).
+    already knows (their own address, their own earlier request, their limit). An
+    address whose owner already has an open relationship with the mentee is kept
+    without a pair, like an address without an account, so guessing the address of
+    someone you are paired with confirms nothing.
     """
     address = normalise_email(email)
     if not EMAIL.match(address) or len(address) > MAX_EMAIL:
@@ -58,14 +61,18 @@ def ask_mentor(db: Session, mentee: User, email: str) -> MentorRequest:
     request = MentorRequest(mentee_id=mentee.id, email=address)
     mentor = db.scalar(select(User).where(User.email == address))
     if mentor is not None and mentor.active:
-        request.pair = open_pair(db, mentee, mentor, mentee)
+        try:
+            request.pair = open_pair(db, mentee, mentor, mentee)
+        except MentoringError:  # already paired: kept like any other, never says so
+            request.pair = None
     db.add(request)
     db.flush()
     return request
 
 
 def waiting_requests(db: Session, mentee: User) -> list[RequestView]:
-    """The mentee's unanswered requests, oldest first, as they typed them."""
+    """The mentee's requests not accepted yet (unanswered, declined, or to an address
+    without an account: all look alike), oldest first, as they typed them."""
     rows = db.scalars(
         select(MentorRequest)
         .where(MentorRequest.mentee_id == mentee.id)

@@ -103,12 +103,26 @@ def create_pair(
     """
     if not allowed(actor, PROPOSE_PAIR):
         raise PermissionError("only facilitators and admins create pairs")
-    mentor, mentee = _user_by_email(db, mentor_email), _user_by_email(db, mentee_email)
-    if role_of(actor) is Role.FACILITATOR and (
+    facilitator = role_of(actor) is Role.FACILITATOR
+    try:
+        mentor, mentee = _user_by_email(db, mentor_email), _user_by_email(db, mentee_email)
+    except MentoringError:
+        if facilitator:  # one answer for "no account" and "not your team": no probing
+            raise MentoringError(TEAM_ONLY) from None
+        raise
+    if facilitator and (
         actor.team_id is None or {mentor.team_id, mentee.team_id} != {actor.team_id}
     ):
-        raise MentoringError("You can pair only people in your own team; ask an admin otherwise.")
+        raise MentoringError(TEAM_ONLY)
     return open_pair(db, actor, mentor, mentee, programme, start, end)
+
+
+TEAM_ONLY = (
+    "You can pair only people in your own team, by the email they sign in with; ask an "
+    "admin otherwise."
+)
+"""A facilitator's answer both for an address without an account and for someone outside
+their team: two answers would let them test any address in the organisation."""
 
 
 def open_pair(
@@ -167,7 +181,7 @@ def transition(db: Session, access: Access, action: str) -> Pair:
         raise PermissionError("only the pair can decline an invitation")
     pair.state = allowed[action]
     pair.updated_at = utcnow()
-    if action in ("accept", "decline"):  # answered: the pair now speaks for the request
+    if action == "accept":  # accepted: the pair now speaks for the mentee's request
         db.execute(delete(MentorRequest).where(MentorRequest.pair_id == pair.id))
     if pair.state == "active" and pair.start_date is None:
         pair.start_date = utcnow().date()
@@ -215,12 +229,19 @@ def mentee_access(db: Session, viewer: User, pair_id: int) -> Access:
 
 
 def asked_by_mentee(pair: Pair) -> bool:
-    """A pending pair the mentee asked for: they must not learn it exists (an account does).
+    """A pair the mentee asked for and the person asked has not accepted (pending, or
+    declined): the mentee must not learn it exists, since that tells them an account does.
 
-    Until the person asked answers, the mentee sees only their request, by address
-    (`mentoring.requests`); the pair is the asked person's to accept or decline.
+    Until it is accepted, the mentee sees only their request, by the address they typed
+    (`mentoring.requests`); a declined request looks the same as one to an address
+    without an account. Accepting sets the start date, so `start_date` None means never
+    accepted.
     """
-    return pair.state == "pending" and pair.created_by_id == pair.mentee_id
+    return (
+        pair.created_by_id == pair.mentee_id
+        and pair.start_date is None
+        and pair.state in ("pending", "completed")
+    )
 
 
 def pairs_of(db: Session, user: User) -> tuple[list[Pair], list[Pair]]:

@@ -15,12 +15,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from empathic import __version__
 from empathic.accounts.models import User
 from empathic.accounts.service import audit, overseen_ids
 from empathic.analysis.coding import Coder
@@ -140,10 +142,29 @@ class CodedTurn:
 
 
 def coder_key(coder: Coder) -> str:
-    """Which coder coded a turn: the pack's name and version (the rule coder: its name)."""
+    """Which coder coded a turn, precisely enough that stored codes never outlive it.
+
+    A pack's name and version, plus a fingerprint of its files: a pack retrained the same
+    day keeps its date as version (the correct-then-retrain loop) but not its files. The
+    rule coder: its name and the app's version (rules change with releases). Both also
+    carry the labels the queue ranks on, so ranking on another label codes again.
+    """
     info = getattr(coder, "info", None)
     name = str(getattr(coder, "name", type(coder).__name__))
-    return f"{name}@{info.version}"[:160] if info is not None else name[:160]
+    parts = [name, ",".join(REVIEWED_LABELS)]
+    parts += [info.version, _fingerprint(info.path)] if info is not None else [__version__]
+    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+    shown = f"{name}@{info.version}" if info is not None else name
+    return f"{shown[:140]}#{digest}"
+
+
+def _fingerprint(folder: Path) -> str:
+    """The pack folder's files by name, size and modification time (a cheap stat each)."""
+    try:
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        return ";".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
+    except OSError:
+        return "unreadable"
 
 
 def _basis(text: str, before: str) -> str:
