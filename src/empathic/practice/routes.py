@@ -159,11 +159,18 @@ def conversation(request: Request, db: DbDep, user: Player, run_id: str) -> Resp
     return _conversation(request, run)
 
 
+def _locked(db: DbDep, user: UserDep, run_id: str) -> tuple[PracticeRun, int]:
+    try:
+        return service.lock_run(db, user, run_id)
+    except RunNotFound as exc:
+        raise _not_found() from exc
+
+
 @router.post("/runs/{run_id}/turns")
 def play(request: Request, db: DbDep, user: Player, run_id: str, text: Text = "") -> Response:
-    run = _own(db, user, run_id)
+    run, stored = _locked(db, user, run_id)
     try:
-        played = service.play_turn(db, _cache(request), run, text)
+        played = service.play_turn(db, _cache(request), run, text, stored_turns=stored)
     except TurnConflict as exc:
         return error_response(request, 409, str(exc))
     except PracticeError as exc:
@@ -180,9 +187,7 @@ def play(request: Request, db: DbDep, user: Player, run_id: str, text: Text = ""
                 "stream": f"/runs/{run.id}/turns/{index}/stream",
                 "finished": played.finished,
                 "debrief": debrief,
-                "turns_left": max(
-                    0, service.scenario_for(run).counterpart.time_budget.turns - index
-                ),
+                "turns_left": played.turns_left,
             }
         )
     return see_other(debrief if played.finished else f"/runs/{run.id}")
@@ -192,9 +197,8 @@ def play(request: Request, db: DbDep, user: Player, run_id: str, text: Text = ""
 def stream(request: Request, db: DbDep, user: Player, run_id: str, index: int) -> Response:
     """Server-sent events: `token` (JSON string chunks), `replace` (a language-model reply
     fell back to the scripted line), `state` (coach mode), `done`."""
-    run = _own(db, user, run_id)
     try:
-        turn = service.stored_turn(db, run, index)
+        run, turn = service.own_turn(db, user, run_id, index)
     except RunNotFound as exc:
         raise _not_found() from exc
     chunks = service.reply_chunks(turn.reply)
@@ -216,9 +220,9 @@ def stream(request: Request, db: DbDep, user: Player, run_id: str, index: int) -
 
 @router.post("/runs/{run_id}/end")
 def end(request: Request, db: DbDep, user: Player, run_id: str) -> Response:
-    run = _own(db, user, run_id)
+    run, stored = _locked(db, user, run_id)
     try:
-        service.end_run(db, _cache(request), run)
+        service.end_run(db, _cache(request), run, stored_turns=stored)
     except PracticeError as exc:
         return error_response(request, 400, str(exc))
     return see_other(f"/runs/{run.id}/debrief")

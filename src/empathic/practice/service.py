@@ -5,6 +5,11 @@ lines (the engine is deterministic), so each turn is committed as soon as it is
 played and a simulation is rebuilt by replaying the stored lines after a reload,
 a restart or on another worker. Live simulations are cached per process so a
 turn normally costs one engine step, not a replay.
+
+A turn over the web reads its run once (`lock_run`): the row, locked until the
+turn commits, and the number of stored turns, which says whether the cached
+simulation is current without loading the history. Locks are always taken in
+the same order, the run's row first, then the process's lock for the run.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -63,10 +68,16 @@ class PlayedTurn:
     turn: PracticeTurn
     step: StepRecord
     finished: bool
+    turns_left: int
+    """Turns the scenario's time budget leaves after this one."""
 
 
 class SimulationCache:
-    """Live simulations per run id (LRU) with one lock per run so turns never interleave."""
+    """Live simulations per run id (LRU) with one lock per run so turns never interleave.
+
+    A caller that also locks the run's row (`lock_run`) takes the row first, then
+    this lock, so two requests never wait on each other's lock.
+    """
 
     def __init__(self, size: int = 512, coder: Callable[[], Coder] | None = None) -> None:
         """`coder` gives the analysis coder that codes every turn (the app's default pack,
@@ -95,6 +106,15 @@ class SimulationCache:
         if run.status == "ended" and not sim.finished:
             sim.end(run.ended_by or "learner_ended")
         return sim
+
+    def current(self, run_id: str, turns: int) -> Simulation | None:
+        """The cached simulation when it has played exactly `turns` turns, else None."""
+        with self._guard:
+            sim = self._sims.get(run_id)
+            if sim is None or len(sim.steps) != turns:
+                return None
+            self._sims.move_to_end(run_id)
+            return sim
 
     def coder(self) -> Coder | None:
         return self._coder() if self._coder is not None else None
@@ -175,8 +195,68 @@ def start_run(
     return run
 
 
-def play_turn(db: Session, cache: SimulationCache, run: PracticeRun, text: str) -> PlayedTurn:
-    """Step the engine and commit the turn before anyone sees the reply."""
+def lock_run(db: Session, user: User, run_id: str) -> tuple[PracticeRun, int]:
+    """The user's run and its number of stored turns, for playing or ending it: one query.
+
+    On PostgreSQL the row stays locked until the transaction ends (FOR NO KEY UPDATE:
+    comments and corrections that reference the run are not held up), so a second turn
+    on the same run, a double submit or a second tab, waits for this one. Its count is
+    from before the wait, so its worker's cached simulation is a step ahead and the run
+    is read again (`_current`); on a worker whose simulation is as old as the count, the
+    unique turn number refuses it (TurnConflict). SQLite locks no row: one worker's turns
+    wait for each other on the process's lock, and the unique turn number refuses a turn
+    played at once on two workers. Anything the user may not play is RunNotFound, as in
+    `own_run`.
+    """
+    played = (
+        select(func.count(PracticeTurn.id))
+        .where(PracticeTurn.run_id == PracticeRun.id)
+        .correlate(PracticeRun)
+        .scalar_subquery()
+    )
+    query = (
+        select(PracticeRun, played)
+        .where(PracticeRun.id == run_id)
+        .with_for_update(key_share=True, of=PracticeRun)
+        .execution_options(populate_existing=True)
+    )
+    found = db.execute(query).one_or_none()
+    if found is None or not allowed(user, PLAY, found[0]):
+        raise RunNotFound(run_id)
+    return found[0], int(found[1])
+
+
+def _current(
+    db: Session, cache: SimulationCache, run: PracticeRun, stored_turns: int | None
+) -> Simulation:
+    """The run's simulation, under the run's lock.
+
+    With `stored_turns` from `lock_run`, a cached simulation that has played exactly
+    that many turns is used as it is (no query). Otherwise (nothing cached, another
+    worker played a turn, a turn committed while this request waited for the lock,
+    or no count given) the run is read again and replayed when needed.
+    """
+    if stored_turns is not None:
+        sim = cache.current(run.id, stored_turns)
+        if sim is not None:
+            return sim
+    db.refresh(run)
+    return cache.get(run)
+
+
+def play_turn(
+    db: Session,
+    cache: SimulationCache,
+    run: PracticeRun,
+    text: str,
+    *,
+    stored_turns: int | None = None,
+) -> PlayedTurn:
+    """Step the engine and commit the turn before anyone sees the reply.
+
+    `stored_turns`: the run was read with `lock_run`, which gave this count; without
+    it the run is read again under the process's lock for the run.
+    """
     line = " ".join(plain(text).split())
     if not line:
         raise PracticeError("Write what you would say before sending.")
@@ -185,8 +265,7 @@ def play_turn(db: Session, cache: SimulationCache, run: PracticeRun, text: str) 
     if run.status != "active":
         raise PracticeError("This conversation has ended; open its debrief.")
     with cache.lock(run.id):
-        db.refresh(run)
-        sim = cache.get(run)
+        sim = _current(db, cache, run, stored_turns)
         if sim.finished:
             raise PracticeError("This conversation has ended; open its debrief.")
         step = sim.step(line)
@@ -211,21 +290,28 @@ def play_turn(db: Session, cache: SimulationCache, run: PracticeRun, text: str) 
             db.rollback()
             cache.drop(run.id)
             raise
-    return PlayedTurn(turn, step, sim.finished)
+    return PlayedTurn(turn, step, sim.finished, max(0, sim.max_turns - step.index))
 
 
-def end_run(db: Session, cache: SimulationCache, run: PracticeRun) -> PracticeRun:
+def end_run(
+    db: Session, cache: SimulationCache, run: PracticeRun, *, stored_turns: int | None = None
+) -> PracticeRun:
     """The learner ends the conversation (a run with no turns still gets its debrief).
 
-    Under the run's lock and from fresh rows, so a turn another worker has just
+    Under the run's locks and from fresh rows, so a turn another worker has just
     committed is in the summary; committed here, so the cache never says "ended"
-    for a run the database still holds open.
+    for a run the database still holds open. `stored_turns`: as for `play_turn`;
+    without it the row is locked here first (the same order as a turn's).
     """
+    if stored_turns is None:
+        db.refresh(run, with_for_update={"key_share": True})
     with cache.lock(run.id):
-        db.refresh(run)
+        sim = cache.current(run.id, stored_turns) if stored_turns is not None else None
+        if sim is None or sim.finished:
+            db.refresh(run)  # SQLite locks no row: read it again under the process's lock
         if run.status == "ended":
             return run
-        sim = cache.get(run)
+        sim = sim or cache.get(run)
         sim.end("learner_ended")
         _close(run, sim)
         try:
@@ -387,15 +473,21 @@ def active_runs(db: Session, user: User) -> list[PracticeRun]:
     )
 
 
-def stored_turn(db: Session, run: PracticeRun, index: int) -> PracticeTurn:
-    """One stored turn by its 1-based index, read alone (a stream needs only its own turn,
-    not the run's whole history); RunNotFound when it was never played."""
-    turn = db.scalar(
-        select(PracticeTurn).where(PracticeTurn.run_id == run.id, PracticeTurn.index == index)
+def own_turn(db: Session, user: User, run_id: str, index: int) -> tuple[PracticeRun, PracticeTurn]:
+    """The user's run with one stored turn by its 1-based index, in one query (a stream
+    needs its own turn, not the run's whole history); RunNotFound when the run is not
+    theirs or the turn was never played."""
+    query = (
+        select(PracticeRun, PracticeTurn)
+        .outerjoin(
+            PracticeTurn, (PracticeTurn.run_id == PracticeRun.id) & (PracticeTurn.index == index)
+        )
+        .where(PracticeRun.id == run_id)
     )
-    if turn is None:
-        raise RunNotFound(f"{run.id}/{index}")
-    return turn
+    found = db.execute(query).one_or_none()
+    if found is None or not allowed(user, PLAY, found[0]) or found[1] is None:
+        raise RunNotFound(f"{run_id}/{index}")
+    return found[0], found[1]
 
 
 def turn_of(run: PracticeRun, index: int) -> PracticeTurn:

@@ -10,7 +10,12 @@ the reply (POST /runs/{id}/turns, then the server-sent event stream). Learners
 pause between turns (`--think`, seconds, uniform ±50%) as people do while typing;
 `--think 0` measures saturation instead. Everyone signs up before the timed
 practice starts (password hashing is slow on purpose). Prints percentiles,
-throughput and errors.
+throughput and errors, and where the CPU went while the turns were timed, in CPU
+milliseconds per turn (from /proc, Linux): the server's processes, PostgreSQL's,
+this load generator's, and everything else on the machine. The client runs on the
+same cores as the server, so its share is capacity the server did not get; CPU per
+turn also stays comparable when something else loads the machine, which throughput
+does not (`machine_busy_pct` says how busy the cores were).
 """
 
 from __future__ import annotations
@@ -96,7 +101,82 @@ async def _practise(
                 break
 
 
-async def _drive(base: str, learners: int, runs: int, think: float) -> tuple[Tally, float]:
+@dataclass
+class Cpu:
+    """CPU seconds while the practice was timed, read from /proc (Linux; zeros elsewhere):
+    the machine's busy time, this client's, the server's (its main process and workers)
+    and the PostgreSQL server's (every process named `postgres`). Processes are counted by
+    id, so one that ends while the turns are timed (a database backend) is left out."""
+
+    busy: float = 0.0
+    client: float = 0.0
+    server: dict[int, float] = field(default_factory=dict)
+    database: dict[int, float] = field(default_factory=dict)
+
+    @classmethod
+    def now(cls, server_pid: int) -> Cpu:
+        cpu = cls(_busy_seconds(), time.process_time())
+        for pid, parent, name, seconds in _processes():
+            if pid == server_pid or parent == server_pid:
+                cpu.server[pid] = seconds
+            elif name == "postgres":
+                cpu.database[pid] = seconds
+        return cpu
+
+    def since(self, start: Cpu) -> dict[str, float]:
+        def spent(now: dict[int, float], before: dict[int, float]) -> float:
+            return sum(s - before.get(pid, 0.0) for pid, s in now.items())
+
+        server = spent(self.server, start.server)
+        database = spent(self.database, start.database)
+        client = self.client - start.client
+        busy = self.busy - start.busy
+        return {
+            "server": server,
+            "database": database,
+            "client": client,
+            "other": busy - server - database - client,
+            "busy": busy,
+        }
+
+
+def _ticks() -> float:
+    return float(os.sysconf("SC_CLK_TCK")) if hasattr(os, "sysconf") else 100.0
+
+
+def _busy_seconds() -> float:
+    """All cores' busy time since boot (user, nice, system, irq, softirq, steal)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / _ticks()
+
+
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, name, user + system CPU seconds) of every live process."""
+    try:
+        names = [n for n in os.listdir("/proc") if n.isdigit()]
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        try:
+            with open(f"/proc/{name}/stat") as stat:
+                head, tail = stat.read().rsplit(")", 1)
+            fields = tail.split()
+            seconds = (int(fields[11]) + int(fields[12])) / _ticks()
+            found.append((int(name), int(fields[1]), head.split("(", 1)[1], seconds))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+async def _drive(
+    base: str, learners: int, runs: int, think: float, server_pid: int
+) -> tuple[Tally, float, dict[str, float]]:
     """Sign everyone up first (argon2 is slow by design), then time the practice."""
     from empathic.roleplay.loading import load_library
 
@@ -107,6 +187,7 @@ async def _drive(base: str, learners: int, runs: int, think: float) -> tuple[Tal
     try:
         tokens = await asyncio.gather(*(_sign_up(c, n) for n, c in enumerate(clients)))
         tally.errors += ["signup"] * sum(1 for t in tokens if t is None)
+        cpu = Cpu.now(server_pid)
         begin = time.perf_counter()
         await asyncio.gather(
             *(
@@ -115,7 +196,8 @@ async def _drive(base: str, learners: int, runs: int, think: float) -> tuple[Tal
                 if t is not None
             )
         )
-        return tally, time.perf_counter() - begin
+        elapsed = time.perf_counter() - begin
+        return tally, elapsed, Cpu.now(server_pid).since(cpu)
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
 
@@ -135,7 +217,7 @@ def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base, server)
-            tally, elapsed = asyncio.run(_drive(base, learners, runs, think))
+            tally, elapsed, cpu = asyncio.run(_drive(base, learners, runs, think, server.pid))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -146,6 +228,9 @@ def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict
     def pct(p: float) -> float:
         return 1000 * times[min(len(times) - 1, int(p * len(times)))]
 
+    def per_turn(seconds: float) -> float:
+        return round(1000 * seconds / len(times), 2)
+
     return {
         "turns": len(times),
         "errors": len(tally.errors),
@@ -155,6 +240,10 @@ def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict
         "max_ms": round(1000 * times[-1], 1),
         "mean_ms": round(1000 * statistics.fmean(times), 1),
         "turns_per_s": round(len(times) / elapsed, 1),
+        "cpu_ms_per_turn": {
+            part: per_turn(cpu[part]) for part in ("server", "database", "client", "other")
+        },
+        "machine_busy_pct": round(100 * cpu["busy"] / (elapsed * (os.cpu_count() or 1)), 1),
         "error_kinds": dict(Counter(tally.errors).most_common(3)),
     }
 
