@@ -7,12 +7,12 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from tests.e2e.helpers import PASSWORD, sign_in
+
 from empathic.accounts.models import Team
 from empathic.accounts.service import sign_up
 from empathic.db import utcnow
 from empathic.mentoring import goals, records, service, signals
-
-PASSWORD = "correct horse battery"
 
 
 def _seed(app: Any) -> tuple[str, str]:
@@ -43,18 +43,9 @@ def _seed(app: Any) -> tuple[str, str]:
         return people["Max"].email, people["Mia"].email
 
 
-def _sign_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-
-
 def test_flag_guide_story_flow(page: Any, live_app: Any) -> None:
     mentor, mentee = _seed(live_app)
-    _sign_in(page, mentor)
+    sign_in(page, mentor)
     page.goto("/mentoring")
     page.locator("a[href^='/mentoring/pairs/']").first.click()
     page.locator("a[href^='/mentoring/flags/']").first.click()
@@ -73,7 +64,7 @@ def test_flag_guide_story_flow(page: Any, live_app: Any) -> None:
     page.get_by_label("What you agreed").fill("New date agreed together.")
     page.get_by_role("button", name="Resolve").click()
     assert "resolved" in page.locator("h1").inner_text()
-    _sign_in(page, mentee)
+    sign_in(page, mentee)
     page.goto("/mentoring")
     page.locator("a[href^='/mentoring/pairs/']").first.click()
     page.locator("a[href$='/transparency']").first.click()

@@ -8,11 +8,11 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from tests.e2e.helpers import PASSWORD, sign_in
+
 from empathic.accounts.models import Team
 from empathic.accounts.service import sign_up
 from empathic.db import utcnow
-
-PASSWORD = "correct horse battery"
 
 
 def _seed(app: Any) -> tuple[str, list[str], str]:
@@ -37,18 +37,9 @@ def _seed(app: Any) -> tuple[str, list[str], str]:
     return emails[0], emails[1:], f"glucometer{tag}"
 
 
-def _sign_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-
-
 def test_review_flow_from_event_to_searchable_learning(page: Any, live_app: Any) -> None:
     facilitator, contributors, word = _seed(live_app)
-    _sign_in(page, facilitator)
+    sign_in(page, facilitator)
     page.goto("/reviews")
     page.get_by_label("What happened (a short title)").fill(f"Second insulin dose ({word})")
     page.get_by_label("When", exact=True).fill((utcnow().date() - timedelta(days=1)).isoformat())
@@ -70,7 +61,7 @@ def test_review_flow_from_event_to_searchable_learning(page: Any, live_app: Any)
         "23:30 I was asked to review the glucose reading.",
     ]
     for email, account in zip(contributors, accounts, strict=True):
-        _sign_in(page, email)
+        sign_in(page, email)
         page.goto(review_url)
         assert page.get_by_text("once you have written yours").is_visible()
         page.get_by_label("In your own words").fill(account)
@@ -86,7 +77,7 @@ def test_review_flow_from_event_to_searchable_learning(page: Any, live_app: Any)
             assert "should have" not in page.get_by_label("In your own words").input_value()
     assert "Pharmacy rang back" in page.locator("#timeline").inner_text()  # all three merged
 
-    _sign_in(page, facilitator)
+    sign_in(page, facilitator)
     page.goto(review_url)
     assert page.locator("#accounts article").count() == 3
     page.get_by_label("What will change").fill("Remind staff to check the chart.")
@@ -106,7 +97,7 @@ def test_review_flow_from_event_to_searchable_learning(page: Any, live_app: Any)
     page.get_by_role("button", name="Publish the learning summary").click()
     assert "Published to the learning library" in page.get_by_role("status").inner_text()
 
-    _sign_in(page, contributors[2])
+    sign_in(page, contributors[2])
     page.goto("/reviews/library")
     page.get_by_label("Search published learning").fill(word)
     page.get_by_role("button", name="Search").click()

@@ -15,10 +15,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.helpers import PASSWORD, sign_in
+
 from empathic.accounts.models import Team
 from empathic.accounts.service import sign_up
 
-PASSWORD = "correct horse battery"
 SCENARIO = "mentor-milestones"
 BAD_COUNTS = re.compile(r"\b1 (questions|reflections|turns|pieces of advice|days|entries)\b")
 
@@ -38,15 +39,6 @@ def _seed(app: Any) -> dict[str, str]:
             emails[role] = email
         db.commit()
     return emails
-
-
-def _sign_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
 
 
 def _send(page: Any, line: str) -> None:
@@ -99,10 +91,10 @@ def _learner_plays_and_shares(page: Any) -> str:
 
 def test_learner_then_facilitator_walk(page: Any, live_app: Any) -> None:
     people = _seed(live_app)
-    _sign_in(page, people["learner"])
+    sign_in(page, people["learner"])
     run_id = _learner_plays_and_shares(page)
 
-    _sign_in(page, people["facilitator"])
+    sign_in(page, people["facilitator"])
     page.goto("/facilitator")
     overview = _main_text(page)  # one learner: aggregates would single them out
     assert "Too few learners to show without identifying someone" in overview
@@ -117,7 +109,7 @@ def test_learner_then_facilitator_walk(page: Any, live_app: Any) -> None:
     page.wait_for_url("**/debrief*")
     assert "Good opening question. Stay with it." in _main_text(page)
 
-    _sign_in(page, people["learner"])
+    sign_in(page, people["learner"])
     page.goto(f"/runs/{run_id}/debrief")
     comments = page.locator("#comments").inner_text()
     assert "Good opening question. Stay with it." in comments
@@ -127,7 +119,7 @@ def test_learner_then_facilitator_walk(page: Any, live_app: Any) -> None:
 def test_admin_walk(page: Any, live_app: Any) -> None:
     people = _seed(live_app)
     lia = people["learner"]
-    _sign_in(page, people["admin"])
+    sign_in(page, people["admin"])
     page.goto("/admin")
     name = next(
         row.split("\t")[0].strip()
