@@ -64,9 +64,3 @@ def fetch_page(
     sliced = query.limit(size).offset((page - 1) * size)
     found: list[Any] = list(db.execute(sliced).all()) if rows else list(db.scalars(sliced))
     return Paged(found, total, page, size)
-
-
-def from_list(items: list[T], page: int, size: int = PAGE_SIZE) -> Paged[T]:
-    """A page of a list already in memory."""
-    page = clamp(page, len(items), size)
-    return Paged(items[(page - 1) * size : page * size], len(items), page, size)

@@ -305,3 +305,15 @@ def test_a_facilitator_gets_one_answer_for_no_account_and_not_my_team(world: Wor
             )
         answers.add(str(refused.value))
     assert answers == {service.TEAM_ONLY}
+
+
+def test_a_facilitator_cannot_propose_themselves_as_mentee(world: World) -> None:
+    """A pair made by its own mentee is a mentee's request, hidden from them until accepted:
+    proposing oneself would make a pair its creator could never see."""
+    with pytest.raises(MentoringError, match="ask them from your mentoring page"):
+        service.create_pair(
+            world.db,
+            world.facilitator,
+            mentor_email=world.mentor.email,
+            mentee_email=world.facilitator.email.upper(),
+        )

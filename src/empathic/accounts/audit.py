@@ -281,11 +281,6 @@ def _csv_rows(
         )
 
 
-def csv_text(db: Session, viewer: User, filters: Filters, describe: Describer) -> str:
-    """The whole CSV export as one text (`csv_chunks` joined)."""
-    return "".join(csv_chunks(db, viewer, filters, describe))
-
-
 def people_in_log(db: Session, role: str) -> list[User]:
     """The filter's choices, by name: the people who looked (`role="actor"`) or whose data
     was looked at (`"subject"`). Asked person by person through the log's index, so its

@@ -104,6 +104,9 @@ def create_pair(
     if not allowed(actor, PROPOSE_PAIR):
         raise PermissionError("only facilitators and admins create pairs")
     facilitator = role_of(actor) is Role.FACILITATOR
+    if normalise_email(mentee_email) == normalise_email(actor.email):
+        # a pair whose creator is its mentee is a mentee's request (`asked_by_mentee`)
+        raise MentoringError("To find a mentor for yourself, ask them from your mentoring page.")
     try:
         mentor, mentee = _user_by_email(db, mentor_email), _user_by_email(db, mentee_email)
     except MentoringError:

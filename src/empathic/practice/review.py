@@ -221,7 +221,7 @@ def coded_turns(db: Session, runs: Sequence[SharedRun], coder: Coder) -> list[Co
             fresh.append(
                 {"turn_id": turn_id, "coder": key, "basis": _basis(text, before), "labels": labels}
             )
-        _keep(db, key, fresh)
+        _keep(db, fresh)
     return found
 
 
@@ -229,15 +229,15 @@ def _ranking(labels: dict[str, Any]) -> dict[str, tuple[str, float]]:
     return {label: (str(value), float(confidence)) for label, (value, confidence) in labels.items()}
 
 
-def _keep(db: Session, key: str, fresh: list[dict[str, Any]]) -> None:
-    """Store new codes (replacing stale ones); a view storing the same codes at the same time
-    wins the race harmlessly: the coder gives the same labels to the same text."""
+def _keep(db: Session, fresh: list[dict[str, Any]]) -> None:
+    """Store new codes, replacing the turn's earlier ones whichever coder made them; a view
+    storing the same codes at the same time wins the race harmlessly: the coder gives the
+    same labels to the same text."""
     try:
         with db.begin_nested():
             db.execute(
-                delete(TurnCode).where(
-                    TurnCode.coder == key, TurnCode.turn_id.in_([row["turn_id"] for row in fresh])
-                )
+                # any coder's: one row per turn, so retrained packs leave nothing behind
+                delete(TurnCode).where(TurnCode.turn_id.in_([row["turn_id"] for row in fresh]))
             )
             db.execute(insert(TurnCode), fresh)
     except IntegrityError:
