@@ -70,8 +70,8 @@ def test_a_turn_costs_a_pinned_number_of_statements(app: Any, learner: Person) -
             reply = learner.client.get(sent.json()["stream"])
         assert reply.status_code == 200 and "event: done" in reply.text
         extra = FIRST_TURN_EXTRA if number == 1 else 0
-        assert len(posted) <= POST_STATEMENTS + extra, posted
-        assert len(streamed) <= STREAM_STATEMENTS, streamed
+        assert len(posted) == POST_STATEMENTS + extra, posted
+        assert len(streamed) == STREAM_STATEMENTS, streamed
         if number > 1:
             history = [s for s in posted if s.lstrip().startswith("SELECT practice_turns.")]
             assert not history, "the stored turns are not read again"

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from empathic.accounts.models import Team, User
-from empathic.accounts.service import audit, oversees
+from empathic.accounts.service import audit, audit_targets, oversees
 from empathic.analysis.html import highlight, pretty
 from empathic.analysis.judges import JUDGES, judge_report
 from empathic.analysis.labels import MECHANISMS
@@ -332,6 +332,7 @@ def cohorts(db: Session, viewer: User, settings: Settings) -> list[Cohort]:
     skills = [key for key, _ in SKILLS]
     figures = team_figures(db, [team.id for team in teams], skills, windows)
     result = []
+    seen: list[str] = []  # the teams whose figures are shown, audited at once
     for team in teams:
         found = figures.get(team.id)
         if found is None or found["all"].learners < settings.min_group_size:
@@ -347,7 +348,8 @@ def cohorts(db: Session, viewer: User, settings: Settings) -> list[Cohort]:
             for name in ("earlier", "recent")
         )
         result.append(cohort)
-        audit(db, viewer, None, "viewed cohort", f"team {team.id} {team.name}")
+        seen.append(f"team {team.id} {team.name}")
+    audit_targets(db, viewer, "viewed cohort", seen)
     return result
 
 
