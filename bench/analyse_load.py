@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -25,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from empathic.web.local import csrf_token_in, free_port, wait_until_up
+from empathic.web.local import csrf_token_in, serving_subprocess
 
 
 def transcript(turns: int) -> str:
@@ -100,9 +97,7 @@ def main() -> None:
     args = parser.parse_args()
     text = transcript(args.turns)
     with tempfile.TemporaryDirectory() as folder:
-        port = free_port()
         env = {
-            **os.environ,
             "EMPATHIC_DATA_DIR": folder,
             "EMPATHIC_MAX_UPLOAD_BYTES": str(max(2 * 1024 * 1024, 2 * len(text.encode()))),
             "EMPATHIC_ANALYSIS_WORKERS": str(args.analysis_workers),
@@ -110,19 +105,8 @@ def main() -> None:
             "EMPATHIC_ANALYSIS_TIMEOUT_S": str(args.timeout),
             "EMPATHIC_LOG_LEVEL": "WARNING",
         }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "empathic.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base, server)
+        with serving_subprocess(env) as (base, _):
             answers, health = drive(base, text, args.concurrent)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     print(f"transcript: {args.turns:,} turns, {len(text.encode()):,} bytes")
     print(
         f"analyses: {args.concurrent} at once; workers {args.analysis_workers}, "

@@ -27,8 +27,6 @@ import random
 import re
 import secrets
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -37,7 +35,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from empathic.db import scratch_database
-from empathic.web.local import csrf_token_in, free_port, wait_until_up
+from empathic.web.local import csrf_token_in, serving_subprocess
 
 
 @dataclass
@@ -205,22 +203,9 @@ async def _drive(
 def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict[str, object]:
     """Start a server, drive it, stop it; return the figures."""
     with tempfile.TemporaryDirectory() as folder, scratch_database(kind, "empathic_bench") as url:
-        port = free_port()
-        env = {**os.environ, "EMPATHIC_DATA_DIR": folder, "EMPATHIC_DATABASE_URL": url}
-        command = [sys.executable, "-m", "empathic.cli", "serve", "--port", str(port)]
-        server = subprocess.Popen(
-            [*command, "--workers", str(workers)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base, server)
+        env = {"EMPATHIC_DATA_DIR": folder, "EMPATHIC_DATABASE_URL": url}
+        with serving_subprocess(env, "--workers", str(workers)) as (base, server):
             tally, elapsed, cpu = asyncio.run(_drive(base, learners, runs, think, server.pid))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     times = sorted(tally.turns)
     if not times:
         raise RuntimeError(f"no turn completed; errors: {tally.errors[:5]}")

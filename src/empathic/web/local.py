@@ -6,10 +6,14 @@ start a real server, so each does not grow its own copy.
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import httpx
 
@@ -45,3 +49,25 @@ def wait_until_up(
             pass
         time.sleep(0.1)
     raise RuntimeError(f"the server at {base} did not answer within {seconds:.0f} s")
+
+
+@contextmanager
+def serving_subprocess(
+    env: Mapping[str, str], *options: str, seconds: float = 60
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`empathic serve` in its own process on a free port, as it runs in use, with `env`
+    added to this one's; yields (base URL, process) once it answers, stops it after."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "empathic.cli", "serve", "--port", str(port), *options],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base, server, seconds)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
