@@ -8,7 +8,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Engine, func, inspect, select, text
 from tests.web.helpers import csrf
 from typer.testing import CliRunner
 
@@ -97,15 +97,21 @@ def test_serve_reports_an_unreachable_database_clearly(monkeypatch: object) -> N
     assert "Traceback" not in result.output
 
 
-def test_upgrading_a_sqlite_database_keeps_every_row(tmp_path: Path) -> None:
-    """SQLite rebuilds a table to change a column; with foreign keys on, dropping the old
-    `users` table deleted every run, pair and session (found in review). Never again."""
+def sqlite_at(tmp_path: Path, revision: str) -> Engine:
+    """A SQLite database migrated only as far as `revision`, to upgrade from in a test."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
     config = alembic_config(url)
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0003")
+        command.upgrade(config, revision)
+    return engine
+
+
+def test_upgrading_a_sqlite_database_keeps_every_row(tmp_path: Path) -> None:
+    """SQLite rebuilds a table to change a column; with foreign keys on, dropping the old
+    `users` table deleted every run, pair and session (found in review). Never again."""
+    engine = sqlite_at(tmp_path, "0003")
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -143,12 +149,7 @@ def test_upgrading_a_sqlite_database_keeps_every_row(tmp_path: Path) -> None:
 def test_pairs_a_mentee_asked_for_become_requests_when_upgrading(tmp_path: Path) -> None:
     """Revision 0010 hides a mentee's unaccepted pair from them (its existence would tell
     them the account exists) and shows the request by address instead: old ones too."""
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = make_engine(url)
-    config = alembic_config(url)
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0009")
+    engine = sqlite_at(tmp_path, "0009")
     with engine.begin() as conn:
         conn.execute(
             text(
