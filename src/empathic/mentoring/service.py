@@ -104,9 +104,6 @@ def create_pair(
     if not allowed(actor, PROPOSE_PAIR):
         raise PermissionError("only facilitators and admins create pairs")
     facilitator = role_of(actor) is Role.FACILITATOR
-    if normalise_email(mentee_email) == normalise_email(actor.email):
-        # a pair whose creator is its mentee is a mentee's request (`asked_by_mentee`)
-        raise MentoringError("To find a mentor for yourself, ask them from your mentoring page.")
     try:
         mentor, mentee = _user_by_email(db, mentor_email), _user_by_email(db, mentee_email)
     except MentoringError:
@@ -117,7 +114,10 @@ def create_pair(
         actor.team_id is None or {mentor.team_id, mentee.team_id} != {actor.team_id}
     ):
         raise MentoringError(TEAM_ONLY)
-    return open_pair(db, actor, mentor, mentee, programme, start, end)
+    pair = open_pair(db, actor, mentor, mentee, programme, start, end)
+    if actor.id == mentee.id:  # proposing oneself as mentee is asking: shown as a request
+        db.add(MentorRequest(mentee_id=mentee.id, email=mentor.email, pair=pair))
+    return pair
 
 
 TEAM_ONLY = (
