@@ -2,40 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from empathic.accounts.models import User
 from empathic.analysis.packs import PackCache
 from empathic.mentoring import (
     goals,
-    importing,
     records,
     requests,
     schedule,
     service,
-    signals,
     views,
 )
-from empathic.mentoring.area import ADMINISTER_PAIRS, CALENDAR_FEED, MENTOR, PROPOSE_PAIR
+from empathic.mentoring.area import ADMINISTER_PAIRS, CALENDAR_FEED, PROPOSE_PAIR
 from empathic.mentoring.forms import (
+    CheckinForm,
+    MilestoneForm,
     MilestoneId,
+    PairForm,
     PairId,
+    Posted,
+    ProgressForm,
     RequestId,
+    ScheduleForm,
+    SessionForm,
     SessionId,
-    moment,
-    optional_date,
-    optional_id,
-    optional_int,
-    required_int,
-    zone_name,
 )
 from empathic.mentoring.reflect import session_reflection
+from empathic.mentoring.routes_base import Member, Text, access_or_404, act, pair_page
 from empathic.mentoring.routes_flags import router as flags_router
+from empathic.mentoring.routes_import import router as import_router
 from empathic.mentoring.service import Access, MentoringError, NotFound
 from empathic.permissions import allowed
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
@@ -44,77 +43,16 @@ from empathic.web.render import render, see_other
 
 router = APIRouter(dependencies=[CsrfDep, Depends(reject_nul)])
 
-Member = Annotated[User, permit(MENTOR)]
 Proposer = Annotated[User, permit(PROPOSE_PAIR)]
-Text = Annotated[str, Form()]
-Who = Literal["member", "anyone", "mentee"]
-
-_LOOKUPS: dict[Who, Callable[[Session, User, int], Access]] = {
-    "member": service.member_access,  # the pair's content
-    "anyone": service.pair_for,  # also an admin, for administration (audited)
-    "mentee": service.mentee_access,  # the mentee's own transparency page
-}
-
-
-def access_or_404(db: DbDep, user: User, pair_id: PairId, *, who: Who = "member") -> Access:
-    """The pair if `user` may open it as `who`; else the same 404 as for no pair at all."""
-    try:
-        return _LOOKUPS[who](db, user, pair_id)
-    except NotFound:
-        raise HTTPException(404, "No such mentoring relationship.") from None
-
-
-def pair_page(
-    request: Request, db: DbDep, access: Access, error: str = "", status: int = 200
-) -> Response:
-    view = views.overview(db, access)
-    chart, table = views.balance_chart(view.balance)
-    context = {"view": view, "pair": access.pair, "role": access.role, "error": error}
-    context["transitions"] = service.TRANSITIONS[access.pair.state]
-    context["accepter"] = service.accepting_role(access.pair)
-    context |= {"chart": chart, "table": table, **views.labels()}
-    context["feed_url"] = (  # absolute: a calendar app is given the whole address
-        f"{request.url_for('calendar_feed', pair_id=access.pair.id)}?token={access.pair.feed_token}"
-    )
-    return render(request, "mentoring/pair.html", context, status)
-
-
-def act(
-    request: Request,
-    db: DbDep,
-    user: User,
-    pair_id: PairId,
-    action: Callable[[Access], object],
-    *,
-    who: Who = "member",
-    done: str = "",
-) -> Response:
-    """Run one change for the pair as `who`; a fixable problem re-renders the page with it.
-
-    `done` names the confirmation the pair page shows after the redirect (`area.NOTICES`).
-    """
-    access = access_or_404(db, user, pair_id, who=who)
-    try:
-        action(access)
-    except MentoringError as exc:
-        db.rollback()
-        return pair_page(request, db, access_or_404(db, user, pair_id, who=who), str(exc), 400)
-    except PermissionError as exc:
-        raise HTTPException(403, f"Not allowed: {exc}.") from exc
-    if access.member:
-        # signals follow the change that may raise them; a page view never writes
-        # (time-based signals come from the scheduled `empathic mentoring signals`)
-        signals.compute(db, pair_ids=[pair_id])
-    return see_other(f"/mentoring/pairs/{pair_id}" + (f"?done={done}" if done else ""))
 
 
 @router.get("/mentoring")
 def home(request: Request, db: DbDep, user: Member, page: int = 1) -> Response:
-    return render(request, "mentoring/home.html", views.home(db, user, page))
+    return render(request, "mentoring/home.html", dict(views.home(db, user, page)))
 
 
 def _home_error(request: Request, db: DbDep, user: User, error: str) -> Response:
-    return render(request, "mentoring/home.html", {**views.home(db, user), "error": error}, 400)
+    return render(request, "mentoring/home.html", dict(views.home(db, user, error=error)), 400)
 
 
 @router.post("/mentoring/pairs")
@@ -122,21 +60,18 @@ def create_pair(
     request: Request,
     db: DbDep,
     user: Proposer,
-    mentor_email: Text = "",
-    mentee_email: Text = "",
-    programme: Text = "",
-    start_date: Text = "",
-    end_date: Text = "",
+    posted: Posted,
 ) -> Response:
     try:
+        form = PairForm.read(posted)
         pair = service.create_pair(
             db,
             user,
-            mentor_email=mentor_email,
-            mentee_email=mentee_email,
-            programme=programme,
-            start=optional_date(start_date, "Start date"),
-            end=optional_date(end_date, "End date"),
+            mentor_email=form.mentor_email,
+            mentee_email=form.mentee_email,
+            programme=form.programme,
+            start=form.start_date,
+            end=form.end_date,
         )
     except PermissionError as exc:
         raise HTTPException(403, "Only facilitators and admins create pairs.") from exc
@@ -226,20 +161,13 @@ def add_milestone(
     db: DbDep,
     user: Member,
     pair_id: PairId,
-    title: Text = "",
-    due_date: Text = "",
-    goal_id: Text = "",
+    posted: Posted,
 ) -> Response:
-    return act(
-        request,
-        db,
-        user,
-        pair_id,
-        lambda a: goals.add_milestone(
-            db, a, title, optional_date(due_date, "Due date"), optional_id(goal_id, "Goal")
-        ),
-        done="milestone",
-    )
+    def add(a: Access) -> object:
+        form = MilestoneForm.read(posted)
+        return goals.add_milestone(db, a, form.title, form.due_date, form.goal_id)
+
+    return act(request, db, user, pair_id, add, done="milestone")
 
 
 @router.post("/mentoring/pairs/{pair_id}/milestones/{milestone_id}/progress")
@@ -249,61 +177,17 @@ def progress(
     user: Member,
     pair_id: PairId,
     milestone_id: MilestoneId,
-    progress: Text = "",
-    comment: Text = "",
+    posted: Posted,
 ) -> Response:
     def change(a: Access) -> object:
         try:
             milestone = goals.milestone_for(db, a, milestone_id)
         except NotFound:
             raise HTTPException(404, "No such milestone.") from None
-        return goals.record_progress(db, a, milestone, required_int(progress, "Progress"), comment)
+        form = ProgressForm.read(posted)
+        return goals.record_progress(db, a, milestone, form.progress, form.comment)
 
     return act(request, db, user, pair_id, change, done="progress")
-
-
-@router.post("/mentoring/pairs/{pair_id}/import")
-def import_preview(
-    request: Request, db: DbDep, user: Member, pair_id: PairId, file: UploadFile | None = None
-) -> Response:
-    """A plain `def` route: the database work runs in the thread pool, not on the event loop."""
-    access = access_or_404(db, user, pair_id)
-    data = file.file.read(importing.MAX_BYTES + 1) if file is not None else b""
-    try:
-        found = goals.preview_import(db, access, data)
-    except PermissionError as exc:
-        raise HTTPException(403, f"Not allowed: {exc}.") from exc
-    context = {
-        "pair": access.pair,
-        "found": found,
-        "filename": (file.filename if file else "") or "upload.csv",
-        "csv_text": data.decode("utf-8-sig", errors="replace") if found.ok else "",
-    }
-    return render(request, "mentoring/import.html", context, 200 if found.ok else 400)
-
-
-@router.post("/mentoring/pairs/{pair_id}/import/confirm")
-def import_confirm(
-    request: Request,
-    db: DbDep,
-    user: Member,
-    pair_id: PairId,
-    csv_text: Text = "",
-    filename: Text = "",
-) -> Response:
-    found = importing.preview(csv_text)
-    if not found.ok:
-        access = access_or_404(db, user, pair_id)
-        context = {"pair": access.pair, "found": found, "filename": filename, "csv_text": ""}
-        return render(request, "mentoring/import.html", context, 400)
-    return act(
-        request,
-        db,
-        user,
-        pair_id,
-        lambda a: goals.save_import(db, a, found, filename),
-        done="import",
-    )
 
 
 @router.post("/mentoring/pairs/{pair_id}/checkins")
@@ -312,26 +196,15 @@ def checkin(
     db: DbDep,
     user: Member,
     pair_id: PairId,
-    energy: Text = "",
-    workload: Text = "",
-    support: Text = "",
-    note: Text = "",
+    posted: Posted,
 ) -> Response:
-    return act(
-        request,
-        db,
-        user,
-        pair_id,
-        lambda a: records.add_checkin(
-            db,
-            a,
-            energy=required_int(energy, "Energy"),
-            workload=required_int(workload, "Workload"),
-            support=required_int(support, "Support"),
-            note=note,
-        ),
-        done="checkin",
-    )
+    def add(a: Access) -> object:
+        form = CheckinForm.read(posted)
+        return records.add_checkin(
+            db, a, energy=form.energy, workload=form.workload, support=form.support, note=form.note
+        )
+
+    return act(request, db, user, pair_id, add, done="checkin")
 
 
 @router.post("/mentoring/pairs/{pair_id}/sessions")
@@ -340,17 +213,13 @@ def log_session(
     db: DbDep,
     user: Member,
     pair_id: PairId,
-    notes: Text = "",
-    held_at: Text = "",
+    posted: Posted,
 ) -> Response:
-    return act(
-        request,
-        db,
-        user,
-        pair_id,
-        lambda a: records.log_session(db, a, notes, moment(held_at, "When")),
-        done="session",
-    )
+    def log(a: Access) -> object:
+        form = SessionForm.read(posted)
+        return records.log_session(db, a, form.notes, form.held_at)
+
+    return act(request, db, user, pair_id, log, done="session")
 
 
 @router.post("/mentoring/pairs/{pair_id}/sessions/{session_id}/tags")
@@ -392,8 +261,8 @@ def reflection(
         raise HTTPException(404, "No such session.") from None
     except PermissionError as exc:
         raise HTTPException(403, f"Not allowed: {exc}.") from exc
-    context = {"pair": access.pair, "log": log, "found": found}
-    return render(request, "mentoring/reflection.html", context)
+    context: views.ReflectionPage = {"pair": access.pair, "log": log, "found": found}
+    return render(request, "mentoring/reflection.html", dict(context))
 
 
 @router.post("/mentoring/pairs/{pair_id}/schedule")
@@ -402,24 +271,19 @@ def add_schedule(
     db: DbDep,
     user: Member,
     pair_id: PairId,
-    starts_at: Text = "",
-    interval_weeks: Text = "2",
-    count: Text = "",
-    until: Text = "",
-    minutes: Text = "45",
-    time_zone: Text = "",
+    posted: Posted,
 ) -> Response:
     def plan(a: Access) -> object:
-        zone = zone_name(time_zone)  # the browser's zone; Europe/London when none is sent
+        form = ScheduleForm.read(posted)  # the browser's zone; Europe/London when none is sent
         return schedule.add_schedule(
             db,
             a,
-            starts_at=moment(starts_at, "First session", zone),
-            interval_weeks=required_int(interval_weeks, "Interval"),
-            count=optional_int(count, "Number of sessions"),
-            until=optional_date(until, "Until"),
-            minutes=required_int(minutes, "Minutes"),
-            time_zone=zone,
+            starts_at=form.starts_at,
+            interval_weeks=form.interval_weeks,
+            count=form.count,
+            until=form.until,
+            minutes=form.minutes,
+            time_zone=form.time_zone,
         )
 
     return act(request, db, user, pair_id, plan, done="schedule")
@@ -454,9 +318,17 @@ def transparency(request: Request, db: DbDep, user: Member, pair_id: PairId) -> 
     access = access_or_404(db, user, pair_id, who="mentee")
     found = views.transparency(db, access)
     chart, table = views.balance_chart(found.mentor_view.balance)
-    context = {"pair": access.pair, "role": access.role, "t": found, "view": found.mentor_view}
-    context |= {"chart": chart, "table": table, **views.labels()}
-    return render(request, "mentoring/transparency.html", context)
+    context: views.TransparencyPage = {
+        "pair": access.pair,
+        "role": access.role,
+        "t": found,
+        "view": found.mentor_view,
+        "chart": chart,
+        "table": table,
+        **views.labels(),
+    }
+    return render(request, "mentoring/transparency.html", dict(context))
 
 
 router.include_router(flags_router)
+router.include_router(import_router)

@@ -14,6 +14,7 @@ from empathic.mentoring.area import MENTOR
 from empathic.mentoring.forms import FlagId
 from empathic.mentoring.models import Flag
 from empathic.mentoring.service import Access, MentoringError, NotFound
+from empathic.mentoring.views import FlagPage
 from empathic.web.deps import CsrfDep, DbDep, permit
 from empathic.web.params import reject_nul
 from empathic.web.render import render
@@ -34,7 +35,7 @@ def _flag(db: DbDep, user: User, flag_id: int) -> tuple[Access, Flag]:
 def _page(
     request: Request, access: Access, flag: Flag, error: str = "", status: int = 200
 ) -> Response:
-    context = {
+    context: FlagPage = {
         "pair": access.pair,
         "role": access.role,
         "flag": flag,
@@ -43,7 +44,7 @@ def _page(
         "guide": stories.guide(flag.kind),
         "error": error,
     }
-    return render(request, "mentoring/flag.html", context, status)
+    return render(request, "mentoring/flag.html", dict(context), status)
 
 
 @router.get("/mentoring/flags/{flag_id}")

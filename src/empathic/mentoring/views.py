@@ -2,15 +2,19 @@
 
 `overview` builds the pair page for whoever is looking; `transparency` shows
 the mentee (and only the mentee) exactly what `overview` would show their
-mentor, plus every flag and every recorded view of their data.
+mentor, plus every flag and every recorded view of their data. The `...Page`
+TypedDicts name what each template is given, so mypy checks every route's context
+against what the page reads (templates keep their names: `{{ view }}`, `{{ pair }}`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +24,7 @@ from empathic.db import utcnow
 from empathic.mentoring import flags as flag_service
 from empathic.mentoring import goals, kram, records, schedule, signals
 from empathic.mentoring.area import ADMINISTER_PAIRS
+from empathic.mentoring.importing import ImportPreview
 from empathic.mentoring.models import (
     SOURCES,
     CheckIn,
@@ -27,10 +32,12 @@ from empathic.mentoring.models import (
     Flag,
     Goal,
     Milestone,
+    Pair,
     Schedule,
     SessionLog,
 )
-from empathic.mentoring.requests import MAX_WAITING, waiting_requests
+from empathic.mentoring.reflect import Reflection
+from empathic.mentoring.requests import MAX_WAITING, RequestView, waiting_requests
 from empathic.mentoring.service import (
     SOURCE_LABELS,
     Access,
@@ -41,6 +48,8 @@ from empathic.mentoring.service import (
     consents,
     pairs_of,
 )
+from empathic.mentoring.stories import Guide, Story
+from empathic.paging import Paged
 from empathic.permissions import allowed
 from empathic.practice.queries import shared_runs_of
 
@@ -152,7 +161,22 @@ def transparency(db: Session, access: Access) -> Transparency:
     )
 
 
-def home(db: Session, user: User, page: int = 1) -> dict[str, Any]:
+class HomePage(TypedDict):
+    """mentoring/home.html: my pairs, nudges, my requests, and for an admin every pair."""
+
+    as_mentor: list[Pair]
+    as_mentee: list[Pair]
+    nudges: list[tuple[Pair, int]]
+    all_pairs: Paged[Pair] | list[Pair]
+    nudge_days: int
+    accepter: Callable[[Pair], str]
+    requests: list[RequestView]
+    max_requests: int
+    error: str
+    """A problem with the last form posted (shown above the forms), else ""."""
+
+
+def home(db: Session, user: User, page: int = 1, error: str = "") -> HomePage:
     """My pairs as mentor and as mentee, nudges for pairs that have gone quiet, and for an
     admin every pair (`page`: 50 a page)."""
     mentoring, mentored = pairs_of(db, user)
@@ -166,10 +190,11 @@ def home(db: Session, user: User, page: int = 1) -> dict[str, Any]:
         "accepter": accepting_role,
         "requests": waiting_requests(db, user),
         "max_requests": MAX_WAITING,
+        "error": error,
     }
 
 
-def balance_chart(rows: list[records.BalanceRow]) -> tuple[Any, Any]:
+def balance_chart(rows: list[records.BalanceRow]) -> tuple[Markup | None, Markup | None]:
     """The balance as an SVG chart and the same numbers as a table (None, None when empty)."""
     if not rows:
         return None, None
@@ -184,10 +209,70 @@ def balance_chart(rows: list[records.BalanceRow]) -> tuple[Any, Any]:
     return chart, data_table(title, labels, series, y_format="{:.0f}")
 
 
-def labels() -> dict[str, Any]:
-    """Names the templates need: sources, Kram functions, flag kinds."""
+class Labels(TypedDict):
+    """Names the pair and transparency pages need: sources, Kram functions, flag kinds."""
+
+    source_labels: dict[str, str]
+    functions: dict[str, tuple[str, str]]
+    kinds: dict[str, str]
+
+
+def labels() -> Labels:
     return {
         "source_labels": SOURCE_LABELS,
         "functions": kram.FUNCTIONS,
         "kinds": signals.KINDS,
     }
+
+
+class PairPage(Labels):
+    """mentoring/pair.html: the pair as this viewer may see it, and its forms."""
+
+    view: Overview
+    pair: Pair
+    role: str
+    error: str
+    transitions: dict[str, str]
+    accepter: str
+    chart: Markup | None
+    table: Markup | None
+    feed_url: str
+
+
+class TransparencyPage(Labels):
+    """mentoring/transparency.html: what the mentor sees (`view`), and who looked (`t`)."""
+
+    pair: Pair
+    role: str
+    t: Transparency
+    view: Overview
+    chart: Markup | None
+    table: Markup | None
+
+
+class ImportPage(TypedDict):
+    """mentoring/import.html: every row of an upload and its problems, before saving."""
+
+    pair: Pair
+    found: ImportPreview
+    filename: str
+    csv_text: str
+    """The upload again for the confirm step; "" when it has errors (nothing to confirm)."""
+
+
+class ReflectionPage(TypedDict):
+    pair: Pair
+    log: SessionLog
+    found: Reflection
+
+
+class FlagPage(TypedDict):
+    """mentoring/flag.html: the facts, alternative stories, the guide and the actions."""
+
+    pair: Pair
+    role: str
+    flag: Flag
+    kind_label: str
+    stories: list[Story]
+    guide: Guide
+    error: str

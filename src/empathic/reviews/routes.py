@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from empathic.reviews import actions, discussion, flags, perspectives, service
-from empathic.reviews.forms import ActionId, FactorId, FlagId, ReviewId
+from empathic.reviews.forms import (
+    AccountForm,
+    ActionForm,
+    ActionId,
+    ActionUpdateForm,
+    DiscussionForm,
+    EventForm,
+    FactorForm,
+    FactorId,
+    FlagId,
+    ReviewId,
+)
 from empathic.reviews.library import publish as publish_review
 from empathic.reviews.routes_base import Member, Text, access_or_404, act, review_page
 from empathic.reviews.routes_justculture import router as justculture_router
@@ -29,24 +42,17 @@ def event(
     db: DbDep,
     user: Member,
     review_id: ReviewId,
-    title: Text = "",
-    description: Text = "",
-    location: Text = "",
-    tags: Text = "",
-    tickets: Text = "",
-    meeting_on: Text = "",
+    form: Annotated[EventForm, Form()],
 ) -> Response:
-    fields = {"title": title, "description": description, "location": location}
-    fields |= {"tags": tags, "tickets": tickets, "meeting_on": meeting_on}
     return act(
         request,
         db,
         user,
         review_id,
-        lambda a: service.update_event(db, a, **fields),
+        lambda a: service.update_event(db, a, **form.model_dump()),
         done="review-event",
         anchor="event",
-        draft={"event": fields},
+        draft={"event": form},
     )
 
 
@@ -71,18 +77,17 @@ def write_account(
     db: DbDep,
     user: Member,
     review_id: ReviewId,
-    body: Text = "",
-    anonymous: Text = "",
+    form: Annotated[AccountForm, Form()],
 ) -> Response:
     return act(
         request,
         db,
         user,
         review_id,
-        lambda a: perspectives.write_account(db, a, body, anonymous == "1"),
+        lambda a: perspectives.write_account(db, a, form.body, form.is_anonymous),
         done="review-account",
         anchor="my-account",
-        draft={"account": body},
+        draft={"account": form.body},
     )
 
 
@@ -105,22 +110,17 @@ def save_discussion(
     db: DbDep,
     user: Member,
     review_id: ReviewId,
-    expected: Text = "",
-    actual: Text = "",
-    difference: Text = "",
-    learning: Text = "",
+    form: Annotated[DiscussionForm, Form()],
 ) -> Response:
-    answers = {"expected": expected, "actual": actual, "difference": difference}
-    answers["learning"] = learning
     return act(
         request,
         db,
         user,
         review_id,
-        lambda a: discussion.save_discussion(db, a, answers),
+        lambda a: discussion.save_discussion(db, a, form.answers()),
         done="review-discussion",
         anchor="discussion",
-        draft={"discussion": answers},
+        draft={"discussion": form},
     )
 
 
@@ -130,18 +130,17 @@ def add_factor(
     db: DbDep,
     user: Member,
     review_id: ReviewId,
-    category: Text = "",
-    text: Text = "",
+    form: Annotated[FactorForm, Form()],
 ) -> Response:
     return act(
         request,
         db,
         user,
         review_id,
-        lambda a: discussion.add_factor(db, a, category, text),
+        lambda a: discussion.add_factor(db, a, form.category, form.text),
         done="review-factor",
         anchor="factors",
-        draft={"factor": {"category": category, "text": text}},
+        draft={"factor": form},
     )
 
 
@@ -166,23 +165,17 @@ def add_action(
     db: DbDep,
     user: Member,
     review_id: ReviewId,
-    text: Text = "",
-    action_type: Text = "",
-    strength: Text = "",
-    owner_email: Text = "",
-    due_on: Text = "",
+    form: Annotated[ActionForm, Form()],
 ) -> Response:
-    fields = {"text": text, "action_type": action_type, "strength": strength}
-    fields |= {"owner_email": owner_email, "due_on": due_on}
     return act(
         request,
         db,
         user,
         review_id,
-        lambda a: actions.add_action(db, a, **fields),
+        lambda a: actions.add_action(db, a, **form.model_dump()),
         done="review-action",
         anchor="actions",
-        draft={"action": fields},
+        draft={"action": form},
     )
 
 
@@ -193,15 +186,14 @@ def update_action(
     user: Member,
     review_id: ReviewId,
     action_id: ActionId,
-    status: Text = "",
-    note: Text = "",
+    form: Annotated[ActionUpdateForm, Form()],
 ) -> Response:
     return act(
         request,
         db,
         user,
         review_id,
-        lambda a: actions.update_action(db, a, action_id, status, note),
+        lambda a: actions.update_action(db, a, action_id, form.status, form.note),
         done="review-action-updated",
         anchor=f"action-{action_id}",
     )

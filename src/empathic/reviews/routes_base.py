@@ -8,7 +8,7 @@ the page again with the message and what they typed (400), so bad input changes 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Form, HTTPException, Request
 from fastapi.responses import Response
@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from empathic.accounts.models import User
 from empathic.reviews import discussion, service, views
 from empathic.reviews.area import READ
+from empathic.reviews.forms import Draft
 from empathic.reviews.service import Access, NotFound
 from empathic.reviews.text import ReviewError
 from empathic.web.deps import DbDep, permit
@@ -24,6 +25,13 @@ from empathic.web.render import render, see_other
 Member = Annotated[User, permit(READ)]
 """Everyone may ask; `service.review_for` then decides who takes part in which review."""
 Text = Annotated[str, Form()]
+
+
+class ReviewPage(views.ReviewView):
+    """reviews/review.html: the review, and what the last post left (a problem, a draft)."""
+
+    error: str
+    draft: Draft
 
 
 def access_or_404(db: DbDep, user: User, review_id: int) -> Access:
@@ -38,19 +46,24 @@ def review_page(
     db: DbDep,
     access: Access,
     error: str = "",
-    draft: dict[str, Any] | None = None,
+    draft: Draft | None = None,
     status: int = 200,
 ) -> Response:
-    context = views.review_page(db, access) | {"error": error, "draft": draft or {}}
-    return render(request, "reviews/review.html", context, status)
+    context: ReviewPage = {**views.review_page(db, access), "error": error, "draft": draft or {}}
+    return render(request, "reviews/review.html", dict(context), status)
 
 
 def justculture_page(
     request: Request, db: DbDep, access: Access, error: str = "", status: int = 200
 ) -> Response:
-    context = {"review": access.review, "access": access, "error": error}
-    context |= {"cases": discussion.cases(db, access), **views.labels()}
-    return render(request, "reviews/justculture.html", context, status)
+    context: views.JustCulturePage = {
+        "review": access.review,
+        "access": access,
+        "error": error,
+        "cases": discussion.cases(db, access),
+        **views.labels(),
+    }
+    return render(request, "reviews/justculture.html", dict(context), status)
 
 
 def act(
@@ -62,7 +75,7 @@ def act(
     *,
     done: str,
     anchor: str = "",
-    draft: dict[str, Any] | None = None,
+    draft: Draft | None = None,
     page: str = "",
 ) -> Response:
     """Run one change; a fixable problem re-renders the page (400) with nothing saved.

@@ -7,11 +7,13 @@ review page's learning, the summary, the library or an export.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from empathic.reviews import discussion
-from empathic.reviews.forms import CaseId, ReviewId
+from empathic.reviews.forms import CaseId, ReviewId, StepsForm
 from empathic.reviews.routes_base import Member, Text, access_or_404, act, justculture_page
 from empathic.web.deps import CsrfDep, DbDep
 from empathic.web.params import reject_nul
@@ -46,30 +48,17 @@ def record_steps(
     user: Member,
     review_id: ReviewId,
     case_id: CaseId,
-    deliberate_harm: Text = "",
-    deliberate_harm_note: Text = "",
-    health: Text = "",
-    health_note: Text = "",
-    foresight: Text = "",
-    foresight_note: Text = "",
-    substitution: Text = "",
-    substitution_note: Text = "",
-    mitigating: Text = "",
-    mitigating_note: Text = "",
-    outcome: Text = "",
+    form: Annotated[StepsForm, Form()],
 ) -> Response:
     """One form per case: an answer (yes, no, unsure) and a note for each decision step."""
-    answers = {"deliberate_harm": deliberate_harm, "health": health, "foresight": foresight}
-    answers |= {"substitution": substitution, "mitigating": mitigating}
-    notes = {"deliberate_harm": deliberate_harm_note, "health": health_note}
-    notes |= {"foresight": foresight_note, "substitution": substitution_note}
-    notes["mitigating"] = mitigating_note
     return act(
         request,
         db,
         user,
         review_id,
-        lambda a: discussion.record_steps(db, a, case_id, answers, notes, outcome),
+        lambda a: discussion.record_steps(
+            db, a, case_id, form.answers(), form.notes(), form.outcome
+        ),
         done="review-justculture",
         page="justculture",
     )

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from empathic.accounts.models import User
 from empathic.reviews import library, service, views
 from empathic.reviews.area import START
-from empathic.reviews.forms import EntryId
-from empathic.reviews.routes_base import Member, Text
+from empathic.reviews.forms import EntryId, StartForm
+from empathic.reviews.routes_base import Member
 from empathic.reviews.scenarios import practice_for
 from empathic.reviews.service import NotFound
 from empathic.reviews.text import ReviewError
@@ -27,16 +27,23 @@ Starter = Annotated[User, permit(START)]
 Query_ = Annotated[str, Query(max_length=library.QUERY_LIMIT)]
 
 
+class HomePage(views.HomeView):
+    """reviews/home.html after a start that failed: the message, and the form as typed."""
+
+    error: str
+    form: StartForm
+
+
 @router.get("/reviews")
 def home(request: Request, db: DbDep, user: Member) -> Response:
-    return render(request, "reviews/home.html", views.home(db, user))
+    return render(request, "reviews/home.html", dict(views.home(db, user)))
 
 
 @router.get("/reviews/library")
 def search(request: Request, db: DbDep, user: Member, q: Query_ = "") -> Response:
     """The library, searched; also answers `?q=` from the home page's search box."""
-    context = {"query": q, "results": library.search(db, q), **views.labels()}
-    return render(request, "reviews/library.html", context)
+    context: views.LibraryPage = {"query": q, "results": library.search(db, q), **views.labels()}
+    return render(request, "reviews/library.html", dict(context))
 
 
 @router.post("/reviews")
@@ -44,27 +51,14 @@ def start(
     request: Request,
     db: DbDep,
     user: Starter,
-    title: Text = "",
-    occurred_on: Text = "",
-    location: Text = "",
-    severity: Text = "",
-    response_type: Text = "",
-    description: Text = "",
-    facilitator_email: Text = "",
-    tags: Text = "",
-    tickets: Text = "",
-    meeting_on: Text = "",
+    form: Annotated[StartForm, Form()],
 ) -> Response:
-    form = {"title": title, "occurred_on": occurred_on, "location": location}
-    form |= {"severity": severity, "response_type": response_type, "description": description}
-    form |= {"facilitator_email": facilitator_email, "tags": tags, "tickets": tickets}
-    form["meeting_on"] = meeting_on
     try:
-        review = service.start_review(db, user, **form)
+        review = service.start_review(db, user, **form.model_dump())
     except ReviewError as exc:
         db.rollback()
-        context = views.home(db, user) | {"error": str(exc), "form": form}
-        return render(request, "reviews/home.html", context, 400)
+        context: HomePage = {**views.home(db, user), "error": str(exc), "form": form}
+        return render(request, "reviews/home.html", dict(context), 400)
     except PermissionError as exc:
         raise HTTPException(403, "Only facilitators and admins start reviews.") from exc
     return see_other(f"/reviews/{review.id}?done=review-started")
@@ -80,14 +74,14 @@ def _entry(db: DbDep, entry_id: int) -> library.LibraryEntry:
 @router.get("/reviews/library/{entry_id}")
 def entry(request: Request, db: DbDep, user: Member, entry_id: EntryId) -> Response:
     found = _entry(db, entry_id)
-    context = {
+    context: views.EntryPage = {
         "entry": found,
         "changes": library.changes_since(db, found),
         "practice": practice_for(found.tags, found.title, found.summary),
         "years": library.years_since(found),
         **views.labels(),
     }
-    return render(request, "reviews/entry.html", context)
+    return render(request, "reviews/entry.html", dict(context))
 
 
 @router.get("/reviews/library/{entry_id}/export.md")
