@@ -70,10 +70,13 @@ def test_telling_someone_to_prioritise_is_advice(coder):
     assert marks["advice_giving"] == 1.0 and marks["dismissing_emotions"] == 1.0
 
 
-def test_stock_acknowledgement_is_not_validation(coder):
+def test_stock_acknowledgement_is_not_validation_nor_dismissal(coder):
+    """A stock line fits anyone, so it validates nothing; but it acknowledges rather than
+    minimises or moves away, so it is no dismissal either (Lend-an-Ear's definitions)."""
     stock = credits(coder, "I hear you. That sounds hard.")
     specific = credits(coder, "That's a lot: a sick daughter and a deadline at the same time.")
-    assert stock["validating_emotions"] == 0.0 and stock["dismissing_emotions"] == 1.0
+    assert stock["validating_emotions"] == 0.0 and stock["dismissing_emotions"] == 0.0
+    assert stock["encouraging_elaboration"] == 0.0
     assert specific["validating_emotions"] == 1.0 and specific["dismissing_emotions"] == 0.0
 
 

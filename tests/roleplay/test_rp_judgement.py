@@ -256,6 +256,18 @@ ADVERSARIES = {
     "three bare topic words at a time": lambda s: [
         f"How are {a}, {b} and {c}?" for a, b, c in _threes([t[0] for t in s.topics.values()] * 3)
     ],
+    "comfort in words of its own": lambda s: [
+        "Feelings like these are part of being human.",
+        "It's okay not to be okay.",
+        "Be gentle with yourself.",
+        "There's no right or wrong way to react.",
+        "Your reaction makes perfect sense to me.",
+        "Life throws curveballs at all of us.",
+        "I admire your courage.",
+        "Whatever happens, you'll get through this.",
+        "Nobody could blame you for that.",
+        "You're handling this with real grace.",
+    ],
 }
 """Adversarial scripts a stock-phrase learner or a keyword sprayer might write."""
 
@@ -287,6 +299,30 @@ def test_asking_about_each_topic_word_in_turn_never_uncovers_the_story(
         for level in levels:
             run = run_lines(scenario, lines, difficulty=level, seed=1, coder=coder)
             assert not run.core_uncovered and run.outcome != "good", (scenario.id, level)
+
+
+def test_comfort_that_fits_anyone_brings_no_held_back_fact_back(coder, library):
+    """A validation in words of its own but about nothing they said ("Your reaction makes
+    perfect sense to me") is warm, not heard: the fact they hinted at stays with them,
+    while taking up their words brings it."""
+    for scenario in library.values():
+        generic = Simulation(scenario, difficulty="easy", seed=1, coder=coder)
+        generic.step("Feelings like these are part of being human.")
+        hint = generic.steps[-1].hinted or generic.step("Be gentle with yourself.").hinted
+        if hint is None:
+            continue
+        assert generic.step("Your reaction makes perfect sense to me.").fact is None, scenario.id
+
+
+def test_generic_words_reach_a_topic_only_when_asked(coder, library):
+    """'Whatever happens, you'll get through this' says nothing about what happened; 'What
+    happened?' asks about it."""
+    scenario = library["nurse-medication-error"]
+    said = Simulation(scenario, seed=1, coder=coder).step(
+        "Whatever happens, you'll get through this."
+    )
+    asked = Simulation(scenario, seed=1, coder=coder).step("What happened?")
+    assert "events" not in said.topics and "events" in asked.topics
 
 
 def test_a_question_about_feelings_is_not_a_reflection(coder, library):

@@ -20,7 +20,10 @@ PARAPHRASED = {
         "I imagine you're bombarded by companies like mine. What's that like for you?",
         "So it isn't that you lack information, it's finding what's relevant. "
         "How would you prefer to receive anything from me?",
-        "What questions come up most often in your clinic that you'd like more support with?",
+        # takes up what they said before asking (it once passed on "most" echoing "I delete
+        # most of them", a word that takes up nothing)
+        "So most of it goes unread. What questions come up in your clinic that you'd like "
+        "more support with?",
         "I get the sense you're cautious about meetings like this. "
         "What has your experience been with reps in the past?",
         "That sounds really frustrating. Is there anyone on your team who'd benefit from "

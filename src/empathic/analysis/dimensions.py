@@ -12,14 +12,16 @@ about *their* feelings and situation, and a generic line fits anyone:
   reflection, a feeling word) *and* takes up their words (not as a bare list of them,
   nor as a verbatim echo).
 - encouraging_elaboration: max(exploration / 2, 1 for an open question), unless the
-  question blames ("why didn't you...?"); half for a stock invitation ("Tell me more").
+  question blames ("why didn't you...?") or turns to small talk (`topics`); half for a
+  stock invitation ("Tell me more"), halving again with each stock or empty turn.
 - demonstrating_understanding: a reflection stated in your words (not asked) that
   takes up theirs: 1; one with content of its own, or an echo: 0.5; a stock one: 0.
 - advice_giving: advice input, Providing Suggestions, or advice put as a question.
 - self_oriented: an utterance that discloses about yourself without handing the
   attention back.
-- dismissing_emotions: minimising (a dismissal cue), changing the subject (the turn
-  takes up nothing they said), or answering a feeling they voiced with a fix.
+- dismissing_emotions: minimising (a dismissal cue), changing the subject (small talk,
+  or a turn that takes up nothing they said and invites nothing), or answering a feeling
+  they voiced with a fix.
 
 Every credit above 0 is kept with the turn it came from, so each score can be
 explained by quoted turns (`dimension_evidence`).
@@ -27,6 +29,7 @@ explained by quoted turns (`dimension_evidence`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -36,9 +39,13 @@ from empathic.analysis.metrics import acknowledges, is_advice, is_self_focused
 from empathic.analysis.report_types import DimensionQuote, Reliability
 from empathic.analysis.responsiveness import uptake
 from empathic.analysis.rules import feelings_in
+from empathic.analysis.topics import WordCloseness, changes_subject
 
 DIMENSION_TARGET: Final = 0.5
 """Mean per-turn credit that scores 5: doing it in half of your turns."""
+STOCK_SHARE: Final = 0.5
+"""Share of the elaboration credit a stock invitation earns, raised to the number of stock
+or empty turns so far: "Tell me more" earns half, then a quarter, and so on."""
 EVIDENCE_PER_DIMENSION: Final = 3
 INDICATIVE_BELOW: Final = 0.4
 """A dimension whose measured ρ with experts is below this is shown as indicative only."""
@@ -48,11 +55,46 @@ def _open_invitation(unit: CodedUtterance) -> bool:
     return unit.labels.get("question") == "open" and "blame" not in unit.cue_names()
 
 
-def turn_credits(turns: Sequence[AnalysedTurn]) -> list[tuple[AnalysedTurn, dict[str, float]]]:
-    """Each learner turn with its credit per dimension (see the module docstring)."""
+_NOT_UNDERSTANDING: Final = frozenset(
+    {"advice", "dismissal", "blame", "self_disclosure", "affirmation", "options", "information"}
+)
+"""Cues of a move that is not a reflection, whatever the behaviour label says: a fix, a
+reassurance ("you're great at your job"), a story of one's own, a fact."""
+_ASKS: Final = re.compile(
+    r"^\W*(?:(?:so|and|but|okay|ok|well|yeah|yes),?\s+)*(?:what|whats|what's|how|why|when|where|"
+    r"which|who|do|does|did|is|are|have|has|can|could|would|will)\b",
+    re.IGNORECASE,
+)
+"""A question typed without its question mark ("whats making you feel this way")."""
+
+
+def _states_understanding(unit: CodedUtterance) -> bool:
+    """A reflection stated, not asked, and not a fix, reassurance or story in disguise."""
+    text = unit.text.strip()
+    if unit.labels.get("behaviour") != "reflection" or text.endswith("?"):
+        return False
+    return not (unit.cue_names() & _NOT_UNDERSTANDING or _ASKS.match(text))
+
+
+def _interpretation(units: Sequence[CodedUtterance]) -> int:
+    """The highest interpretation level (EPITOME's "communicating understanding", 0–2) of
+    the turn's utterances that are not fixes, reassurance, stories or facts."""
+    return max(
+        (u.level("interpretation") for u in units if not u.cue_names() & _NOT_UNDERSTANDING),
+        default=0,
+    )
+
+
+def turn_credits(
+    turns: Sequence[AnalysedTurn], closeness: WordCloseness | None = None
+) -> list[tuple[AnalysedTurn, dict[str, float]]]:
+    """Each learner turn with its credit per dimension (see the module docstring);
+    `closeness` (from the pack's word vectors) keeps a question in new words about
+    something close to theirs from counting as small talk."""
     out: list[tuple[AnalysedTurn, dict[str, float]]] = []
     said: list[str] = []
     pending: list[str] = []
+    generic_turns = 0
     for turn in turns:
         if not turn.is_learner or turn.coded is None:
             said.append(turn.text)
@@ -67,28 +109,32 @@ def turn_credits(turns: Sequence[AnalysedTurn]) -> list[tuple[AnalysedTurn, dict
         voiced_feeling = bool(feelings_in(" ".join(pending)))
         pending = []
         blames = any("blame" in u.cue_names() for u in units)
-        stated_reflection = any(
-            u.labels.get("behaviour") == "reflection" and not u.text.rstrip().endswith("?")
-            for u in units
-        )
+        # a reflection a person put right counts as one, whatever the detectors found in it
+        corrected = "behaviour" in turn.corrected and coded.labels.get("behaviour") == "reflection"
+        stated_reflection = corrected or any(_states_understanding(u) for u in units)
+        chatter = changes_subject(up, said, closeness)
         elaboration = max(
-            0.0 if blames else coded.level("exploration") / 2,
-            1.0 if any(_open_invitation(u) for u in units) else 0.0,
-        ) * (0.5 if generic else 1.0)  # "Tell me more" fits anyone: half
+            0.0 if blames or chatter else coded.level("exploration") / 2,
+            1.0 if not chatter and any(_open_invitation(u) for u in units) else 0.0,
+        ) * (STOCK_SHARE ** (generic_turns + 1) if generic else 1.0)
+        generic_turns += generic  # "Tell me more" fits anyone: half, and less each time
         dismisses = any("dismissal" in u.cue_names() for u in units)
-        # changing the subject: a turn that takes up nothing they said and invites nothing;
-        # an open question about their situation in new words is exploring, not moving away
-        changes_subject = not took_up and elaboration == 0
+        # changing the subject: small talk, or a turn that takes up nothing they said and
+        # invites nothing; an open question about their situation in new words is exploring
+        moves_away = bool(chatter) or (
+            not took_up and elaboration == 0 and not (generic and acknowledges(coded))
+        )
         credits = {
             "validating_emotions": 1.0 if acknowledges(coded) and heard else 0.0,
             "encouraging_elaboration": elaboration,
-            "demonstrating_understanding": (
-                (1.0 if heard else 0.0 if up.kind == "stock" else 0.5) if stated_reflection else 0.0
-            ),
+            "demonstrating_understanding": 0.0
+            if up.kind == "stock"
+            else max(1.0 if stated_reflection else 0.0, _interpretation(units) / 2)
+            * (1.0 if heard else 0.5),
             "advice_giving": 1.0 if is_advice(coded) else 0.0,
             "self_oriented": 1.0 if any(is_self_focused(u) for u in units) else 0.0,
             "dismissing_emotions": 1.0
-            if dismisses or changes_subject or (voiced_feeling and is_advice(coded))
+            if dismisses or moves_away or (voiced_feeling and is_advice(coded))
             else 0.0,
         }
         out.append((turn, credits))

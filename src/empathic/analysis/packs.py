@@ -153,7 +153,9 @@ class TrainedCoder:
         self.info = info
         self.models = models
         self.featurizer = Featurizer(FeatureConfig.from_dict(card.get("features", {})))
-        self.featurizer.load_table()  # part of loading the pack, not of the first analysis
+        # part of loading the pack, not of the first analysis; the session dimensions read it
+        # too, to tell a question in new words about their topic from small talk
+        self.word_vectors = self.featurizer.load_table()
         width = self.featurizer.config.width
         wrong = next(((t, m) for t, m in models.items() if m.weights.shape[0] != width), None)
         if wrong:  # a card edited or copied from another pack: fail now, not mid-analysis

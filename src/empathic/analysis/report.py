@@ -32,6 +32,7 @@ from empathic.analysis.packs import PackInfo, TrainedCoder, rules_pack_info
 from empathic.analysis.phrasing import utterances
 from empathic.analysis.report_types import DimensionQuote, Reliability, SessionMetrics
 from empathic.analysis.speakers import LearnerError, match_speaker
+from empathic.analysis.topics import closeness_of
 from empathic.config import Settings
 from empathic.conversation import Transcript, TranscriptError, Turn, load_transcript
 
@@ -235,7 +236,8 @@ def build_report(
     turns = code_turns(shown, chosen, coder, overrides)
     notes += corrections_note(turns)
     metrics = session_metrics(turns)
-    credited = turn_credits(turns)
+    table = coder.word_vectors if isinstance(coder, TrainedCoder) else None
+    credited = turn_credits(turns, closeness_of(table) if table is not None else None)
     return Report(
         pack=_pack_dict(pack, coder),
         source=transcript.source,

@@ -34,9 +34,10 @@ STOCK_PATTERNS: Final[dict[str, str]] = {
     r"(?:hard|tough|difficult|rough|awful|challenging|stressful|frustrating|painful|upsetting)\b",
     "tell me more": r"\b(?:tell|say) (?:me )?(?:a (?:bit|little) )?more"
     r"(?: about (?:that|it|this))?\b",
-    "go on": r"\b(?:please )?go on\b|\bkeep going\b|\bi'?m (?:all ears|listening)\b",
+    "go on": r"\b(?:please )?(?:go|carry) on\b|\bkeep going\b|\bi'?m (?:all ears|listening)\b",
     "I understand": r"\bi (?:completely |totally |really |fully )?(?:understand|get it|get that|"
-    r"know how you feel|know what you mean)\b(?: how you (?:feel|must feel))?",
+    r"know how you feel|know what you mean)\b(?: how you (?:feel|must feel))?|"
+    r"\bin your (?:shoes|position|place)\b",
     "how does that make you feel": r"\bhow (?:does|did|do) (?:that|this|it) (?:make|leave) you "
     r"feel\b|\bhow do you feel about (?:that|this|it)\b|"
     r"\bhow are you feeling about (?:that|this|it)\b",
@@ -68,10 +69,12 @@ GENERIC_WORDS: Final = frozenset(
     been being stuff point honestly honest feels truly deeply hope hoping care cares caring
     worth thoughts thought think thinking whatever whenever anyway next last first
     straight frank frankly candid candidly upfront truth truthful truthfully plainly
+    most same helpful useful natural nobody everybody somebody anybody sometimes through
     """.split()
 )
 """Words that carry no content of their own in talk about feelings: what stock lines are made of."""
 
+_CLITIC: Final = re.compile(r"'(?:s|re|ve|ll|d|m)$")
 _FEELING_STEMS: Final = frozenset(stem(w) for f in FEELINGS for w in f.split())
 _SENTENCES: Final = re.compile(r"[^.?!;\n]+[.?!;\n]*")
 _LIST_SPLIT: Final = re.compile(r",|\bor\b|\band\b|/")
@@ -170,7 +173,8 @@ def without_stock(text: str) -> str:
 def content_stems(text: str) -> dict[str, str]:
     """stem -> first word, for the words that carry content (no stopwords or generic words)."""
     out: dict[str, str] = {}
-    for word in tokens(text):
+    for token in tokens(text):
+        word = _CLITIC.sub("", token)  # "there's" is "there", "nobody's" is "nobody"
         if word in STOPWORDS or word in GENERIC_WORDS or len(word) < 3:
             continue
         key = stem(word)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 from empathic.analysis.coding import CodedUtterance, Coder, RuleCoder
 from empathic.analysis.responsiveness import Judgement, SessionJudge, uptake
+from empathic.analysis.rules import is_question
 from empathic.conversation import Turn
 from empathic.roleplay.moves import (
     EMPATHIC,
@@ -121,6 +122,8 @@ class Simulation:
         judgement = self._judge.judge(text, self._heard)
         coded = self._code(text, context)
         hits = self._topics.match(judgement.uptake.residue)
+        if not is_question(text):
+            hits = [hit for hit in hits if not hit.generic]
         topics = list(dict.fromkeys(hit.topic for hit in hits))
         spray = judgement.uptake.is_spray
         follows_hint = (
@@ -151,7 +154,10 @@ class Simulation:
         names = [m.name for m in moves]
 
         own = {m.name for m in moves} - from_stock
-        heard_well = judgement.credit >= HEARD_CREDIT and bool(EMPATHIC & own)
+        # an empathic move about them (their words, or a topic of theirs) brings a held-back
+        # fact back; "It's natural to feel like that" fits anyone, whatever its own words
+        about_them = judgement.uptake.kind == "responsive" or bool(topics)
+        heard_well = judgement.credit >= HEARD_CREDIT and bool(EMPATHIC & own) and about_them
         intent, reason, fact, hint, lines = self._decide(
             text,
             names,

@@ -92,6 +92,12 @@ class TopicHit:
     term: str
     words: str
 
+    @property
+    def generic(self) -> bool:
+        """Reached only through words of generic talk ("whatever happens", "feel"): a
+        question with them asks about the topic, a statement with them says nothing of it."""
+        return all(_generic(w) or w in STOPWORDS for w in tokens(self.words))
+
 
 class TopicMatcher:
     """Matches text against named topics, each a list of terms widened by synonyms."""

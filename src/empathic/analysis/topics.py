@@ -1,0 +1,98 @@
+"""Changing the subject: a question about small talk is not an invitation to go on.
+
+"What are your plans for the weekend?" after someone says they are drowning at work
+is an open question, but it moves away from them (Lend-an-Ear's *dismissing*: changing
+the subject) rather than encouraging them to elaborate. A turn changes the subject
+when it takes up none of their words, names an everyday small-talk topic, and none of
+its content words is close in meaning to anything they said. Closeness comes from the
+pack's static word-piece vectors when it has them (so "vacation" stays on topic after
+they spoke of a cancelled holiday); without vectors only shared stems count.
+
+Small-talk topics are listed rather than learnt: the list names topics that are almost
+never what a support conversation is about, and each judgement names the word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Final
+
+import numpy as np
+
+from empathic.analysis.embedding import StaticEmbedding
+from empathic.analysis.responsiveness import Uptake, content_stems
+from empathic.analysis.words import stem
+
+SMALL_TALK: Final = frozenset(
+    """
+    weekend weekends holiday holidays vacation weather rain sunshine sunny football
+    cricket rugby tennis golf sport sports match film films movie movies telly tv netflix
+    lunch breakfast coffee restaurant recipe hobby hobbies shopping traffic
+    """.split()
+)
+"""Everyday topics that a question can only raise by leaving what they told you."""
+SMALL_TALK_STEMS: Final = frozenset(stem(w) for w in SMALL_TALK)
+_REMEMBERED: Final = 50_000
+"""Word vectors kept per table: the words of many reports, bounded for a long-lived server."""
+CLOSE: Final = 0.5
+"""Cosine of two words' static vectors from which they count as the same topic ("sleeping"
+and "sleep" .88, "worries" and "worrying" .70; "weekend" and "weeks" .42)."""
+
+
+@dataclass
+class WordCloseness:
+    """Cosine similarity of single words from a static vector table, memoised per word."""
+
+    table: StaticEmbedding
+    _vectors: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
+
+    def vector(self, word: str) -> np.ndarray | None:
+        if word in self._vectors:
+            return self._vectors[word]
+        row = self.table.embed([word])[0]
+        found = row if row.any() else None
+        if len(self._vectors) < _REMEMBERED:
+            self._vectors[word] = found
+        return found
+
+    def closest(self, words: Sequence[str], theirs: Sequence[str]) -> float:
+        """The highest cosine between one of `words` and one of `theirs` (0 when either
+        side has no known word)."""
+        mine = [v for v in map(self.vector, words) if v is not None]
+        other = [v for v in map(self.vector, theirs) if v is not None]
+        if not mine or not other:
+            return 0.0
+        return float((np.stack(mine) @ np.stack(other).T).max())
+
+
+@cache
+def closeness_of(table: StaticEmbedding) -> WordCloseness:
+    """One memo of word vectors per table, shared by every report that reads it."""
+    return WordCloseness(table)
+
+
+def changes_subject(
+    up: Uptake, said: Sequence[str], closeness: WordCloseness | None = None
+) -> tuple[str, ...]:
+    """The small-talk words of a turn that leaves what they said for small talk; () when
+    the turn stays with them (it takes up their words, names no small-talk topic, or one of
+    its words is close in meaning to one of theirs)."""
+    if up.kind == "responsive":
+        return ()
+    mine = content_stems(up.residue)
+    chatter = tuple(word for key, word in mine.items() if key in SMALL_TALK_STEMS)
+    if not chatter:
+        return ()
+    theirs: dict[str, str] = {}
+    for turn in said:
+        theirs.update(content_stems(turn))
+    if any(key in theirs for key in mine):  # back to something they said earlier on
+        return ()
+    if (
+        closeness is not None
+        and closeness.closest(list(mine.values()), list(theirs.values())) >= CLOSE
+    ):
+        return ()
+    return chatter

@@ -1,0 +1,133 @@
+"""Changing the subject and demonstrating understanding, as the Lend-an-Ear experts define
+them: small talk is no invitation, a stock invitation wears out, and a fix, a reassurance or
+a question typed without its mark is no reflection."""
+
+from __future__ import annotations
+
+import pytest
+
+from empathic.analysis.coding import CodedUtterance
+from empathic.analysis.dimensions import _states_understanding, dimension_scores, turn_credits
+from empathic.analysis.embedding import load_embedding
+from empathic.analysis.packs import load_pack
+from empathic.analysis.report import build_report, code_turns
+from empathic.analysis.responsiveness import uptake
+from empathic.analysis.topics import WordCloseness, changes_subject
+from empathic.config import Settings
+from empathic.conversation import Transcript, Turn
+
+DROWNING = (
+    "I'm drowning at work. Three people left and I'm covering their projects, "
+    "I'm in at seven and I leave at nine."
+)
+CANCELLED = "We had to cancel our holiday because of the audit, and the kids were gutted."
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return load_pack(None, Settings())[1]
+
+
+@pytest.fixture(scope="module")
+def closeness() -> WordCloseness:
+    return WordCloseness(load_embedding("minilm-l6-static"))
+
+
+def credits(coder, reply: str, said: str, closeness: WordCloseness | None = None):
+    turns = code_turns([Turn("Sam", said), Turn("Alex", reply)], "Alex", coder)
+    return turn_credits(turns, closeness)[0][1]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are your plans for the weekend?",
+        "Did you catch the football last night?",
+        "Where are you going on holiday this year?",
+    ],
+)
+def test_a_small_talk_question_changes_the_subject(coder, closeness, question):
+    for near in (None, closeness):
+        marks = credits(coder, question, DROWNING, near)
+        assert marks["encouraging_elaboration"] == 0.0
+        assert marks["dismissing_emotions"] == 1.0
+
+
+def test_the_judgement_names_the_small_talk_word(closeness):
+    up = uptake("What are your plans for the weekend?", [DROWNING])
+    assert changes_subject(up, [DROWNING], closeness) == ("weekend",)
+    assert changes_subject(uptake("Which project weighs most?", [DROWNING]), [DROWNING]) == ()
+
+
+def test_small_talk_they_raised_is_their_topic(coder, closeness):
+    """The same word is no change of subject when it was theirs, said in their words or in
+    words close to theirs; only the pack's vectors know that 'vacation' is their holiday."""
+    theirs = credits(coder, "How did the kids take the holiday being cancelled?", CANCELLED)
+    assert theirs["dismissing_emotions"] == 0.0 and theirs["encouraging_elaboration"] > 0
+    question = "What would a vacation have meant for you?"
+    assert credits(coder, question, CANCELLED, closeness)["dismissing_emotions"] == 0.0
+    assert credits(coder, question, CANCELLED, None)["dismissing_emotions"] == 1.0
+
+
+def test_a_question_in_new_words_about_their_trouble_still_explores(coder, closeness):
+    marks = credits(
+        coder, "How have you been sleeping?", "I'm exhausted and I lie awake.", closeness
+    )
+    assert marks["encouraging_elaboration"] == 1.0 and marks["dismissing_emotions"] == 0.0
+
+
+def test_the_vectors_reach_the_report_through_the_pack():
+    """build_report hands the trained pack's vectors to the dimensions (the rules pack has
+    none), so the default pack keeps 'vacation' on their topic."""
+    _, coder = load_pack(None, Settings())
+    assert coder.word_vectors is not None
+    lines = [("Sam", CANCELLED), ("Alex", "What would a vacation have meant for you?")]
+    report = build_report(Transcript([Turn(s, t) for s, t in lines]), learner="Alex", coder=coder)
+    assert report.dimensions["dismissing_emotions"] == 1.0  # the lowest score: no dismissal
+
+
+def test_a_stock_invitation_earns_less_each_time(coder):
+    said = ["My manager keeps adding work.", "I can't say no.", "I'm tired all the time."]
+    lines = [t for s in said for t in (Turn("Sam", s), Turn("Alex", "Tell me more."))]
+    turns = code_turns(lines, "Alex", coder)
+    shares = [c["encouraging_elaboration"] for _, c in turn_credits(turns)]
+    assert shares == [0.5, 0.25, 0.125]
+    assert dimension_scores(turns)["encouraging_elaboration"] < 4.0
+
+
+def unit(text: str, *cues: str, behaviour: str = "reflection") -> CodedUtterance:
+    from empathic.analysis.rules import Cue
+
+    return CodedUtterance(
+        text, "", {"behaviour": behaviour}, {}, {}, [Cue(c, text, 0, len(text)) for c in cues]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("Maybe make a list of everything that's going on", ("advice",)),
+        ("You're great at your job.", ("affirmation",)),
+        ("I've gone through this before and it was hard", ("self_disclosure",)),
+        ("Look on the bright side, it could be worse", ("dismissal",)),
+        ("whats making you feel this way", ()),
+        ("do you have any idea how you could work this out", ()),
+        ("So how are you holding up", ()),
+    ],
+)
+def test_a_fix_a_reassurance_a_story_or_an_unmarked_question_is_no_reflection(text, cues):
+    assert not _states_understanding(unit(text, *cues))
+
+
+def test_a_stated_reflection_is_one():
+    assert _states_understanding(unit("You feel invisible after all those evening calls."))
+    assert not _states_understanding(unit("You feel invisible?"))
+    assert not _states_understanding(unit("You feel invisible.", behaviour="question"))
+
+
+def test_understanding_needs_their_words_for_full_credit(coder):
+    said = "Covering the evening calls on my own, and nobody seems to notice."
+    heard = credits(coder, "You've been carrying the evening calls alone, unnoticed.", said)
+    assert heard["demonstrating_understanding"] == 1.0
+    stock = credits(coder, "I understand how you feel.", said)
+    assert stock["demonstrating_understanding"] == 0.0
