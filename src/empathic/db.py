@@ -16,7 +16,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, text
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    MetaData,
+    TypeDecorator,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from empathic.config import Settings
@@ -124,30 +133,40 @@ def autogenerate_includes(name: str | None, type_: str, _parents: Any = None) ->
     return True
 
 
+@contextmanager
+def schema_change(connection: Connection) -> Iterator[Connection]:
+    """A transaction for migrations that cannot cascade on SQLite.
+
+    SQLite changes a column by copying the table and dropping the old one; with foreign
+    keys on, that drop would cascade to every child row (users -> practice runs, pairs,
+    ...). They are off for the change (it must be set outside a transaction), every
+    reference is checked before it commits, and they are on again whatever happens.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        with connection.begin():
+            yield connection
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left broken references: {broken[:5]}")
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
 def migrate(engine: Engine) -> None:
     """Upgrade the database to the latest schema revision (a no-op when it is current)."""
     from alembic import command
 
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.connect() as connection:
-        if sqlite:
-            # SQLite changes a column by copying the table and dropping the old one; with
-            # foreign keys on, that drop would cascade to every child row (users ->
-            # practice runs, pairs, ...). Off for the migration (it must be set outside a
-            # transaction), then every reference is checked before the change commits.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
-        with connection.begin():
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-            if sqlite:
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise RuntimeError(f"the migration left broken references: {broken[:5]}")
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
+    with engine.connect() as connection, schema_change(connection):
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -19,6 +20,7 @@ from empathic.db import (
     autogenerate_includes,
     make_engine,
     migrate,
+    schema_change,
     session_factory,
 )
 from empathic.mentoring.models import Flag, Pair
@@ -102,10 +104,31 @@ def sqlite_at(tmp_path: Path, revision: str) -> Engine:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
     config = alembic_config(url)
-    with engine.begin() as conn:
+    with engine.connect() as conn, schema_change(conn):
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
     return engine
+
+
+def test_a_schema_change_that_breaks_a_reference_is_refused_and_keys_come_back_on(
+    tmp_path: Path,
+) -> None:
+    """Foreign keys are off while SQLite copies tables; a change that leaves a dangling
+    reference must not commit, and the keys must be on again after the failure."""
+    engine = sqlite_at(tmp_path, "0003")
+    with engine.connect() as conn:
+        with pytest.raises(RuntimeError, match="broken references"), schema_change(conn):
+            conn.execute(
+                text(
+                    "INSERT INTO practice_runs (id, user_id, scenario_id, title, difficulty,"
+                    " seed, voice, coach, intention, reflection, opening, status, shared,"
+                    " created_at) VALUES ('r1', 99, 's', 't', 'medium', 1, 'scripted', 0, '',"
+                    " '', 'o', 'ended', 1, CURRENT_TIMESTAMP)"
+                )
+            )
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM practice_runs")).scalar() == 0
+    engine.dispose()
 
 
 def test_upgrading_a_sqlite_database_keeps_every_row(tmp_path: Path) -> None:

@@ -27,12 +27,8 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    from empathic.db import make_engine
+    from empathic.db import make_engine, schema_change
 
     engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":  # see empathic.db.migrate: a table copy must not cascade
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
-        with conn.begin():
-            _run(conn)
+    with engine.connect() as conn, schema_change(conn):  # a table copy must not cascade
+        _run(conn)
