@@ -261,3 +261,23 @@ def test_sign_out_everywhere_ends_every_session_of_that_person_only(
     assert admin.client.get("/admin", follow_redirects=False).status_code == 200
     refused = phone.post("/signout/everywhere", data={}, follow_redirects=False)
     assert refused.status_code == 403  # no CSRF token: refused before anything happens
+
+
+@pytest.mark.parametrize(
+    ("address", "ok"),
+    [
+        ("priya@example.org", True),
+        ("priya@example", False),
+        ("pri ya@example.org", False),
+        ("priya@@example.org", False),
+        ("priya@example.org\x00", False),
+        ("p" * 242 + "@example.org", True),  # 254 characters, the SMTP limit
+        ("p" * 243 + "@example.org", False),
+    ],
+)
+def test_one_email_check_for_sign_up_invitations_sso_and_mentor_requests(
+    address: str, ok: bool
+) -> None:
+    from empathic.accounts.service import valid_email
+
+    assert valid_email(address) is ok

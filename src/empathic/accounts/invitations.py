@@ -20,12 +20,11 @@ from sqlalchemy.orm import Session, selectinload
 from empathic.accounts.area import ADMINISTER
 from empathic.accounts.models import ROLES, Invitation, Team, User
 from empathic.accounts.service import (
-    EMAIL,
-    MAX_EMAIL,
     AccountError,
     audit,
     normalise_email,
     sign_up,
+    valid_email,
 )
 from empathic.db import utcnow
 from empathic.permissions import allowed
@@ -56,7 +55,7 @@ def invite(db: Session, actor: User, *, email: str, role: str, team_id: int | No
     if not allowed(actor, ADMINISTER):
         raise PermissionError("only an admin can invite people")
     email = normalise_email(email)
-    if "\x00" in email or not EMAIL.match(email) or len(email) > MAX_EMAIL:
+    if not valid_email(email):
         raise AccountError("Enter an email address like name@example.org.")
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")

@@ -100,6 +100,12 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def valid_email(email: str) -> bool:
+    """A normalised address one could write to: one @, a dot in the domain, no spaces or
+    control characters, at most MAX_EMAIL characters (the SMTP limit)."""
+    return bool(EMAIL.match(email)) and len(email) <= MAX_EMAIL and "\x00" not in email
+
+
 def sign_up(db: Session, *, email: str, name: str, password: str) -> User:
     """Create an account; the very first account becomes the admin."""
     email = normalise_email(email)
@@ -107,7 +113,7 @@ def sign_up(db: Session, *, email: str, name: str, password: str) -> User:
     problems = []
     if "\x00" in email + name + password:
         raise AccountError("Remove the invisible control characters and try again.")
-    if not EMAIL.match(email) or len(email) > MAX_EMAIL:
+    if not valid_email(email):
         problems.append("Enter an email address like name@example.org.")
     if not name:
         problems.append("Enter your name.")

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from empathic.accounts.models import User
-from empathic.accounts.service import EMAIL, MAX_EMAIL, normalise_email
+from empathic.accounts.service import normalise_email, valid_email
 from empathic.mentoring.models import MentorRequest
 from empathic.mentoring.service import MentoringError, NotFound, open_pair
 
@@ -44,7 +44,7 @@ def ask_mentor(db: Session, mentee: User, email: str) -> MentorRequest:
     someone you are paired with confirms nothing.
     """
     address = normalise_email(email)
-    if not EMAIL.match(address) or len(address) > MAX_EMAIL:
+    if not valid_email(address):
         raise MentoringError("Enter the email address of the person you want to ask.")
     if address == normalise_email(mentee.email):
         raise MentoringError("A mentor and a mentee must be two different people.")
