@@ -12,7 +12,7 @@ from empathic.analysis.embedding import load_embedding
 from empathic.analysis.packs import load_pack
 from empathic.analysis.report import build_report, code_turns
 from empathic.analysis.responsiveness import uptake
-from empathic.analysis.topics import WordCloseness, changes_subject
+from empathic.analysis.topics import WordCloseness, changes_subject, their_words
 from empathic.config import Settings
 from empathic.conversation import Transcript, Turn
 
@@ -54,9 +54,18 @@ def test_a_small_talk_question_changes_the_subject(coder, closeness, question):
 
 
 def test_the_judgement_names_the_small_talk_word(closeness):
+    theirs = their_words([DROWNING])
     up = uptake("What are your plans for the weekend?", [DROWNING])
-    assert changes_subject(up, [DROWNING], closeness) == ("weekend",)
-    assert changes_subject(uptake("Which project weighs most?", [DROWNING]), [DROWNING]) == ()
+    assert changes_subject(up, theirs, [DROWNING], closeness) == ("weekend",)
+    on_topic = uptake("Which project weighs most?", [DROWNING])
+    assert changes_subject(on_topic, theirs, [DROWNING], closeness) == ()
+
+
+def test_small_talk_back_to_something_they_said_long_ago_stays_their_topic():
+    said = [CANCELLED, DROWNING, "My manager keeps adding things.", "I can't say no."]
+    up = uptake("Did you manage to rebook the holiday?", said)
+    assert up.kind != "responsive"  # their last three turns never mention it
+    assert changes_subject(up, their_words(said), said) == ()
 
 
 def test_small_talk_they_raised_is_their_topic(coder, closeness):
@@ -131,3 +140,29 @@ def test_understanding_needs_their_words_for_full_credit(coder):
     assert heard["demonstrating_understanding"] == 1.0
     stock = credits(coder, "I understand how you feel.", said)
     assert stock["demonstrating_understanding"] == 0.0
+
+
+def test_a_session_of_small_talk_costs_linear_time(closeness):
+    """Every learner turn names small talk and the other person keeps talking: the session's
+    words are kept up to date, not re-read per turn (10x the turns may cost at most 30x)."""
+    import time
+
+    from empathic.analysis.coding import RuleCoder
+
+    def coded(pairs: int):
+        lines = []
+        for i in range(pairs):
+            lines.append(Turn("Sam", f"Work is piling up, item {i} of the backlog."))
+            lines.append(Turn("Alex", "What are your plans for the weekend?"))
+        return code_turns(lines, "Alex", RuleCoder())
+
+    def seconds(turns) -> float:
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            turn_credits(turns, closeness)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = coded(200), coded(2000)
+    assert seconds(large) < 30 * seconds(small)

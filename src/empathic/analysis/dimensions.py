@@ -39,7 +39,7 @@ from empathic.analysis.metrics import acknowledges, is_advice, is_self_focused
 from empathic.analysis.report_types import DimensionQuote, Reliability
 from empathic.analysis.responsiveness import uptake
 from empathic.analysis.rules import feelings_in
-from empathic.analysis.topics import WordCloseness, changes_subject
+from empathic.analysis.topics import WordCloseness, changes_subject, their_words
 
 DIMENSION_TARGET: Final = 0.5
 """Mean per-turn credit that scores 5: doing it in half of your turns."""
@@ -93,11 +93,13 @@ def turn_credits(
     something close to theirs from counting as small talk."""
     out: list[tuple[AnalysedTurn, dict[str, float]]] = []
     said: list[str] = []
+    theirs: dict[str, str] = {}
     pending: list[str] = []
     generic_turns = 0
     for turn in turns:
         if not turn.is_learner or turn.coded is None:
             said.append(turn.text)
+            their_words([turn.text], into=theirs)
             pending.append(turn.text)
             continue
         coded, units = turn.coded, turn.units
@@ -112,7 +114,7 @@ def turn_credits(
         # a reflection a person put right counts as one, whatever the detectors found in it
         corrected = "behaviour" in turn.corrected and coded.labels.get("behaviour") == "reflection"
         stated_reflection = corrected or any(_states_understanding(u) for u in units)
-        chatter = changes_subject(up, said, closeness)
+        chatter = changes_subject(up, theirs, said, closeness)
         elaboration = max(
             0.0 if blames or chatter else coded.level("exploration") / 2,
             1.0 if not chatter and any(_open_invitation(u) for u in units) else 0.0,

@@ -14,7 +14,7 @@ never what a support conversation is about, and each judgement names the word.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Final
@@ -74,25 +74,35 @@ def closeness_of(table: StaticEmbedding) -> WordCloseness:
 
 
 def changes_subject(
-    up: Uptake, said: Sequence[str], closeness: WordCloseness | None = None
+    up: Uptake,
+    theirs: Mapping[str, str],
+    recent: Sequence[str],
+    closeness: WordCloseness | None = None,
 ) -> tuple[str, ...]:
     """The small-talk words of a turn that leaves what they said for small talk; () when
-    the turn stays with them (it takes up their words, names no small-talk topic, or one of
-    its words is close in meaning to one of theirs)."""
+    the turn stays with them: it takes up their words, names no small-talk topic, returns to
+    a word of theirs from any time (`theirs`: `their_words` of everything they said, kept up
+    to date by the caller, so a session costs linear time), or one of its words is close in
+    meaning to one of their last turns (`recent`, as `uptake` reads them)."""
     if up.kind == "responsive":
         return ()
     mine = content_stems(up.residue)
     chatter = tuple(word for key, word in mine.items() if key in SMALL_TALK_STEMS)
     if not chatter:
         return ()
-    theirs: dict[str, str] = {}
-    for turn in said:
-        theirs.update(content_stems(turn))
     if any(key in theirs for key in mine):  # back to something they said earlier on
         return ()
-    if (
-        closeness is not None
-        and closeness.closest(list(mine.values()), list(theirs.values())) >= CLOSE
-    ):
+    lately = their_words(recent[-3:])
+    near = closeness.closest(list(mine.values()), list(lately.values())) if closeness else 0.0
+    if near >= CLOSE:
         return ()
     return chatter
+
+
+def their_words(said: Iterable[str], into: dict[str, str] | None = None) -> dict[str, str]:
+    """Content stem -> word of everything in `said`, added to `into` when given."""
+    out = into if into is not None else {}
+    for turn in said:
+        for key, word in content_stems(turn).items():
+            out.setdefault(key, word)
+    return out
