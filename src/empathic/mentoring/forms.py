@@ -226,11 +226,11 @@ async def posted_text(request: Request) -> dict[str, str]:
 Posted = Annotated[dict[str, str], Depends(posted_text)]
 
 
-PairId = id_in_path("pair_id")
-RequestId = id_in_path("request_id")
-FlagId = id_in_path("flag_id")
-MilestoneId = id_in_path("milestone_id")
-SessionId = id_in_path("session_id")
+PairId = Annotated[int, Depends(id_in_path("pair_id"))]
+RequestId = Annotated[int, Depends(id_in_path("request_id"))]
+FlagId = Annotated[int, Depends(id_in_path("flag_id"))]
+MilestoneId = Annotated[int, Depends(id_in_path("milestone_id"))]
+SessionId = Annotated[int, Depends(id_in_path("session_id"))]
 """Path ids from 1 to 2**31 - 1; anything else (too big, negative, not a number) is a 404.
 
 (The mentoring area has no `user_id` in its paths; people are chosen by email.)

@@ -11,8 +11,9 @@ An id outside 1..2**31-1 names nothing on either database, so it is a 404 before
 
 from __future__ import annotations
 
-from typing import ClassVar, TypedDict
+from typing import Annotated, ClassVar, TypedDict
 
+from fastapi import Depends
 from pydantic import BaseModel, ConfigDict
 
 from empathic.reviews.discussion import JUST_CULTURE_STEPS
@@ -133,10 +134,10 @@ class Draft(TypedDict, total=False):
     summary: str
 
 
-ReviewId = id_in_path("review_id")
-EntryId = id_in_path("entry_id")
-FactorId = id_in_path("factor_id")
-ActionId = id_in_path("action_id")
-FlagId = id_in_path("flag_id")
-CaseId = id_in_path("case_id")
+ReviewId = Annotated[int, Depends(id_in_path("review_id"))]
+EntryId = Annotated[int, Depends(id_in_path("entry_id"))]
+FactorId = Annotated[int, Depends(id_in_path("factor_id"))]
+ActionId = Annotated[int, Depends(id_in_path("action_id"))]
+FlagId = Annotated[int, Depends(id_in_path("flag_id"))]
+CaseId = Annotated[int, Depends(id_in_path("case_id"))]
 """Ids from 1 to 2**31 - 1; a factor, action, flag or case must also belong to the review."""
