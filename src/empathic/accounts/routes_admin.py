@@ -13,6 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 from empathic.accounts import audit, deactivation, invitations, service
 from empathic.accounts.area import ADMINISTER
 from empathic.accounts.models import User
+from empathic.accounts.routes import UserId
 from empathic.db import utcnow
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
 from empathic.web.render import render, see_other
@@ -125,7 +126,7 @@ def admin_invite(
 
 
 @router.post("/admin/users/{user_id}/deactivate")
-def admin_deactivate(user_id: int, db: DbDep, user: Admin) -> Response:
+def admin_deactivate(user_id: UserId, db: DbDep, user: Admin) -> Response:
     try:
         deactivation.deactivate(db, user, user_id)
     except service.AccountError as exc:
@@ -134,7 +135,7 @@ def admin_deactivate(user_id: int, db: DbDep, user: Admin) -> Response:
 
 
 @router.post("/admin/users/{user_id}/reactivate")
-def admin_reactivate(user_id: int, db: DbDep, user: Admin) -> Response:
+def admin_reactivate(user_id: UserId, db: DbDep, user: Admin) -> Response:
     try:
         deactivation.reactivate(db, user, user_id)
     except service.AccountError as exc:
