@@ -63,3 +63,13 @@ def test_bad_references_are_explained(tmp_path):
     other.write_text('{"hello": 1}')
     with pytest.raises(RunError, match="not a saved practice run"):
         load_run(other)
+
+
+def test_a_run_of_the_wrong_shape_is_explained_where_it_is_read(tmp_path):
+    odd = tmp_path / "odd.json"
+    odd.write_text('{"run": [], "learner_lines": "not a list"}')
+    loaded = load_run(odd)
+    with pytest.raises(RunError, match="'run' is not an object"):
+        loaded.scenario()
+    with pytest.raises(RunError, match="'learner_lines' is not a list"):
+        _ = loaded.lines

@@ -12,9 +12,10 @@ import hashlib
 import secrets
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
 
 import httpx
 from joserfc import jwt
@@ -45,6 +46,10 @@ SIGNING_ALGORITHMS = (
     *("ES256", "ES384", "ES512", "EdDSA"),
 )
 """Public-key algorithms only: a shared-secret or `none` token is never accepted."""
+
+Claims: TypeAlias = Mapping[str, object]
+"""An ID token's claims: JSON whose values the provider chooses, so each is type-checked
+where it is read."""
 
 
 class SsoError(Exception):
@@ -119,7 +124,8 @@ class ProviderCache:
         return keys
 
 
-def _get_json(settings: Settings, url: str) -> dict[str, Any]:
+def _get_json(settings: Settings, url: str) -> dict[str, object]:
+    """A JSON object from the provider (a document of its choosing: read with checks)."""
     try:
         response = httpx.get(url, timeout=TIMEOUT_S, headers={"Accept": "application/json"})
         response.raise_for_status()
@@ -136,24 +142,26 @@ def discover(settings: Settings) -> Provider:
     issuer = (settings.oidc_issuer or "").rstrip("/")
     meta = _get_json(settings, f"{issuer}/.well-known/openid-configuration")
     fields = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
-    if not all(isinstance(meta.get(name), str) and meta[name] for name in fields):
-        raise unreachable(settings)
-    if meta["issuer"].rstrip("/") != issuer:
+    found, authorization, token, jwks = (_text(settings, meta, name) for name in fields)
+    if found.rstrip("/") != issuer:
         raise SsoError(
             502,
             f"{settings.oidc_provider_name} is not set up the way this site expects. "
             "Tell your administrator.",
             "discovery_issuer_mismatch",
         )
-    offered = meta.get("id_token_signing_alg_values_supported") or ["RS256"]
-    algorithms = tuple(a for a in offered if a in SIGNING_ALGORITHMS) or ("RS256",)
-    return Provider(
-        meta["issuer"],
-        meta["authorization_endpoint"],
-        meta["token_endpoint"],
-        meta["jwks_uri"],
-        algorithms,
-    )
+    offered = meta.get("id_token_signing_alg_values_supported")
+    named = offered if isinstance(offered, list) else []
+    algorithms = tuple(a for a in named if isinstance(a, str) and a in SIGNING_ALGORITHMS)
+    return Provider(found, authorization, token, jwks, algorithms or ("RS256",))
+
+
+def _text(settings: Settings, meta: Mapping[str, object], name: str) -> str:
+    """A discovery field that must be a non-empty string (else the provider is unusable)."""
+    value = meta.get(name)
+    if not isinstance(value, str) or not value:
+        raise unreachable(settings)
+    return value
 
 
 def _fetch_keys(settings: Settings, provider: Provider) -> KeySet:
@@ -259,7 +267,7 @@ def exchange(
 
 def check_id_token(
     settings: Settings, cache: ProviderCache, provider: Provider, id_token: str, nonce: str
-) -> dict[str, Any]:
+) -> Claims:
     """The ID token's claims once its signature, issuer, audience, nonce and times hold."""
     claims = _signed_claims(settings, cache, provider, id_token)
     client_id = settings.oidc_client_id
@@ -295,7 +303,7 @@ def check_id_token(
 
 def _signed_claims(
     settings: Settings, cache: ProviderCache, provider: Provider, id_token: str
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Verify the signature; on an unknown key fetch the key set once more (rotation)."""
     for fresh in (False, True):
         keys = cache.keys(settings, provider, fresh=fresh)

@@ -10,26 +10,24 @@ before the claims apply; a deactivated person is refused.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from empathic.accounts import invitations, service
 from empathic.accounts.models import Identity, Team, User
-from empathic.accounts.oidc import SsoError
+from empathic.accounts.oidc import Claims, SsoError
 from empathic.config import Settings
 from empathic.permissions import Role
 
 MAX_NAME = 120
 
 
-def claim(claims: dict[str, Any], name: str) -> Any:
+def claim(claims: Claims, name: str) -> object:
     """A claim by its exact name, else by a dotted path (`realm_access.roles`)."""
     if name in claims:
         return claims[name]
-    found: Any = claims
+    found: object = claims
     for part in name.split("."):
         if not isinstance(found, dict) or part not in found:
             return None
@@ -37,7 +35,7 @@ def claim(claims: dict[str, Any], name: str) -> Any:
     return found
 
 
-def claim_values(claims: dict[str, Any], name: str) -> list[str]:
+def claim_values(claims: Claims, name: str) -> list[str]:
     """A claim as a list of strings: one string, or the strings of a list."""
     value = claim(claims, name)
     if isinstance(value, str):
@@ -51,7 +49,7 @@ def _listed(setting: str) -> set[str]:
     return {v.strip().casefold() for v in setting.split(",") if v.strip()}
 
 
-def role_from_claims(settings: Settings, claims: dict[str, Any]) -> str | None:
+def role_from_claims(settings: Settings, claims: Claims) -> str | None:
     """admin, facilitator or learner from the role claim; None when no claim is configured."""
     if not settings.oidc_role_claim:
         return None
@@ -63,7 +61,7 @@ def role_from_claims(settings: Settings, claims: dict[str, Any]) -> str | None:
     return "learner"
 
 
-def team_from_claims(settings: Settings, claims: dict[str, Any]) -> str | None:
+def team_from_claims(settings: Settings, claims: Claims) -> str | None:
     """The team name from the team claim (the first of a list), or None."""
     if not settings.oidc_team_claim:
         return None
@@ -75,13 +73,13 @@ def team_from_claims(settings: Settings, claims: dict[str, Any]) -> str | None:
     return names[0][:MAX_NAME] if names else None
 
 
-def email_verified(claims: dict[str, Any]) -> bool:
+def email_verified(claims: Claims) -> bool:
     """Whether the provider vouches for the email (some send the string "true")."""
     value = claims.get("email_verified")
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
-def _email(settings: Settings, claims: dict[str, Any]) -> str:
+def _email(settings: Settings, claims: Claims) -> str:
     raw = claims.get("email")
     email = service.normalise_email(raw) if isinstance(raw, str) else ""
     if not service.valid_email(email):
@@ -94,7 +92,7 @@ def _email(settings: Settings, claims: dict[str, Any]) -> str:
     return email
 
 
-def _name(claims: dict[str, Any], email: str) -> str:
+def _name(claims: Claims, email: str) -> str:
     parts = [
         claims.get("name"),
         f"{claims.get('given_name') or ''} {claims.get('family_name') or ''}",
@@ -106,9 +104,7 @@ def _name(claims: dict[str, Any], email: str) -> str:
     return email[:MAX_NAME]
 
 
-def person_for(
-    db: Session, settings: Settings, issuer: str, claims: dict[str, Any]
-) -> tuple[User, str]:
+def person_for(db: Session, settings: Settings, issuer: str, claims: Claims) -> tuple[User, str]:
     """The person this checked ID token signs in, and how they were found: "known" (a
     linked identity), "linked" (an existing account with the same verified email) or
     "created" (a new account without a password)."""
@@ -127,7 +123,7 @@ def person_for(
 
 
 def _provision(
-    db: Session, settings: Settings, issuer: str, subject: str, claims: dict[str, Any]
+    db: Session, settings: Settings, issuer: str, subject: str, claims: Claims
 ) -> tuple[User, str]:
     email = _email(settings, claims)
     existing = db.scalar(select(User).where(User.email == email))
@@ -172,7 +168,7 @@ def _busy() -> SsoError:
     return SsoError(400, "Your account was being set up in another window. Sign in again.", "race")
 
 
-def apply_claims(db: Session, settings: Settings, user: User, claims: dict[str, Any]) -> None:
+def apply_claims(db: Session, settings: Settings, user: User, claims: Claims) -> None:
     """Set role and team from the configured claims (each left alone when not configured)."""
     role = role_from_claims(settings, claims)
     keeps_admin = user.role == Role.ADMIN  # the last active admin is never demoted

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -104,7 +104,7 @@ def _signup_invited(
             request, "accounts/signup.html", {"error": str(exc), "invite_error": True}, 400
         )
     except service.AccountError as exc:  # the savepoint undid the claim: still open
-        context: dict[str, Any] = {"error": str(exc), "form": {"name": name}, "invite": invite}
+        context: dict[str, object] = {"error": str(exc), "form": {"name": name}, "invite": invite}
         with contextlib.suppress(invitations.InvitationError):  # expired meanwhile
             context["invitation"] = invitations.invitation_for(db, invite)
         return render(request, "accounts/signup.html", context, 400)

@@ -10,14 +10,29 @@ from __future__ import annotations
 import platform
 import statistics
 import time
-from typing import Any
+from typing import TypedDict
 
 from empathic.analysis.coding import Coder, RuleCoder
 from empathic.roleplay.engine import Simulation
 from empathic.roleplay.loading import load_library
 
 
-def run_bench(repeats: int = 5, coder: Coder | None = None) -> dict[str, Any]:
+class BenchFigures(TypedDict):
+    """Step times in milliseconds, and what was measured on what."""
+
+    steps: int
+    scenarios: int
+    coder: str
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    mean_ms: float
+    goal_p95_ms: float
+    python: str
+    machine: str
+
+
+def run_bench(repeats: int = 5, coder: Coder | None = None) -> BenchFigures:
     """Step-time percentiles in milliseconds, with what was measured."""
     coder = coder if coder is not None else RuleCoder()
     scenarios = load_library()

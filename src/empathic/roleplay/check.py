@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from empathic.analysis.coding import Coder, RuleCoder
 from empathic.roleplay.engine import run_lines
@@ -51,6 +51,27 @@ def spray_playthrough(scenario: Scenario) -> list[str]:
     ]
 
 
+class PlaythroughRun(TypedDict):
+    """How one playthrough ended at one difficulty."""
+
+    uncovered: list[str]
+    total: int
+    outcome: str
+    ended_by: str
+    final_trust: float
+
+
+class CheckDict(TypedDict):
+    """The JSON of `empathic scenarios check --format json`, one per scenario."""
+
+    scenario: str
+    source: str
+    ok: bool
+    problems: list[str]
+    warnings: list[str]
+    runs: dict[str, dict[str, PlaythroughRun]]
+
+
 @dataclass
 class CheckResult:
     """Problems found in one scenario, and how each playthrough went per difficulty."""
@@ -58,7 +79,7 @@ class CheckResult:
     scenario: str
     source: str
     problems: list[str] = field(default_factory=list)
-    runs: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    runs: dict[str, dict[str, PlaythroughRun]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """Shortfalls reported but not (yet) failing the check: the paraphrase playthrough."""
 
@@ -66,7 +87,7 @@ class CheckResult:
     def ok(self) -> bool:
         return not self.problems
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CheckDict:
         return {
             "scenario": self.scenario,
             "source": self.source,

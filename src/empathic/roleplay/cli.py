@@ -29,7 +29,7 @@ from empathic.roleplay.engine import run_lines
 from empathic.roleplay.loading import ScenarioError, find_scenario, library_paths, load_scenario
 from empathic.roleplay.result import RunResult
 from empathic.roleplay.runs import RunError, load_run, replay_run, save_run
-from empathic.roleplay.scenario import DIFFICULTIES, Scenario
+from empathic.roleplay.scenario import Scenario, listing
 
 # The debrief (numpy, the analysis engine), the terminal session (httpx) and the
 # renderers are imported where they are used, so `empathic --help` starts fast.
@@ -94,23 +94,7 @@ def list_scenarios(
     ] = ListFormat.table,
 ) -> None:
     """List the shipped scenarios."""
-    rows: list[dict[str, Any]] = []
-    for path in library_paths():
-        s = load_scenario(path)
-        rows.append(
-            {
-                "id": s.id,
-                "title": s.title,
-                "summary": s.summary,
-                "learner_role": s.learner.role,
-                "counterpart": f"{s.counterpart.name}, {s.counterpart.role}",
-                "minutes": s.counterpart.time_budget.minutes,
-                "facts": len(s.facts),
-                "difficulties": list(DIFFICULTIES),
-                "competencies": list(s.competencies),
-                "tags": list(s.tags),
-            }
-        )
+    rows = [listing(load_scenario(path)) for path in library_paths()]
     if format is ListFormat.json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -359,7 +343,7 @@ def _show(
             output.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _fail(f"{output}: cannot create the folder ({exc.strerror})") from None
-    data: dict[str, Any] = payload(result, debrief)
+    data = payload(result, debrief)
     data["run_file"] = str(saved) if saved else None
     if format is PracticeFormat.json:
         text = json.dumps(data, indent=2, ensure_ascii=False)

@@ -16,10 +16,9 @@ from typing import Any
 from empathic.analysis.coding import Coder, RuleCoder
 from empathic.analysis.overrides import Overrides
 from empathic.analysis.phrasing import sentences
-from empathic.analysis.report import build_report
 from empathic.analysis.responsiveness import stock_habits
 from empathic.analysis.rewrite import rewrite_own_line
-from empathic.conversation import Transcript
+from empathic.roleplay.debrief_report import session_report
 from empathic.roleplay.debrief_rewrites import own_lines, rewrites
 from empathic.roleplay.debrief_types import (
     Evidence,
@@ -35,7 +34,7 @@ from empathic.roleplay.debrief_types import (
     TimelinePoint,
 )
 from empathic.roleplay.moves import MOVES
-from empathic.roleplay.result import LEARNER, RunResult, StepRecord
+from empathic.roleplay.result import RunResult, StepRecord
 from empathic.roleplay.scenario import Scenario
 from empathic.roleplay.state import summarise
 
@@ -70,7 +69,7 @@ class Debrief:
     timeline: list[TimelinePoint]
     moments: list[Moment]
     rubric: list[RubricRow]
-    report: dict[str, Any]
+    report: dict[str, object]
     """The analysis engine's session report (`analysis.report`), in learner numbering."""
     rewrites: list[Rewrite]
     scoring: Scoring
@@ -216,66 +215,6 @@ def needs_rewrite(step: StepRecord) -> bool:
     judged = step.judgement
     weak = judged is not None and (judged.credit < 1.0 or judged.repeats is not None)
     return weak or step.delta()["trust"] < 0
-
-
-def session_report(
-    transcript: Transcript, *, coder: Coder, overrides: Overrides | None = None
-) -> dict[str, Any]:
-    """The analysis engine's session report for the learner's turns (one isolated call)."""
-    if not any(turn.speaker == LEARNER for turn in transcript.turns):
-        return _fallback_report(transcript, coder, "no learner replies: nothing to analyse")
-    built = build_report(transcript, learner=LEARNER, coder=coder, overrides=overrides)
-    report: dict[str, Any] = built.to_dict()
-    return learner_numbered(report)
-
-
-def learner_numbered(report: dict[str, Any]) -> dict[str, Any]:
-    """The report with every turn reference in the debrief's numbering (the learner's first
-    line is turn 1), not the transcript's (where it is turn 1 of persona-and-learner turns
-    counted from 0, so learner turn 5 was "turn 9")."""
-    number: dict[int, int] = {}
-    for turn in report.get("turns", []):
-        if turn.get("learner"):
-            number[turn["index"]] = len(number) + 1
-            turn["turn"] = number[turn["index"]]
-    summary = report.get("summary") or {}
-    for key in ("strengths", "missed_opportunities"):
-        for item in summary.get(key) or []:
-            item["turns"] = [number[t] for t in item.get("turns", []) if t in number]
-    for item in summary.get("rewrites") or []:
-        item["turn"] = number.get(item.get("turn"))
-    for quotes in (summary.get("dimension_evidence") or {}).values():
-        for quote in quotes:
-            quote["turn"] = number.get(quote["turn"])
-    report["numbering"] = "learner turns: 1 is your first line"
-    return report
-
-
-def _fallback_report(transcript: Transcript, coder: Coder, note: str) -> dict[str, Any]:
-    """Per-turn coding only, in the report's shape, when the full report is not available."""
-    items, context = [], ""
-    for turn in transcript.turns:
-        if turn.speaker == LEARNER:
-            items.append((turn.text, context))
-        context = turn.text
-    coded = coder.code_many(items)
-    return {
-        "pack": coder.name,
-        "source": transcript.source,
-        "learner": LEARNER,
-        "notes": [note],
-        "turns": [
-            {"text": c.text, "labels": c.labels, "evidence": c.evidence, "confidence": c.confidence}
-            for c in coded
-        ],
-        "summary": {
-            "metrics": {},
-            "dimensions": {},
-            "strengths": [],
-            "missed_opportunities": [],
-            "rewrites": [],
-        },
-    }
 
 
 def _facts(result: RunResult, scenario: Scenario) -> Facts:

@@ -8,8 +8,7 @@ own line rewritten and verified wherever one scored higher than a model line.
 
 from __future__ import annotations
 
-from typing import Any
-
+from empathic.roleplay.debrief_report import json_object, json_objects
 from empathic.roleplay.debrief_types import Listening, Rewrite
 from empathic.roleplay.moves import MOVES
 from empathic.roleplay.result import RunResult, StepRecord
@@ -17,7 +16,7 @@ from empathic.roleplay.scenario import Scenario
 
 
 def rewrites(
-    result: RunResult, scenario: Scenario, report: dict[str, Any], limit: int = 3
+    result: RunResult, scenario: Scenario, report: dict[str, object], limit: int = 3
 ) -> list[Rewrite]:
     """Two or three concrete rewrites.
 
@@ -88,24 +87,25 @@ def own_lines(items: list[Rewrite], heard: Listening) -> list[Rewrite]:
     return out
 
 
-def _report_rewrites(result: RunResult, report: dict[str, Any]) -> list[Rewrite]:
+def _report_rewrites(result: RunResult, report: dict[str, object]) -> list[Rewrite]:
     """The session report's rewrites (already in learner-turn numbering) for the run's steps."""
     out: list[Rewrite] = []
     steps = {s.index: s for s in result.steps}
-    for item in (report.get("summary") or {}).get("rewrites") or []:
-        if not isinstance(item, dict) or not item.get("rewrite"):
+    for item in json_objects(json_object(report.get("summary")).get("rewrites")):
+        if not item.get("rewrite"):
             continue
         index = item.get("turn")
         step = steps.get(index) if isinstance(index, int) else None
         if step is None or (item.get("original") and item["original"] != step.learner):
             continue
+        uses = item.get("uses")
         out.append(
             {
-                "turn": index,
+                "turn": step.index,
                 "original": step.learner,
                 "rewrite": str(item["rewrite"]),
                 "why": str(item.get("why") or ""),
-                "uses": [str(word) for word in item.get("uses") or []],
+                "uses": [str(word) for word in uses] if isinstance(uses, list) else [],
                 "source": "session report",
             }
         )

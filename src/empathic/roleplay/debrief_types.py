@@ -71,6 +71,15 @@ class Evidence(TypedDict):
     quote: str
 
 
+class RubricQuote(TypedDict):
+    """A rubric row's quoted evidence as the pages show it, with its label."""
+
+    turn: int | None
+    quote: str
+    against: bool
+    label: str
+
+
 class RubricRow(TypedDict):
     id: str
     competency: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NotRequired
 
 import jinja2
 from markupsafe import Markup
@@ -20,13 +20,21 @@ from rich.table import Table
 
 from empathic.charts import Marker, Series, data_table, line_chart
 from empathic.roleplay.debrief import Debrief
+from empathic.roleplay.debrief_types import RubricQuote
 from empathic.roleplay.moves import MOVES, PUSH_BACK_MOVES
-from empathic.roleplay.result import RunResult
+from empathic.roleplay.result import RunDict, RunResult
 
 SERIES = ("trust", "emotion", "patience")
 
 
-def payload(result: RunResult, debrief: Debrief) -> dict[str, Any]:
+class Payload(RunDict):
+    """The `--format json` document: the run, its debrief and, once saved, the run's file."""
+
+    debrief: Mapping[str, object]
+    run_file: NotRequired[str | None]
+
+
+def payload(result: RunResult, debrief: Debrief) -> Payload:
     """The `--format json` document: the run (turns, facts, state, ended_by) plus its debrief."""
     return {**result.to_dict(), "debrief": debrief.to_dict()}
 
@@ -110,7 +118,7 @@ def _times(name: str, n: int) -> str:
     return f"'{name}' {n} time{'s' if n != 1 else ''}" if n else f"'{name}'"
 
 
-def rubric_evidence(row: Mapping[str, Any]) -> list[dict[str, Any]]:
+def rubric_evidence(row: Mapping[str, Any]) -> list[RubricQuote]:
     """A rubric row's quoted evidence, each with a label: the turn, what the quote shows
     and "(against it)" where it cost the row ("Turn 3, blame or judgement (against it)").
 
@@ -119,7 +127,7 @@ def rubric_evidence(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     """
     earned = set(row.get("turns") or [])
     against = set(row.get("against") or [])
-    out = []
+    out: list[RubricQuote] = []
     for item in row.get("evidence") or []:
         fields = item if isinstance(item, Mapping) else {"quote": item}
         quote, move = str(fields.get("quote") or ""), str(fields.get("move") or "")
@@ -139,7 +147,7 @@ def rubric_evidence(row: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def match_coaching(
     listening: Mapping[str, Any], turns: Sequence[tuple[Any, str]]
-) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[dict[int, dict[str, object]], list[dict[str, object]]]:
     """Pair each item of `listening["turns"]` with the shown turn it is about.
 
     `turns` are the shown learner turns as (number, text). An item goes to the turn with
@@ -148,8 +156,10 @@ def match_coaching(
     turn number and the items no shown turn claimed, so no coaching is lost.
     """
     shown = {n: _words(text) for n, text in turns if isinstance(n, int)}
-    waiting = [dict(t) for t in listening.get("turns") or [] if isinstance(t, Mapping)]
-    matched: dict[int, dict[str, Any]] = {}
+    waiting: list[dict[str, object]] = [
+        dict(t) for t in listening.get("turns") or [] if isinstance(t, Mapping)
+    ]
+    matched: dict[int, dict[str, object]] = {}
     for fits in (_same_turn_and_words, _same_words, _same_turn):
         still = []
         for item in waiting:
@@ -163,20 +173,20 @@ def match_coaching(
     return matched, waiting
 
 
-def _same_turn_and_words(item: Mapping[str, Any], number: int, words: str) -> bool:
+def _same_turn_and_words(item: Mapping[str, object], number: int, words: str) -> bool:
     said = _words(item.get("learner"))
     return item.get("turn") == number and (not said or not words or said == words)
 
 
-def _same_words(item: Mapping[str, Any], number: int, words: str) -> bool:
+def _same_words(item: Mapping[str, object], number: int, words: str) -> bool:
     return bool(words) and _words(item.get("learner")) == words
 
 
-def _same_turn(item: Mapping[str, Any], number: int, words: str) -> bool:
+def _same_turn(item: Mapping[str, object], number: int, words: str) -> bool:
     return item.get("turn") == number
 
 
-def _words(text: Any) -> str:
+def _words(text: object) -> str:
     return " ".join(str(text or "").split())
 
 

@@ -7,7 +7,7 @@ Plain dataclasses with `to_dict()`, so the same record feeds the debrief, the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from empathic.analysis.responsiveness import Judgement
 from empathic.conversation import Transcript, Turn
@@ -16,6 +16,57 @@ from empathic.roleplay.state import Effect, PersonaState
 
 LEARNER = "Learner"
 """Speaker name of the learner in transcripts and reports."""
+
+
+class MoveDict(TypedDict):
+    move: str
+    evidence: str
+
+
+class StepDict(TypedDict):
+    """One turn of the documented JSON shape (`StepRecord.to_dict()`)."""
+
+    index: int
+    learner: str
+    counterpart: str
+    intent: str
+    reason: str
+    also: list[str]
+    fact: str | None
+    hinted: str | None
+    topics: list[str]
+    moves: list[MoveDict]
+    effects: list[dict[str, object]]
+    labels: dict[str, str | None]
+    state: dict[str, float]
+    delta: dict[str, float]
+    ended_by: str | None
+    responsiveness: dict[str, object] | None
+
+
+class FactCounts(TypedDict):
+    uncovered: list[str]
+    total: int
+    core: list[str]
+
+
+class RunDict(TypedDict):
+    """The documented JSON shape of a run (`RunResult.to_dict()`), saved and replayed."""
+
+    scenario: str
+    title: str
+    difficulty: str
+    seed: int
+    coder: str
+    voice: str
+    opening: str
+    turns: list[StepDict]
+    facts: FactCounts
+    initial_state: dict[str, float]
+    state: list[dict[str, float]]
+    ended_by: str
+    outcome: str
+    unplayed: int
 
 
 @dataclass(frozen=True)
@@ -49,7 +100,7 @@ class StepRecord:
             for k in ("trust", "emotion", "patience")
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> StepDict:
         return {
             "index": self.index,
             "learner": self.learner,
@@ -90,7 +141,8 @@ class RunResult:
     initial: PersonaState
     success_trust: float
     unplayed: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
+    """Free-form notes a caller may attach; the engine neither sets nor reads them."""
 
     @property
     def final(self) -> PersonaState:
@@ -127,7 +179,7 @@ class RunResult:
             turns.append(Turn(self.persona, step.reply))
         return Transcript(turns=turns, source=f"roleplay:{self.scenario}", format="roleplay")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RunDict:
         """The documented JSON shape (`turns`, `facts`, `state`, `ended_by`, ...)."""
         return {
             "scenario": self.scenario,

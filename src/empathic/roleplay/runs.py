@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from empathic.analysis.coding import Coder
 from empathic.roleplay.engine import run_lines
@@ -32,19 +31,25 @@ class RunError(ValueError):
 
 @dataclass
 class SavedRun:
-    """A run as stored on disk."""
+    """A run as stored on disk: JSON read back from a file anyone may have edited, so its
+    values are checked where they are read."""
 
     path: Path
-    payload: dict[str, Any]
+    payload: dict[str, object]
 
     @property
-    def run(self) -> dict[str, Any]:
-        run: dict[str, Any] = self.payload["run"]
+    def run(self) -> dict[str, object]:
+        run = self.payload.get("run")
+        if not isinstance(run, dict):
+            raise RunError(f"{self.path}: not a saved practice run ('run' is not an object)")
         return run
 
     @property
     def lines(self) -> list[str]:
-        return [str(line) for line in self.payload["learner_lines"]]
+        lines = self.payload.get("learner_lines")
+        if not isinstance(lines, list):
+            raise RunError(f"{self.path}: not a saved practice run ('learner_lines' is not a list)")
+        return [str(line) for line in lines]
 
     @property
     def intention(self) -> str:
@@ -57,7 +62,7 @@ class SavedRun:
     def scenario(self) -> Scenario:
         """The scenario it was played against: its file if one was given, else the library's."""
         source = self.payload.get("scenario_path")
-        if source:
+        if isinstance(source, str) and source:
             return load_scenario(source)
         return find_scenario(str(self.run["scenario"]))
 
@@ -145,11 +150,14 @@ def replay_run(
 ) -> Replay:
     """Re-execute the saved learner lines with the same seed and compare every turn."""
     run = saved.run
+    seed = run.get("seed")
+    if not isinstance(seed, int | float | str):
+        raise RunError(f"{saved.path}: the saved run has no seed to replay")
     result = run_lines(
         saved.scenario(),
         saved.lines,
         difficulty=str(run["difficulty"]),
-        seed=int(run["seed"]),
+        seed=int(seed),
         coder=coder,
         voice=voice,
     )
@@ -162,6 +170,6 @@ def replay_run(
     return Replay(result, not differences, differences)
 
 
-def _short(value: Any) -> str:
+def _short(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 120 else text[:117] + "..."

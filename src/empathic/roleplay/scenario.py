@@ -9,7 +9,7 @@ loader can name the file, the line and what was expected for every problem.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -333,3 +333,34 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
             if found:
                 return found
     return []
+
+
+class ScenarioListing(TypedDict):
+    """One row of `empathic scenarios list --format json`."""
+
+    id: str
+    title: str
+    summary: str
+    learner_role: str
+    counterpart: str
+    minutes: int
+    facts: int
+    difficulties: list[str]
+    competencies: list[str]
+    tags: list[str]
+
+
+def listing(s: Scenario) -> ScenarioListing:
+    """What the scenario list shows of a scenario."""
+    return {
+        "id": s.id,
+        "title": s.title,
+        "summary": s.summary,
+        "learner_role": s.learner.role,
+        "counterpart": f"{s.counterpart.name}, {s.counterpart.role}",
+        "minutes": s.counterpart.time_budget.minutes,
+        "facts": len(s.facts),
+        "difficulties": list(DIFFICULTIES),
+        "competencies": list(s.competencies),
+        "tags": list(s.tags),
+    }
