@@ -380,3 +380,32 @@ def test_trained_coder_is_deterministic(open_coder, settings):
     second = fresh.code_many(items)
     for a, b in zip(first, second, strict=True):
         assert (a.labels, a.confidence, a.evidence) == (b.labels, b.confidence, b.evidence)
+
+
+def test_one_utterance_is_coded_as_in_a_batch(open_coder, corpus):
+    """One utterance (a practice turn) takes the single-row path, a batch the matrices:
+    the same labels, confidences and evidence, with and without the model's evidence."""
+    items = _items(corpus)
+    for explain in (True, False):
+        batch = open_coder.code_many(items, explain=explain)
+        for item, expected in zip(items, batch, strict=True):
+            (one,) = open_coder.code_many([item], explain=explain)
+            assert (one.labels, one.confidence, one.evidence) == (
+                expected.labels,
+                expected.confidence,
+                expected.evidence,
+            ), item
+
+
+def test_a_single_row_gives_the_matrix_row_and_the_same_scores_to_the_bit(open_coder, corpus):
+    featurizer, stacked = open_coder.featurizer, open_coder.stacked
+    for text, context in _items(corpus):
+        cues = RuleCoder().code(text, context).cues
+        matrix = featurizer.transform([text], [context], [cues])
+        row = featurizer.row(text, context, cues)
+        assert row is not None, "the single-row path is taken"
+        assert np.array_equal(row[0], matrix.indices) and np.array_equal(row[1], matrix.data)
+        expected, got = stacked.decisions(matrix), stacked.row_decisions(*row)
+        assert list(got) == list(expected)
+        for task, scores in expected.items():
+            assert got[task].tobytes() == scores.tobytes(), (text, task)

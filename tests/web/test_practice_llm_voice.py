@@ -200,6 +200,7 @@ def test_a_turn_is_claimed_once_so_a_second_stream_never_phrases_it_again(
     body = learner.client.post(
         f"/runs/{run_id}/turns", data={"text": "How are things?"}, headers=headers
     ).json()
+    assert "reply" not in body, "a reply the model will phrase is read from its stream"
     with llm_app.state.sessions() as db:  # another tab's stream got there first
         assert voicing.claim_turn(db, run_id, 1) is True
         assert voicing.claim_turn(db, run_id, 1) is False

@@ -93,6 +93,8 @@ def test_json_turn_then_event_stream_gives_the_stored_reply(app: Any, learner: P
     state = json.loads(parsed[-2][1])
     assert state["trust"] == pytest.approx(expected.after.trust, abs=1e-3)
     assert json.loads(parsed[-1][1]) == {"finished": False, "debrief": body["debrief"]}
+    # the answer carries the same reply and coach state: the page needs no second request
+    assert body["reply"] == expected.reply and body["state"] == state
     assert learner.client.get(f"/runs/{run_id}/turns/2/stream").status_code == 404
 
 

@@ -206,12 +206,31 @@ def hashed_block(
     When `names` is given it receives column -> n-gram, for explaining predictions.
     """
     flat = list(chain.from_iterable(gram_lists))
-    hashes = np.fromiter(map(zlib.crc32, map(str.encode, flat)), dtype=np.int64, count=len(flat))
-    columns = hashes & (2**bits - 1)
-    if names is not None:
-        names.update(zip(columns.tolist(), flat, strict=True))
+    columns = _hashed_columns(flat, bits, names)
     rows = np.repeat(np.arange(len(gram_lists)), [len(g) for g in gram_lists])
     return counted_block(rows, columns, len(gram_lists), bits, weight)
+
+
+def _hashed_columns(grams: list[str], bits: int, names: dict[int, str] | None) -> np.ndarray:
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, grams)), dtype=np.int64, count=len(grams))
+    columns = hashes & (2**bits - 1)
+    if names is not None:
+        names.update(zip(columns.tolist(), grams, strict=True))
+    return columns
+
+
+def _one_row(columns: np.ndarray, bits: int, weight: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """(columns, values) of the one row `counted_block` makes of these n-gram columns, in
+    its stored order; None when that row needs the reference construction."""
+    rows = np.zeros(len(columns), dtype=np.int64)
+    values, stored, _, counts = _counted(rows, columns, 1, bits, weight)
+    return None if counts is not None else (stored, values)
+
+
+def _nonzero(row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(columns, values) of a dense row as `csr_matrix` stores it: its non-zeros in order."""
+    found = np.flatnonzero(row)
+    return found, row[found]
 
 
 def counted_block(
@@ -226,6 +245,20 @@ def counted_block(
     when the matrix is multiplied by a pack's weights.
     """
     shape = (n_rows, 2**bits)
+    values, columns_, indptr, counts = _counted(rows, columns, n_rows, bits, weight)
+    if counts is not None:
+        block = sparse.csr_matrix((counts, columns_, indptr), shape=shape)
+        block.sort_indices()
+        return _reference_block(block, weight)
+    return sparse.csr_matrix((values, columns_, indptr), shape=shape)
+
+
+def _counted(
+    rows: np.ndarray, columns: np.ndarray, n_rows: int, bits: int, weight: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """The arrays of `counted_block`: (values, columns, indptr, None), or with the counts
+    in place of None when a value came out zero or not finite (the reference construction
+    must then build the block)."""
     mask = 2**bits - 1
     key_type = np.dtype(np.uint32 if n_rows << bits <= 2**32 else np.uint64)
     shift, low = np.asarray(bits, dtype=key_type), np.asarray(mask, dtype=key_type)
@@ -245,14 +278,10 @@ def counted_block(
     norms[norms == 0] = 1.0
     values = (weight / norms)[entry_row] * counts
 
-    def columns_of(unique_keys: np.ndarray) -> np.ndarray:
-        return (low - (unique_keys & low)).astype(np.int64)
-
+    columns_of = (low - (unique & low)).astype(np.int64)
     if not (np.all(values != 0) and np.all(np.isfinite(values))):
-        block = sparse.csr_matrix((counts, columns_of(unique), indptr), shape=shape)
-        block.sort_indices()
-        return _reference_block(block, weight)
-    return sparse.csr_matrix((values, columns_of(unique), indptr), shape=shape)
+        return values, columns_of, indptr, counts
+    return values, columns_of, indptr, None
 
 
 def _reference_block(block: sparse.csr_matrix, weight: float) -> sparse.csr_matrix:
@@ -336,6 +365,62 @@ class Featurizer:
             blocks.append(sparse.csr_matrix(cfg.embedding_weight * table.embed(texts)))
         blocks.append(sparse.csr_matrix(dense))
         return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
+
+    def row(
+        self,
+        text: str,
+        context: str,
+        cues: Sequence[Cue] | None = None,
+        word_names: dict[int, str] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The one row `transform([text], [context], [cues], word_names)` makes, as its
+        (columns, values) in the matrix's stored order, without building sparse matrices
+        (their set-up costs more than the arithmetic of one utterance: a practice turn
+        codes one line). None when a block needs the reference construction (a value
+        that is zero or not finite): `transform` then gives the row."""
+        cfg = self.config
+        last = last_utterance(context)
+        dense = np.asarray(dense_features(text, last, cues), dtype=np.float64)
+        tokens = _TOKEN.findall(text.lower())
+        word = _hashed_columns(_token_grams(tokens, *cfg.word_ngrams), cfg.word_bits, word_names)
+        _, hashes = char_gram_hashes([" " + " ".join(tokens) + " "], *cfg.char_ngrams)
+        blocks = [
+            (_one_row(word, cfg.word_bits, 1.0), 2**cfg.word_bits),
+            (
+                _one_row(
+                    hashes.astype(np.int64) & (2**cfg.char_bits - 1), cfg.char_bits, cfg.char_weight
+                ),
+                2**cfg.char_bits,
+            ),
+            (
+                _one_row(
+                    _hashed_columns(word_grams(last, 1, 1), cfg.context_bits, None),
+                    cfg.context_bits,
+                    cfg.context_weight,
+                ),
+                2**cfg.context_bits,
+            ),
+        ]
+        if cfg.question_bits:
+            grams = _hashed_columns(question_grams(text), cfg.question_bits, None)
+            blocks.append(
+                (_one_row(grams, cfg.question_bits, cfg.extra_weight), 2**cfg.question_bits)
+            )
+        table = self.load_table()
+        if table is not None:
+            embedded = (cfg.embedding_weight * table.embed([text]))[0]
+            blocks.append((_nonzero(embedded), cfg.embedding_dim))
+        blocks.append((_nonzero(dense), len(DENSE_NAMES)))
+        columns: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        offset = 0
+        for entries, width in blocks:
+            if entries is None:
+                return None
+            columns.append(entries[0] + offset)
+            values.append(entries[1])
+            offset += width
+        return np.concatenate(columns), np.concatenate(values)
 
     def load_table(self) -> StaticEmbedding | None:
         """The vector table the config names (read once per process), checked against it."""

@@ -77,6 +77,25 @@ class StackedModels:
         scores = np.asarray((x @ self.weights).toarray() + self.intercept)
         return {t: scores[:, a:b] for t, (a, b) in self.spans.items()}
 
+    def row_decisions(self, columns: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
+        """`decisions` of a one-row matrix given as its (columns, values) in stored order.
+
+        The very numbers of the sparse product: each score sums value × weight over the
+        row's entries in their stored order, starting from zero (`np.bincount` adds in
+        order, as scipy's `csr_matmat` does), and a score no entry reaches is +0.0.
+        """
+        weights = self.weights
+        starts = weights.indptr[columns]
+        lengths = weights.indptr[columns + 1] - starts
+        ends = np.cumsum(lengths)
+        at = np.repeat(starts - (ends - lengths), lengths) + np.arange(
+            int(ends[-1]) if len(ends) else 0
+        )
+        products = np.repeat(values, lengths) * weights.data[at]
+        sums = np.bincount(weights.indices[at], weights=products, minlength=weights.shape[1])
+        scores = (sums + 0.0).reshape(1, -1) + self.intercept  # + 0.0: no -0.0 sums
+        return {t: scores[:, a:b] for t, (a, b) in self.spans.items()}
+
 
 def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
     """Per-class confidences from decision scores; the temperature is fitted out-of-fold."""

@@ -192,20 +192,32 @@ class TrainedCoder:
         if not coded:
             return coded
         word_names: dict[int, str] = {}
-        matrix = self.featurizer.transform(
-            [t for t, _ in items], [c for _, c in items], [u.cues for u in coded], word_names
+        # one utterance (a practice turn) skips the sparse matrices: the same numbers
+        one = (
+            self.featurizer.row(items[0][0], items[0][1], coded[0].cues, word_names)
+            if len(items) == 1
+            else None
         )
+        if one is not None:
+            decisions = self.stacked.row_decisions(*one)
+            row_columns = [one[0]]
+        else:
+            matrix = self.featurizer.transform(
+                [t for t, _ in items], [c for _, c in items], [u.cues for u in coded], word_names
+            )
+            decisions = self.stacked.decisions(matrix)
+            bounds = matrix.indptr
+            row_columns = [matrix.indices[bounds[r] : bounds[r + 1]] for r in range(len(coded))]
         word_limit = 2**self.featurizer.config.word_bits
         predictions: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for task, scores in self.stacked.decisions(matrix).items():
+        for task, scores in decisions.items():
             proba = softmax(scores, self.temperature.get(task, 1.0))
             best = proba.argmax(axis=1)
             classes = self.models[task].classes
             predictions[task] = (classes[best], proba[np.arange(len(best)), best])
         for row, utterance in enumerate(coded):
             given = given_behaviour[row] if given_behaviour is not None else None
-            start, end = matrix.indptr[row], matrix.indptr[row + 1]
-            columns = matrix.indices[start:end]
+            columns = row_columns[row]
             columns = columns[columns < word_limit]
             self._apply(
                 utterance, row, predictions, given, columns if explain else columns[:0], word_names

@@ -113,6 +113,7 @@ def start(
             intention=intention,
             coach=bool(coach),
             voice=voicing.voice_for(db, scenario_id, request.app.state.settings),
+            cache=_cache(request),
         )
     except PracticeError as exc:
         form = {"difficulty": difficulty, "intention": intention, "coach": bool(coach)}
@@ -179,17 +180,23 @@ def play(request: Request, db: DbDep, user: Player, run_id: str, text: Text = ""
         return _conversation(request, run, str(exc), text)
     debrief = f"/runs/{run.id}/debrief"
     if wants_json(request):
-        index = played.turn.index
-        return JSONResponse(
-            {
-                "index": index,
-                "learner": played.turn.learner_text,
-                "stream": f"/runs/{run.id}/turns/{index}/stream",
-                "finished": played.finished,
-                "debrief": debrief,
-                "turns_left": played.turns_left,
-            }
-        )
+        turn = played.turn
+        answer: dict[str, Any] = {
+            "index": turn.index,
+            "learner": turn.learner_text,
+            "stream": f"/runs/{run.id}/turns/{turn.index}/stream",
+            "finished": played.finished,
+            "debrief": debrief,
+            "turns_left": played.turns_left,
+        }
+        if turn.voice != "pending":
+            # A scripted reply exists in full: it comes with the turn, so the page shows it
+            # without a second request (the stream gives the same reply, state and end; it
+            # stays for replies a language model phrases while they are streamed).
+            answer["reply"] = turn.reply
+            if run.coach:
+                answer["state"] = dict(turn.state or {})
+        return JSONResponse(answer)
     return see_other(debrief if played.finished else f"/runs/{run.id}")
 
 

@@ -20,9 +20,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -168,7 +168,11 @@ def start_run(
     coach: bool = False,
     seed: int | None = None,
     voice: str = "scripted",
+    cache: SimulationCache | None = None,
 ) -> PracticeRun:
+    """A new run in progress. With `cache`, the simulation that said the opening is kept
+    there, so this process plays the first turn without reading the run back and
+    replaying it (it is the simulation a replay of no turns would build)."""
     if difficulty not in DIFFICULTIES:
         raise PracticeError(f"Choose a difficulty: {', '.join(DIFFICULTIES)}.")
     try:
@@ -176,7 +180,8 @@ def start_run(
     except ScenarioError as exc:
         raise PracticeError(f"No scenario called {scenario_id!r}.") from exc
     run_seed = seed if seed is not None else secrets.randbelow(1_000_000)
-    sim = new_simulation(scenario, difficulty, run_seed)
+    coder = cache.coder() if cache is not None else None
+    sim = new_simulation(scenario, difficulty, run_seed, coder)
     run = PracticeRun(
         id=secrets.token_hex(12),
         user_id=user.id,
@@ -192,6 +197,8 @@ def start_run(
     )
     db.add(run)
     db.flush()
+    if cache is not None:
+        cache.put(run.id, sim)
     return run
 
 
@@ -277,10 +284,13 @@ def play_turn(
             state={k: round(v, 3) for k, v in step.after.as_dict().items()},
             voice="pending" if run.voice == "llm" else "scripted",
         )
-        db.add(turn)
         if sim.finished:
             _close(run, sim)
         try:
+            # A plain INSERT of the row, not the session's unit of work: nothing reads the
+            # new turn back in this request (its id is not needed), and flushing it cost
+            # more of the server's CPU than the statement (the load benchmark, docs/web.md).
+            db.execute(insert(cast("Table", PracticeTurn.__table__)), _row_of(turn))
             db.commit()
         except IntegrityError as exc:
             db.rollback()
@@ -291,6 +301,18 @@ def play_turn(
             cache.drop(run.id)
             raise
     return PlayedTurn(turn, step, sim.finished, max(0, sim.max_turns - step.index))
+
+
+def _row_of(turn: PracticeTurn) -> dict[str, Any]:
+    """The new turn's column values, as the session would have inserted them."""
+    return {
+        "run_id": turn.run_id,
+        "index": turn.index,
+        "learner_text": turn.learner_text,
+        "reply": turn.reply,
+        "state": turn.state,
+        "voice": turn.voice,
+    }
 
 
 def end_run(

@@ -5,8 +5,9 @@
 It starts `empathic serve` in a subprocess on a free port (a fresh SQLite file, or
 a fresh schema on the PostgreSQL server at TEST_POSTGRES_URL), signs every learner
 up, and each learner plays scenarios' empathic reference lines turn by turn. A
-practice turn is timed from sending the line to the last streamed character of
-the reply (POST /runs/{id}/turns, then the server-sent event stream). Learners
+practice turn is timed as the page plays it: from sending the line to the whole
+reply (POST /runs/{id}/turns, whose answer carries a scripted reply; a reply a
+language model phrases is read from its server-sent event stream). Learners
 pause between turns (`--think`, seconds, uniform ±50%) as people do while typing;
 `--think 0` measures saturation instead. Everyone signs up before the timed
 practice starts (password hashing is slow on purpose). Prints percentiles,
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
@@ -30,7 +32,9 @@ import statistics
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import httpx
 
@@ -59,6 +63,49 @@ async def _sign_up(client: httpx.AsyncClient, number: int) -> str | None:
     return await _token(client)
 
 
+class Posting:
+    """One learner's keep-alive HTTP/1.1 connection for the practice itself (starts and
+    turns): a few lines of asyncio instead of httpx, whose machinery cost about 2 ms of
+    CPU per request on the cores the server runs on. Answers must carry a Content-Length
+    (the app's pages, redirects and JSON do)."""
+
+    def __init__(self, base: str, cookies: httpx.Cookies) -> None:
+        host, port = base.removeprefix("http://").rsplit(":", 1)
+        self.host, self.port = host, int(port)
+        jar = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        self.fixed = f"Host: {host}:{port}\r\nCookie: {jar}\r\n"
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def post(
+        self, path: str, form: dict[str, str], headers: str = ""
+    ) -> tuple[int, dict[str, str], bytes]:
+        """(status, lower-cased headers, body) of a form POST."""
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        body = urlencode(form).encode()
+        writer.write(
+            (
+                f"POST {path} HTTP/1.1\r\n{self.fixed}{headers}"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            + body
+        )
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        fields = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+        found = {name.lower(): value for name, value in fields.items()}
+        if "content-length" not in found:
+            raise RuntimeError(f"POST {path} answered {status} without a Content-Length")
+        return status, found, await reader.readexactly(int(found["content-length"]))
+
+    async def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            await self.streams[1].wait_closed()
+
+
 async def _practise(
     client: httpx.AsyncClient,
     token: str,
@@ -69,34 +116,52 @@ async def _practise(
     tally: Tally,
 ) -> None:
     rng = random.Random(number)
-    headers = {"X-CSRF-Token": token, "Accept": "application/json"}
+    headers = f"X-CSRF-Token: {token}\r\nAccept: application/json\r\n"
     scenarios = list(lines_by)
-    for k in range(runs):
-        scenario = scenarios[(number + k) % len(scenarios)]
-        started = await client.post(
-            f"/practice/{scenario}/start",
-            data={"difficulty": "medium", "intention": "listen", "csrf_token": token},
-        )
-        match = re.search(r"/runs/([0-9a-f]+)", started.headers.get("location", ""))
-        if started.status_code != 303 or not match:
-            tally.errors.append(f"start {started.status_code}")
+    posting = Posting(str(client.base_url).rstrip("/"), client.cookies)
+    try:
+        for k in range(runs):
+            scenario = scenarios[(number + k) % len(scenarios)]
+            form = {"difficulty": "medium", "intention": "listen", "csrf_token": token}
+            status, found, _ = await posting.post(f"/practice/{scenario}/start", form)
+            match = re.search(r"/runs/([0-9a-f]+)", found.get("location", ""))
+            if status != 303 or not match:
+                tally.errors.append(f"start {status}")
+                return
+            await _play(
+                client, posting, match.group(1), lines_by[scenario], think, rng, headers, tally
+            )
+    finally:
+        await posting.close()
+
+
+async def _play(
+    client: httpx.AsyncClient,
+    posting: Posting,
+    run: str,
+    lines: list[str],
+    think: float,
+    rng: random.Random,
+    headers: str,
+    tally: Tally,
+) -> None:
+    """Play one run's lines, timing each turn, until the run ends or a turn fails."""
+    for line in lines:
+        await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+        begin = time.perf_counter()
+        status, _, answer = await posting.post(f"/runs/{run}/turns", {"text": line}, headers)
+        if status != 200:
+            tally.errors.append(f"turn {status}: {answer[:120].decode(errors='replace')}")
             return
-        run = match.group(1)
-        for line in lines_by[scenario]:
-            await asyncio.sleep(think * rng.uniform(0.5, 1.5))
-            begin = time.perf_counter()
-            sent = await client.post(f"/runs/{run}/turns", data={"text": line}, headers=headers)
-            if sent.status_code != 200:
-                tally.errors.append(f"turn {sent.status_code}: {sent.text[:120]}")
-                break
-            body = sent.json()
+        body = json.loads(answer)
+        if not isinstance(body.get("reply"), str):  # a phrased reply: read its stream
             async with client.stream("GET", body["stream"]) as stream:
                 text = "".join([chunk async for chunk in stream.aiter_text()])
-            tally.turns.append(time.perf_counter() - begin)
             if "event: done" not in text:
                 tally.errors.append("stream ended without done")
-            if body.get("finished"):
-                break
+        tally.turns.append(time.perf_counter() - begin)
+        if body.get("finished"):
+            return
 
 
 @dataclass
@@ -200,12 +265,23 @@ async def _drive(
         await asyncio.gather(*(c.aclose() for c in clients))
 
 
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop when it is installed (the server runs on it too): the load
+    generator shares the server's cores, so its own CPU per turn counts."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict[str, object]:
     """Start a server, drive it, stop it; return the figures."""
     with tempfile.TemporaryDirectory() as folder, scratch_database(kind, "empathic_bench") as url:
         env = {"EMPATHIC_DATA_DIR": folder, "EMPATHIC_DATABASE_URL": url}
-        with serving_subprocess(env, "--workers", str(workers)) as (base, server):
-            tally, elapsed, cpu = asyncio.run(_drive(base, learners, runs, think, server.pid))
+        serving = serving_subprocess(env, "--workers", str(workers))
+        with serving as (base, server), asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            tally, elapsed, cpu = runner.run(_drive(base, learners, runs, think, server.pid))
     times = sorted(tally.turns)
     if not times:
         raise RuntimeError(f"no turn completed; errors: {tally.errors[:5]}")

@@ -1,6 +1,7 @@
-// The conversation page without reloads: send a turn with fetch, then stream the reply
-// over server-sent events into the chat list (aria-live). Without JavaScript the same
-// form posts normally and the page reloads; nothing here is required.
+// The conversation page without reloads: send a turn with fetch and show the reply in the
+// chat list (aria-live). A scripted reply comes with the turn's answer; a reply a language
+// model phrases is streamed over server-sent events. Without JavaScript the same form
+// posts normally and the page reloads; nothing here is required.
 (function () {
   "use strict";
 
@@ -123,7 +124,7 @@
           bubble(chat, "You", data.learner, true);
           textarea.value = "";
           showTurnsLeft(data.turns_left);
-          stream(data.stream, function (end) {
+          var done = function (end) {
             busy(false);
             if (end.finished) {
               form.hidden = true;
@@ -134,7 +135,15 @@
             } else {
               textarea.focus();
             }
-          });
+          };
+          if (typeof data.reply === "string") {
+            // a scripted reply, whole: the same words, state and end the stream would send
+            bubble(chat, personaName, data.reply, false);
+            if (data.state) { updateState(data.state); }
+            done({ finished: data.finished, debrief: data.debrief });
+          } else {
+            stream(data.stream, done);
+          }
         });
       }).catch(function () {
         showError("Could not reach the server. Your text is still here; try again.");
