@@ -63,6 +63,15 @@ async def _sign_up(client: httpx.AsyncClient, number: int) -> str | None:
     return await _token(client)
 
 
+CONNECTION_PER = ("run", "learner")
+"""How long a learner keeps one connection. Each worker process accepts connections from
+the one listening socket, and a connection stays with the worker that accepted it: with
+--think 0 and one connection per learner, a dozen connections opened at the same instant
+split by chance (measured 4 s / 24 s of CPU between the two workers: 85 turns/s; 12 s / 9 s:
+172 turns/s). A browser opens a new one after the server's 5 s keep-alive, e.g. while the
+learner reads the pre-brief, and an idle worker is the one that accepts it."""
+
+
 class Posting:
     """One learner's keep-alive HTTP/1.1 connection for the practice itself (starts and
     turns): a few lines of asyncio instead of httpx, whose machinery cost about 2 ms of
@@ -104,6 +113,7 @@ class Posting:
         if self.streams is not None:
             self.streams[1].close()
             await self.streams[1].wait_closed()
+            self.streams = None
 
 
 async def _practise(
@@ -114,6 +124,7 @@ async def _practise(
     think: float,
     lines_by: dict[str, list[str]],
     tally: Tally,
+    reconnect: bool,
 ) -> None:
     rng = random.Random(number)
     headers = f"X-CSRF-Token: {token}\r\nAccept: application/json\r\n"
@@ -131,6 +142,8 @@ async def _practise(
             await _play(
                 client, posting, match.group(1), lines_by[scenario], think, rng, headers, tally
             )
+            if reconnect:  # a run is a page visit of its own, see CONNECTION_PER
+                await posting.close()
     finally:
         await posting.close()
 
@@ -238,7 +251,7 @@ def _processes() -> list[tuple[int, int, str, float]]:
 
 
 async def _drive(
-    base: str, learners: int, runs: int, think: float, server_pid: int
+    base: str, learners: int, runs: int, think: float, server_pid: int, connection: str
 ) -> tuple[Tally, float, dict[str, float]]:
     """Sign everyone up first (argon2 is slow by design), then time the practice."""
     from empathic.roleplay.loading import load_library
@@ -254,7 +267,7 @@ async def _drive(
         begin = time.perf_counter()
         await asyncio.gather(
             *(
-                _practise(c, t, n, runs, think, lines_by, tally)
+                _practise(c, t, n, runs, think, lines_by, tally, connection == "run")
                 for n, (c, t) in enumerate(zip(clients, tokens, strict=True))
                 if t is not None
             )
@@ -275,13 +288,18 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-def run(kind: str, learners: int, runs: int, think: float, workers: int) -> dict[str, object]:
-    """Start a server, drive it, stop it; return the figures."""
+def run(
+    kind: str, learners: int, runs: int, think: float, workers: int, connection: str = "run"
+) -> dict[str, object]:
+    """Start a server, drive it, stop it; return the figures. `connection` is "run" (a new
+    connection for each run) or "learner" (one for all of a learner's runs)."""
     with tempfile.TemporaryDirectory() as folder, scratch_database(kind, "empathic_bench") as url:
         env = {"EMPATHIC_DATA_DIR": folder, "EMPATHIC_DATABASE_URL": url}
         serving = serving_subprocess(env, "--workers", str(workers))
         with serving as (base, server), asyncio.Runner(loop_factory=_loop_factory()) as runner:
-            tally, elapsed, cpu = runner.run(_drive(base, learners, runs, think, server.pid))
+            tally, elapsed, cpu = runner.run(
+                _drive(base, learners, runs, think, server.pid, connection)
+            )
     times = sorted(tally.turns)
     if not times:
         raise RuntimeError(f"no turn completed; errors: {tally.errors[:5]}")
@@ -316,13 +334,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--think", type=float, default=2.0, help="Seconds between turns.")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", choices=("postgresql", "sqlite", "both"), default="both")
+    parser.add_argument(
+        "--connection",
+        choices=CONNECTION_PER,
+        default="run",
+        help="A new connection for each run (as a browser after the pre-brief, past the "
+        "server's 5 s keep-alive) or one per learner for all their runs.",
+    )
     args = parser.parse_args(argv)
     kinds = ("postgresql", "sqlite") if args.database == "both" else (args.database,)
     for kind in kinds:
-        figures = run(kind, args.learners, args.runs, args.think, args.workers)
+        figures = run(kind, args.learners, args.runs, args.think, args.workers, args.connection)
         summary = ", ".join(f"{k} {v}" for k, v in figures.items())
         print(
-            f"{kind}: {args.learners} learners, {args.workers} workers, think {args.think}s: "
+            f"{kind}: {args.learners} learners, {args.workers} workers, think {args.think}s, "
+            f"a connection per {args.connection}: "
             f"{summary}",
             flush=True,
         )
