@@ -22,6 +22,7 @@ from multiprocessing.synchronize import Event
 
 import httpx
 
+from empathic.db import scratch_database
 from empathic.web.local import csrf_token_in, serving_subprocess
 
 
@@ -64,9 +65,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=2.0, help="Size of the paste in MB.")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        env = {"EMPATHIC_DATA_DIR": folder}
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        scratch_database(args.database, "empathic_paste") as url,
+    ):
+        env = {"EMPATHIC_DATA_DIR": folder, "EMPATHIC_DATABASE_URL": url}
         with (
             serving_subprocess(env, "--workers", str(args.workers)) as (base, _),
             httpx.Client(base_url=base, timeout=180) as client,
@@ -90,7 +95,8 @@ def main(argv: list[str] | None = None) -> None:
     while not results.empty():
         health.append(results.get())
     health.sort()
-    print(f"paste_bytes: {len(paste.encode()):,}  workers: {args.workers}")
+    size = len(paste.encode())
+    print(f"paste_bytes: {size:,}  workers: {args.workers}  database: {args.database}")
     for name, (status, seconds) in figures.items():
         print(f"{name}: status {status}, answer {seconds:.2f} s  (goal < 5)")
     p95 = health[min(len(health) - 1, int(0.95 * len(health)))]
