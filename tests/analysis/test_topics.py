@@ -20,7 +20,7 @@ DROWNING = (
     "I'm drowning at work. Three people left and I'm covering their projects, "
     "I'm in at seven and I leave at nine."
 )
-CANCELLED = "We had to cancel our holiday because of the audit, and the kids were gutted."
+CANCELLED = "We had to cancel the cinema trip because of the audit, and the kids were gutted."
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +41,9 @@ def credits(coder, reply: str, said: str, closeness: WordCloseness | None = None
 @pytest.mark.parametrize(
     "question",
     [
-        "What are your plans for the weekend?",
         "Did you catch the football last night?",
-        "Where are you going on holiday this year?",
+        "What do you make of this weather?",
+        "Seen any good films on Netflix lately?",
     ],
 )
 def test_a_small_talk_question_changes_the_subject(coder, closeness, question):
@@ -55,15 +55,15 @@ def test_a_small_talk_question_changes_the_subject(coder, closeness, question):
 
 def test_the_judgement_names_the_small_talk_word(closeness):
     theirs = their_words([DROWNING])
-    up = uptake("What are your plans for the weekend?", [DROWNING])
-    assert changes_subject(up, theirs, [DROWNING], closeness) == ("weekend",)
+    up = uptake("Did you catch the football last night?", [DROWNING])
+    assert changes_subject(up, theirs, [DROWNING], closeness) == ("football",)
     on_topic = uptake("Which project weighs most?", [DROWNING])
     assert changes_subject(on_topic, theirs, [DROWNING], closeness) == ()
 
 
 def test_small_talk_back_to_something_they_said_long_ago_stays_their_topic():
     said = [CANCELLED, DROWNING, "My manager keeps adding things.", "I can't say no."]
-    up = uptake("Did you manage to rebook the holiday?", said)
+    up = uptake("Did you manage to rebook the cinema?", said)
     assert up.kind != "responsive"  # their last three turns never mention it
     assert changes_subject(up, their_words(said), said) == ()
 
@@ -71,11 +71,29 @@ def test_small_talk_back_to_something_they_said_long_ago_stays_their_topic():
 def test_small_talk_they_raised_is_their_topic(coder, closeness):
     """The same word is no change of subject when it was theirs, said in their words or in
     words close to theirs; only the pack's vectors know that 'vacation' is their holiday."""
-    theirs = credits(coder, "How did the kids take the holiday being cancelled?", CANCELLED)
+    theirs = credits(coder, "How did the kids take the cinema trip being cancelled?", CANCELLED)
     assert theirs["dismissing_emotions"] == 0.0 and theirs["encouraging_elaboration"] > 0
-    question = "What would a vacation have meant for you?"
+    question = "Which movie were you all going to see?"
     assert credits(coder, question, CANCELLED, closeness)["dismissing_emotions"] == 0.0
     assert credits(coder, question, CANCELLED, None)["dismissing_emotions"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("said", "question"),
+    [
+        (
+            "I'm exhausted, I haven't had a proper break since spring.",
+            "When did you last take a holiday?",
+        ),
+        ("I'm burnt out. I work every evening.", "What do your weekends look like at the moment?"),
+        ("I've stopped eating properly, I just work through.", "Do you get a lunch break at all?"),
+    ],
+)
+def test_asking_about_rest_stays_with_their_trouble(coder, closeness, said, question):
+    """Holidays, weekends and breaks are often the very point when someone is worn out:
+    no change of subject, whatever the vectors say ("holiday" and "break": .16)."""
+    marks = credits(coder, question, said, closeness)
+    assert marks["dismissing_emotions"] == 0.0 and marks["encouraging_elaboration"] > 0
 
 
 def test_a_question_in_new_words_about_their_trouble_still_explores(coder, closeness):
@@ -87,10 +105,10 @@ def test_a_question_in_new_words_about_their_trouble_still_explores(coder, close
 
 def test_the_vectors_reach_the_report_through_the_pack():
     """build_report hands the trained pack's vectors to the dimensions (the rules pack has
-    none), so the default pack keeps 'vacation' on their topic."""
+    none), so the default pack keeps 'movie' on their topic."""
     _, coder = load_pack(None, Settings())
     assert coder.word_vectors is not None
-    lines = [("Sam", CANCELLED), ("Alex", "What would a vacation have meant for you?")]
+    lines = [("Sam", CANCELLED), ("Alex", "Which movie were you all going to see?")]
     report = build_report(Transcript([Turn(s, t) for s, t in lines]), learner="Alex", coder=coder)
     assert report.dimensions["dismissing_emotions"] == 1.0  # the lowest score: no dismissal
 
@@ -153,7 +171,7 @@ def test_a_session_of_small_talk_costs_linear_time(closeness):
         lines = []
         for i in range(pairs):
             lines.append(Turn("Sam", f"Work is piling up, item {i} of the backlog."))
-            lines.append(Turn("Alex", "What are your plans for the weekend?"))
+            lines.append(Turn("Alex", "Did you catch the football last night?"))
         return code_turns(lines, "Alex", RuleCoder())
 
     def seconds(turns) -> float:

@@ -1,12 +1,12 @@
 """Changing the subject: a question about small talk is not an invitation to go on.
 
-"What are your plans for the weekend?" after someone says they are drowning at work
+"Did you catch the football last night?" after someone says they are drowning at work
 is an open question, but it moves away from them (Lend-an-Ear's *dismissing*: changing
 the subject) rather than encouraging them to elaborate. A turn changes the subject
 when it takes up none of their words, names an everyday small-talk topic, and none of
 its content words is close in meaning to anything they said. Closeness comes from the
-pack's static word-piece vectors when it has them (so "vacation" stays on topic after
-they spoke of a cancelled holiday); without vectors only shared stems count.
+pack's static word-piece vectors when it has them (so "movie" stays on topic after they
+spoke of a cancelled trip to the cinema); without vectors only shared stems count.
 
 Small-talk topics are listed rather than learnt: the list names topics that are almost
 never what a support conversation is about, and each judgement names the word.
@@ -27,12 +27,15 @@ from empathic.analysis.words import stem
 
 SMALL_TALK: Final = frozenset(
     """
-    weekend weekends holiday holidays vacation weather rain sunshine sunny football
-    cricket rugby tennis golf sport sports match film films movie movies telly tv netflix
-    lunch breakfast coffee restaurant recipe hobby hobbies shopping traffic
+    weather rain sunshine sunny football cricket rugby tennis golf sport sports film films
+    movie movies cinema telly tv netflix restaurant recipe shopping
     """.split()
 )
-"""Everyday topics that a question can only raise by leaving what they told you."""
+"""Pastimes a question can only raise by leaving what they told you. Rest is not among them:
+"When did you last take a holiday?" after "I haven't had a break since spring", or "What do
+your weekends look like?" after "I work every evening", stay with their trouble, and the
+word vectors cannot tell those from "What are your plans for the weekend?" (holiday and
+break: cosine .16), so weekends, holidays, lunch and hobbies are never counted here."""
 SMALL_TALK_STEMS: Final = frozenset(stem(w) for w in SMALL_TALK)
 _REMEMBERED: Final = 50_000
 """Word vectors kept per table: the words of many reports, bounded for a long-lived server."""
