@@ -314,15 +314,19 @@ def test_comfort_that_fits_anyone_brings_no_held_back_fact_back(coder, library):
         assert generic.step("Your reaction makes perfect sense to me.").fact is None, scenario.id
 
 
-def test_generic_words_reach_a_topic_only_when_asked(coder, library):
+def test_generic_words_reach_a_topic_only_when_asked_or_built_on_their_words(coder, library):
     """'Whatever happens, you'll get through this' says nothing about what happened; 'What
-    happened?' asks about it."""
+    happened?' asks about it, and a reflection of what they said reaches their fear through
+    'feel'."""
     scenario = library["nurse-medication-error"]
-    said = Simulation(scenario, seed=1, coder=coder).step(
-        "Whatever happens, you'll get through this."
-    )
-    asked = Simulation(scenario, seed=1, coder=coder).step("What happened?")
-    assert "events" not in said.topics and "events" in asked.topics
+
+    def first(line: str) -> tuple[str, ...]:
+        return Simulation(scenario, seed=1, coder=coder).step(line).topics
+
+    assert "events" not in first("Whatever happens, you'll get through this.")
+    assert "fear" not in first("Feelings like these are part of being human.")
+    assert "events" in first("What happened?")
+    assert "fear" in first("You feel terrible about giving Mr Hughes his insulin twice.")
 
 
 def test_a_question_about_feelings_is_not_a_reflection(coder, library):

@@ -122,7 +122,9 @@ class Simulation:
         judgement = self._judge.judge(text, self._heard)
         coded = self._code(text, context)
         hits = self._topics.match(judgement.uptake.residue)
-        if not is_question(text):
+        if not is_question(text) and judgement.uptake.kind != "responsive":
+            # "whatever happens" says nothing of what happened; "What happened?" asks, and
+            # "You're feeling awful about it" reflects what they said
             hits = [hit for hit in hits if not hit.generic]
         topics = list(dict.fromkeys(hit.topic for hit in hits))
         spray = judgement.uptake.is_spray
