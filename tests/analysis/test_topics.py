@@ -184,3 +184,13 @@ def test_a_session_of_small_talk_costs_linear_time(closeness):
 
     small, large = coded(200), coded(2000)
     assert seconds(large) < 30 * seconds(small)
+
+
+def test_an_open_question_typed_without_its_mark_still_invites(coder):
+    """Chat drops question marks ("whats making you feel this way"); a statement that opens
+    with a question word ("What helped me was…") is no question."""
+    said = "I feel so detached lately, like I'm just going through the motions."
+    for asked in ("whats making you feel this way", "how are you coping with it all"):
+        assert credits(coder, asked, said)["encouraging_elaboration"] == 1.0, asked
+    told = credits(coder, "What helped me was going for long walks.", said)
+    assert told["encouraging_elaboration"] < 1.0

@@ -51,8 +51,24 @@ INDICATIVE_BELOW: Final = 0.4
 """A dimension whose measured ρ with experts is below this is shown as indicative only."""
 
 
+_OPEN_WORDS: Final = re.compile(
+    r"^\W*(?:(?:so|and|but|okay|ok|well|yeah|yes),?\s+)*(?:whats\b|what's\b|"
+    r"(?:what|how|why|when|where|which|who)\s+(?:is|are|was|were|do|does|did|have|has|can|"
+    r"could|would|will|should)\s+(?:you|it|that|this|things|they|he|she|we|your)\b)",
+    re.IGNORECASE,
+)
+"""An open question typed without its mark: a question word and an inverted verb ("how
+are you", "what did they"), or "whats". "What helped me was…" is a statement."""
+
+
 def _open_invitation(unit: CodedUtterance) -> bool:
-    return unit.labels.get("question") == "open" and "blame" not in unit.cue_names()
+    """An open question, also one typed without its mark ("whats making you feel this way"),
+    that does not blame."""
+    if "blame" in unit.cue_names():
+        return False
+    text = unit.text.strip()
+    unmarked = not text.endswith("?") and _OPEN_WORDS.match(text) is not None
+    return unit.labels.get("question") == "open" or unmarked
 
 
 _NOT_UNDERSTANDING: Final = frozenset(
