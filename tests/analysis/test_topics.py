@@ -194,3 +194,21 @@ def test_an_open_question_typed_without_its_mark_still_invites(coder):
         assert credits(coder, asked, said)["encouraging_elaboration"] == 1.0, asked
     told = credits(coder, "What helped me was going for long walks.", said)
     assert told["encouraging_elaboration"] < 1.0
+
+
+def test_a_stock_phrase_wrapped_round_one_of_their_words_is_still_stock(coder):
+    """'I hear you, your projects' takes up a word of theirs but says nothing of its own:
+    no validation, no understanding (role-play's CARRIES rule, the same `stock_carried`)."""
+    said = "Three people left and I'm covering their projects on my own."
+    wrapped = credits(coder, "I hear you, your projects.", said)
+    assert wrapped["validating_emotions"] == 0.0
+    assert wrapped["demonstrating_understanding"] == 0.0
+    carried = credits(coder, "I hear you: covering three people's projects on your own.", said)
+    assert carried["validating_emotions"] == 1.0
+
+
+def test_fishing_with_a_list_of_topics_invites_nothing(coder):
+    said = "I'm exhausted and my daughter is ill, and work keeps piling up."
+    assert (
+        credits(coder, "Work, projects, manager, daughter?", said)["encouraging_elaboration"] == 0.0
+    )

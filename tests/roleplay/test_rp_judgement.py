@@ -329,6 +329,19 @@ def test_generic_words_reach_a_topic_only_when_asked_or_built_on_their_words(cod
     assert "fear" in first("You feel terrible about giving Mr Hughes his insulin twice.")
 
 
+def test_a_bare_topic_word_names_a_subject_and_is_not_heard():
+    """'workload.' or 'the job.' names a subject, theirs or not, and says nothing about it:
+    below the credit a fact needs, whatever it echoes."""
+    from empathic.analysis.responsiveness import SessionJudge
+    from empathic.roleplay.engine import HEARD_CREDIT
+
+    said = ["I'm worried about my job and the workload since the new tool came in."]
+    for line in ("workload.", "The job.", "I hear you. That sounds hard, the workload."):
+        assert SessionJudge().judge(line, said).credit < HEARD_CREDIT, line
+    heard = SessionJudge().judge("You're worried the new tool could cost you your job.", said)
+    assert heard.credit >= HEARD_CREDIT
+
+
 def test_a_question_about_feelings_is_not_a_reflection(coder, library):
     step = first_step(coder, library, "ai-tool-anxiety", "How do you feel about the new tool?")
     assert "open_question" in step.move_names

@@ -122,7 +122,12 @@ def turn_credits(
         up = uptake(turn.text, said)
         took_up = up.kind == "responsive"
         # their words listed or echoed back verbatim are not validation or understanding
-        heard = took_up and not up.is_spray and not up.parrots
+        heard = (
+            took_up
+            and not up.is_spray
+            and not up.parrots
+            and (not up.stock or up.stock_carried)  # "I hear you, your projects" is stock
+        )
         generic = up.kind in ("stock", "empty")
         voiced_feeling = bool(feelings_in(" ".join(pending)))
         pending = []
@@ -132,8 +137,10 @@ def turn_credits(
         stated_reflection = corrected or any(_states_understanding(u) for u in units)
         chatter = changes_subject(up, theirs, said, closeness)
         elaboration = max(
-            0.0 if blames or chatter else coded.level("exploration") / 2,
-            1.0 if not chatter and any(_open_invitation(u) for u in units) else 0.0,
+            0.0 if blames or chatter or up.is_spray else coded.level("exploration") / 2,
+            1.0
+            if not (chatter or up.is_spray) and any(_open_invitation(u) for u in units)
+            else 0.0,
         ) * (STOCK_SHARE ** (generic_turns + 1) if generic else 1.0)
         generic_turns += generic  # "Tell me more" fits anyone: half, and less each time
         dismisses = any("dismissal" in u.cue_names() for u in units)
@@ -146,7 +153,7 @@ def turn_credits(
             "validating_emotions": 1.0 if acknowledges(coded) and heard else 0.0,
             "encouraging_elaboration": elaboration,
             "demonstrating_understanding": 0.0
-            if up.kind == "stock"
+            if up.kind == "stock" or (up.stock and not up.stock_carried)
             else max(1.0 if stated_reflection else 0.0, _interpretation(units) / 2)
             * (1.0 if heard else 0.5),
             "advice_giving": 1.0 if is_advice(coded) else 0.0,

@@ -80,6 +80,8 @@ _SENTENCES: Final = re.compile(r"[^.?!;\n]+[.?!;\n]*")
 _LIST_SPLIT: Final = re.compile(r",|\bor\b|\band\b|/")
 PARROT_RUN: Final = 6
 """Consecutive words copied from one of their turns that make a line an echo."""
+FRAGMENT_WORDS: Final = 4
+"""A statement of fewer words, stock phrases cut out, is a fragment, not something said."""
 CARRIES: Final = 3
 """Content words a responsive turn needs before its stock connectors earn its full credit."""
 _NEAR_DUPLICATE: Final = 0.6
@@ -109,6 +111,21 @@ class Uptake:
     @property
     def is_spray(self) -> bool:
         return self.listed >= 3
+
+    @property
+    def stock_carried(self) -> bool:
+        """Its stock phrases are carried by what it says: it takes up their words with
+        CARRIES content words or more. "I hear you, your projects" is still stock."""
+        return self.kind == "responsive" and len(self.specific) >= CARRIES
+
+    words: int = 0
+    """Words in the utterance once its stock phrases are cut out."""
+
+    @property
+    def fragment(self) -> bool:
+        """A few bare words ("workload.", "extra work.", "the camera") with content: they
+        name a subject, theirs or not, and say nothing about it."""
+        return self.kind in ("specific", "responsive") and self.words < FRAGMENT_WORDS
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -237,7 +254,8 @@ def uptake(text: str, said: Sequence[str]) -> Uptake:
     kind = "responsive" if echoed else "specific"
     own = [key for key in mine if key not in theirs]
     parrots = not own and _copies_a_run(text, said[-3:])
-    return Uptake(kind, echoed, tuple(mine.values()), stocks, listed, residue, parrots)
+    words = len(tokens(residue))
+    return Uptake(kind, echoed, tuple(mine.values()), stocks, listed, residue, parrots, words)
 
 
 def _copies_a_run(text: str, said: Sequence[str]) -> bool:
@@ -292,6 +310,8 @@ class SessionJudge:
         elif generic:  # fits any conversation, named stock phrase or not: it wears out
             credit = stock_credit
             why = "stock phrases that fit any conversation" if up.stock else "no content of its own"
+        elif up.fragment and not _only_asks(text, up.residue):
+            credit, why = self.question_credit, "names a topic and says nothing about it"
         elif up.kind == "responsive":
             credit, why = 1.0, "takes up their words: " + ", ".join(up.echoed[:4])
         elif _only_asks(text, up.residue):
@@ -300,8 +320,7 @@ class SessionJudge:
             credit, why = self.specific_credit, "specific, but not built on what they said"
         # in a turn that takes up their words with content of its own, "tell me more about
         # that" carries them; wrapped round a single echoed word it is still stock
-        carried = up.kind == "responsive" and len(up.specific) >= CARRIES
-        stock_credit = credit if carried else min(stock_credit, credit)
+        stock_credit = credit if up.stock_carried else min(stock_credit, credit)
         return Judgement(up, credit, repeats, why, stock_credit if up.stock else credit)
 
 
