@@ -65,11 +65,17 @@ def test_bad_references_are_explained(tmp_path):
         load_run(other)
 
 
-def test_a_run_of_the_wrong_shape_is_explained_where_it_is_read(tmp_path):
+def test_a_run_of_the_wrong_shape_is_refused_when_loaded(tmp_path):
     odd = tmp_path / "odd.json"
     odd.write_text('{"run": [], "learner_lines": "not a list"}')
-    loaded = load_run(odd)
-    with pytest.raises(RunError, match="'run' is not an object"):
-        loaded.scenario()
-    with pytest.raises(RunError, match="'learner_lines' is not a list"):
-        _ = loaded.lines
+    with pytest.raises(RunError, match="not a saved practice run"):
+        load_run(odd)
+
+
+def test_a_seed_that_is_not_an_integer_is_refused(saved):
+    _, path = saved
+    data = json.loads(path.read_text())
+    data["run"]["seed"] = "abc"
+    path.write_text(json.dumps(data))
+    with pytest.raises(RunError, match="no integer seed"):
+        replay_run(load_run(path))

@@ -132,8 +132,6 @@ def test_the_export_says_what_the_oracle_says_for_every_filter(
         for query in queries:
             parsed = audit.parse_filters(**dict(parse_qsl(query[1:])))
             assert exported(admin, query) == expected(app, parsed), (batch, query)
-            text = admin.client.get(f"/admin/audit.csv{query}").text
-            assert text == as_csv(expected(app, parsed))  # quoting and line ends too
 
 
 def test_the_oracle_itself_reads_as_the_admin_expects(

@@ -17,4 +17,3 @@ def test_the_load_benchmark_plays_runs_without_errors(connection: str) -> None:
         figures = pool.submit(run, "sqlite", 2, 2, 0.0, 1, connection).result()
     assert figures["errors"] == 0, figures["error_kinds"]
     assert isinstance(figures["turns"], int) and figures["turns"] >= 8  # 2 learners x 2 runs
-    assert figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]

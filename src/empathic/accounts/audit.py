@@ -216,7 +216,7 @@ def _rows(db: Session, query: Select[Any], describe: Describer) -> list[Row]:
     ]
 
 
-def check_reader(viewer: User) -> None:
+def _check_reader(viewer: User) -> None:
     """PermissionError unless `viewer` may read the audit log (an admin)."""
     if not allowed(viewer, ADMINISTER):
         raise PermissionError("only an admin can read the audit log")
@@ -226,7 +226,7 @@ def page_of(
     db: Session, viewer: User, filters: Filters, describe: Describer, page: int = 1
 ) -> Page:
     """One page (newest first) of the entries the filters keep."""
-    check_reader(viewer)
+    _check_reader(viewer)
     query = _filtered(filters)
     total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
     pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -294,7 +294,7 @@ def csv_chunks(db: Session, viewer: User, filters: Filters, describe: Describer)
     server-side cursor: plain rows, both people's names joined and the time formatted by
     the database; each distinct cell is made safe and quoted once, each line joined from
     them (objects, formatting and the csv module per entry cost most of the export)."""
-    check_reader(viewer)
+    _check_reader(viewer)
     query = _filtered(filters, _when_text(db.get_bind().dialect.name))
     _whole_cursor(db)
     ordered = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

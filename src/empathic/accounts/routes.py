@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from empathic.accounts import invitations, service
@@ -13,7 +13,7 @@ from empathic.accounts.area import ADMINISTER, OWN_SESSIONS, SIGN_IN
 from empathic.accounts.models import ROLES, User
 from empathic.accounts.routes_oidc import router as oidc_router
 from empathic.web.deps import SESSION_COOKIE, CsrfDep, DbDep, OptionalUserDep, SettingsDep, permit
-from empathic.web.params import id_in_path
+from empathic.web.params import UserId
 from empathic.web.render import render
 
 router = APIRouter(dependencies=[CsrfDep])
@@ -183,9 +183,6 @@ def admin_page(request: Request, db: DbDep, user: Admin, page: int = 1, q: str =
             "me": user.id,
         },
     )
-
-
-UserId = Annotated[int, Depends(id_in_path("user_id"))]
 
 
 @router.post("/admin/users/{user_id}")

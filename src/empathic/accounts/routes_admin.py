@@ -13,9 +13,9 @@ from fastapi.responses import Response, StreamingResponse
 from empathic.accounts import audit, deactivation, invitations, service
 from empathic.accounts.area import ADMINISTER
 from empathic.accounts.models import User
-from empathic.accounts.routes import UserId
 from empathic.db import utcnow
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
+from empathic.web.params import UserId
 from empathic.web.render import render, see_other
 
 router = APIRouter(dependencies=[CsrfDep])
@@ -74,10 +74,6 @@ def audit_csv(request: Request, user: Admin, query: Query) -> Response:
         filters = query.filters()
     except service.AccountError as exc:
         raise HTTPException(400, str(exc)) from exc
-    try:  # here, not in the stream: refused before a header goes out
-        audit.check_reader(user)
-    except PermissionError as exc:
-        raise HTTPException(403, "Only an admin can read the audit log.") from exc
     describe, sessions = _describer(request), request.app.state.sessions
 
     def body() -> Iterator[str]:

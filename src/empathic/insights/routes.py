@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -28,7 +28,7 @@ from empathic.llm import llm_host
 from empathic.paging import Paged
 from empathic.permissions import Role, role_of
 from empathic.web.deps import CsrfDep, DbDep, SettingsDep, permit
-from empathic.web.params import id_in_path
+from empathic.web.params import UserId
 from empathic.web.render import render, wants_json
 
 router = APIRouter(dependencies=[CsrfDep])
@@ -206,12 +206,9 @@ def facilitator(
     return render(request, "insights/facilitator.html", ctx)
 
 
-LearnerId = Annotated[int, Depends(id_in_path("user_id"))]
-
-
 @router.get("/facilitator/learners/{user_id}")
 def facilitator_learner(
-    request: Request, db: DbDep, user: Overseer, user_id: LearnerId, page: int = 1
+    request: Request, db: DbDep, user: Overseer, user_id: UserId, page: int = 1
 ) -> Response:
     """One learner's growth from the runs they chose to share; audited."""
     try:

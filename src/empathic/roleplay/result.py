@@ -6,7 +6,7 @@ Plain dataclasses with `to_dict()`, so the same record feeds the debrief, the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypedDict
 
 from empathic.analysis.responsiveness import Judgement
@@ -141,8 +141,6 @@ class RunResult:
     initial: PersonaState
     success_trust: float
     unplayed: int = 0
-    extra: dict[str, object] = field(default_factory=dict)
-    """Free-form notes a caller may attach; the engine neither sets nor reads them."""
 
     @property
     def final(self) -> PersonaState:

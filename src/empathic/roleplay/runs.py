@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from empathic.analysis.coding import Coder
 from empathic.roleplay.engine import run_lines
@@ -32,24 +33,18 @@ class RunError(ValueError):
 @dataclass
 class SavedRun:
     """A run as stored on disk: JSON read back from a file anyone may have edited, so its
-    values are checked where they are read."""
+    shape is checked when it is loaded."""
 
     path: Path
     payload: dict[str, object]
 
     @property
     def run(self) -> dict[str, object]:
-        run = self.payload.get("run")
-        if not isinstance(run, dict):
-            raise RunError(f"{self.path}: not a saved practice run ('run' is not an object)")
-        return run
+        return cast("dict[str, object]", self.payload["run"])
 
     @property
     def lines(self) -> list[str]:
-        lines = self.payload.get("learner_lines")
-        if not isinstance(lines, list):
-            raise RunError(f"{self.path}: not a saved practice run ('learner_lines' is not a list)")
-        return [str(line) for line in lines]
+        return [str(line) for line in cast("list[object]", self.payload["learner_lines"])]
 
     @property
     def intention(self) -> str:
@@ -122,8 +117,14 @@ def load_run(ref: str | Path, runs_dir: Path | None = None) -> SavedRun:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise RunError(f"{path}: cannot read run: {exc}") from exc
-    if not isinstance(payload, dict) or "run" not in payload or "learner_lines" not in payload:
-        raise RunError(f"{path}: not a saved practice run (expected 'run' and 'learner_lines')")
+    if not (
+        isinstance(payload, dict)
+        and isinstance(payload.get("run"), dict)
+        and isinstance(payload.get("learner_lines"), list)
+    ):
+        raise RunError(
+            f"{path}: not a saved practice run (expected a 'run' object and a 'learner_lines' list)"
+        )
     return SavedRun(path, payload)
 
 
@@ -151,13 +152,13 @@ def replay_run(
     """Re-execute the saved learner lines with the same seed and compare every turn."""
     run = saved.run
     seed = run.get("seed")
-    if not isinstance(seed, int | float | str):
-        raise RunError(f"{saved.path}: the saved run has no seed to replay")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise RunError(f"{saved.path}: the saved run has no integer seed to replay")
     result = run_lines(
         saved.scenario(),
         saved.lines,
         difficulty=str(run["difficulty"]),
-        seed=int(seed),
+        seed=seed,
         coder=coder,
         voice=voice,
     )

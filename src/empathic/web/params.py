@@ -8,8 +8,9 @@ so a form carrying one is refused whole with a message.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 
 MAX_INT = 2**31 - 1
 """The largest value an INTEGER column (and so any id) holds on both databases."""
@@ -30,6 +31,10 @@ def id_in_path(name: str) -> Callable[[Request], int]:
         return path_id(str(request.path_params.get(name, "")))
 
     return read
+
+
+UserId = Annotated[int, Depends(id_in_path("user_id"))]
+"""A route's `{user_id}` path parameter as a checked id."""
 
 
 async def reject_nul(request: Request) -> None:
