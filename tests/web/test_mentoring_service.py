@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -322,3 +322,20 @@ def test_proposing_oneself_as_mentee_is_a_request_one_can_see_and_withdraw(
     assert shown.email == world.mentor.email
     requests.withdraw(world.db, world.facilitator, shown.id)
     assert world.db.get(type(pair), pair.id) is None  # the pending pair went with it
+
+
+def test_a_self_proposed_pair_with_a_start_date_stays_hidden_until_accepted(
+    world: World,
+) -> None:
+    """The start date can come with the proposal, so it does not mean "accepted": the
+    pending pair stays behind the request (found in review)."""
+    pair = service.create_pair(
+        world.db,
+        world.facilitator,
+        mentor_email=world.mentor.email,
+        mentee_email=world.facilitator.email,
+        start=date(2026, 1, 5),
+    )
+    assert pair.start_date is not None and service.asked_by_mentee(pair)
+    with pytest.raises(service.NotFound):
+        service.mentee_access(world.db, world.facilitator, pair.id)

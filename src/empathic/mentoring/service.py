@@ -237,13 +237,11 @@ def asked_by_mentee(pair: Pair) -> bool:
 
     Until it is accepted, the mentee sees only their request, by the address they typed
     (`mentoring.requests`); a declined request looks the same as one to an address
-    without an account. Accepting sets the start date, so `start_date` None means never
-    accepted.
+    without an account. A pending pair was never accepted, whatever start date it was
+    proposed with; a completed one without a start date was declined (accepting sets it).
     """
-    return (
-        pair.created_by_id == pair.mentee_id
-        and pair.start_date is None
-        and pair.state in ("pending", "completed")
+    return pair.created_by_id == pair.mentee_id and (
+        pair.state == "pending" or (pair.state == "completed" and pair.start_date is None)
     )
 
 
