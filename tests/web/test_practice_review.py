@@ -216,6 +216,7 @@ def test_the_queue_codes_a_turn_once_and_again_when_its_words_change(
 
         name = real.name
         info = getattr(real, "info", None)
+        fingerprint = getattr(real, "fingerprint", "")
 
         def code_many(self, items: list[tuple[str, str]]) -> Any:
             coded.append(len(items))
@@ -242,15 +243,20 @@ def test_stored_codes_are_keyed_to_the_pack_files_not_only_its_version(tmp_path:
     """A pack retrained the same day keeps its date-version; its stored codes must not."""
     from types import SimpleNamespace
 
-    from empathic.analysis.packs import PackInfo
+    from empathic.analysis.packs import PackInfo, files_fingerprint
     from empathic.practice.review import coder_key
+
+    def loaded() -> SimpleNamespace:  # as TrainedCoder keeps it: the files at load time
+        return SimpleNamespace(name="org", info=info, fingerprint=files_fingerprint(tmp_path))
 
     (tmp_path / "model.json").write_text("{}")
     info = PackInfo("org", "2026-12-06", "MIT", True, "", tmp_path, True)
-    pack = SimpleNamespace(name="org", info=info)
+    pack = loaded()
     first = coder_key(pack)  # type: ignore[arg-type]
     assert first.startswith("org@2026-12-06#") and coder_key(pack) == first  # type: ignore[arg-type]
     (tmp_path / "model.json").write_text('{"retrained": true}')
-    assert coder_key(pack) != first  # type: ignore[arg-type]
+    # the pack in memory is unchanged until it is loaded again; the reloaded one differs
+    assert coder_key(pack) == first  # type: ignore[arg-type]
+    assert coder_key(loaded()) != first  # type: ignore[arg-type]
     rules = SimpleNamespace(name="rules")
     assert coder_key(rules).startswith("rules#")  # type: ignore[arg-type]

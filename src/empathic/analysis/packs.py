@@ -143,6 +143,15 @@ CHUNK = 1024
 matrix large, and chunks keep peak memory flat at no cost in speed."""
 
 
+def files_fingerprint(folder: Path) -> str:
+    """A pack folder's files by name, size and modification time (a cheap stat each)."""
+    try:
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        return ";".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
+    except OSError:
+        return "unreadable"
+
+
 class TrainedCoder:
     """Classifier labels on top of the rule coder's evidence."""
 
@@ -152,6 +161,8 @@ class TrainedCoder:
         self.name = info.name
         self.info = info
         self.models = models
+        self.fingerprint = files_fingerprint(info.path)
+        """The files it was loaded from: stored codes are keyed to them (practice review)."""
         self.featurizer = Featurizer(FeatureConfig.from_dict(card.get("features", {})))
         # part of loading the pack, not of the first analysis; the session dimensions read it
         # too, to tell a question in new words about their topic from small talk

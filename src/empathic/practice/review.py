@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -152,19 +151,13 @@ def coder_key(coder: Coder) -> str:
     info = getattr(coder, "info", None)
     name = str(getattr(coder, "name", type(coder).__name__))
     parts = [name, ",".join(REVIEWED_LABELS)]
-    parts += [info.version, _fingerprint(info.path)] if info is not None else [__version__]
+    # the files the coder in memory was loaded from, not what is on disk now: a retrain
+    # writes new files, but this process keeps coding with the pack it loaded
+    fingerprint = str(getattr(coder, "fingerprint", ""))
+    parts += [info.version, fingerprint] if info is not None else [__version__]
     digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
     shown = f"{name}@{info.version}" if info is not None else name
     return f"{shown[:140]}#{digest}"
-
-
-def _fingerprint(folder: Path) -> str:
-    """The pack folder's files by name, size and modification time (a cheap stat each)."""
-    try:
-        files = sorted(p for p in folder.rglob("*") if p.is_file())
-        return ";".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
-    except OSError:
-        return "unreadable"
 
 
 def _basis(text: str, before: str) -> str:
