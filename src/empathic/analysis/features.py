@@ -383,15 +383,10 @@ class Featurizer:
         dense = np.asarray(dense_features(text, last, cues), dtype=np.float64)
         tokens = _TOKEN.findall(text.lower())
         word = _hashed_columns(_token_grams(tokens, *cfg.word_ngrams), cfg.word_bits, word_names)
-        _, hashes = char_gram_hashes([" " + " ".join(tokens) + " "], *cfg.char_ngrams)
+        _, chars = self._char_columns([tokens])
         blocks = [
             (_one_row(word, cfg.word_bits, 1.0), 2**cfg.word_bits),
-            (
-                _one_row(
-                    hashes.astype(np.int64) & (2**cfg.char_bits - 1), cfg.char_bits, cfg.char_weight
-                ),
-                2**cfg.char_bits,
-            ),
+            (_one_row(chars, cfg.char_bits, cfg.char_weight), 2**cfg.char_bits),
             (
                 _one_row(
                     _hashed_columns(word_grams(last, 1, 1), cfg.context_bits, None),
@@ -435,10 +430,15 @@ class Featurizer:
             )
         return table
 
-    def _char_block(self, tokens: Sequence[list[str]]) -> sparse.csr_matrix:
-        """The character n-gram block (`char_grams` of each text) from its lower-cased tokens."""
+    def _char_columns(self, tokens: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every character n-gram (`char_grams`) of each token list."""
         cfg = self.config
         padded = [" " + " ".join(t) + " " for t in tokens]
         rows, hashes = char_gram_hashes(padded, *cfg.char_ngrams)
-        columns = hashes.astype(np.int64) & (2**cfg.char_bits - 1)
+        return rows, hashes.astype(np.int64) & (2**cfg.char_bits - 1)
+
+    def _char_block(self, tokens: Sequence[list[str]]) -> sparse.csr_matrix:
+        """The character n-gram block (`char_grams` of each text) from its lower-cased tokens."""
+        cfg = self.config
+        rows, columns = self._char_columns(tokens)
         return counted_block(rows, columns, len(tokens), cfg.char_bits, cfg.char_weight)

@@ -95,11 +95,8 @@ class SimulationCache:
 
     def get(self, run: PracticeRun) -> Simulation:
         """The run's simulation at its stored turn count, replaying the lines when needed."""
-        with self._guard:
-            sim = self._sims.get(run.id)
-            if sim is not None:
-                self._sims.move_to_end(run.id)
-        if sim is None or len(sim.steps) != len(run.turns):
+        sim = self.current(run.id, len(run.turns))
+        if sim is None:
             sim = rebuild(run, self.coder())
             self.replays += 1
             self.put(run.id, sim)

@@ -26,21 +26,6 @@ class ReviewForm(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class StartForm(ReviewForm):
-    """Starting a review (`/reviews`); the home page shows it again on a problem."""
-
-    title: str = ""
-    occurred_on: str = ""
-    location: str = ""
-    severity: str = ""
-    response_type: str = ""
-    description: str = ""
-    facilitator_email: str = ""
-    tags: str = ""
-    tickets: str = ""
-    meeting_on: str = ""
-
-
 class EventForm(ReviewForm):
     """Editing the event: what happened, where, tags, tickets and the meeting date."""
 
@@ -50,6 +35,16 @@ class EventForm(ReviewForm):
     tags: str = ""
     tickets: str = ""
     meeting_on: str = ""
+
+
+class StartForm(EventForm):
+    """Starting a review (`/reviews`): the event plus when it happened, how serious, the
+    kind of response and its facilitator; the home page shows it again on a problem."""
+
+    occurred_on: str = ""
+    severity: str = ""
+    response_type: str = ""
+    facilitator_email: str = ""
 
 
 class AccountForm(ReviewForm):
