@@ -74,12 +74,13 @@ CASES: list[Case] = [
         {EX: 0},
     ),
     Case("Is the Thursday slot still good for you?", "question", "closed", "Questions"),
-    Case(
+    Case(  # a specific question about their feeling: EPITOME's own strong example is
+        # "Are you feeling alone right now?" (`coding.mechanism_floors`)
         "Are you worried about how the restructure affects your role?",
         "question",
         "closed",
         "Questions",
-        {EX: 1},
+        {EX: 2},
     ),
     Case("Who else was on the ward that night?", "question", "closed"),
     Case("When you tried the new template, did it save you any time?", "question", "closed"),

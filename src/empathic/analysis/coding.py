@@ -14,12 +14,19 @@ from typing import Protocol
 
 from empathic.analysis.chips import chips
 from empathic.analysis.labels import LABELS
+from empathic.analysis.level_cues import level_floors
 from empathic.analysis.rules import Cue, find_cues
 
 EVIDENCE_CUES: dict[str, dict[str, tuple[str, ...]]] = {
-    "emotional_reaction": {"*": ("warmth", "affirmation")},
+    "emotional_reaction": {"*": ("sympathy", "warmth", "affirmation", "encouragement")},
     "interpretation": {
-        "*": ("understanding", "reflection_stem", "complex_reflection", "self_disclosure")
+        "*": (
+            "understanding",
+            "reflection_stem",
+            "complex_reflection",
+            "self_disclosure",
+            "shared_experience",
+        )
     },
     "exploration": {"*": ("exploration", "open_opener")},
     "behaviour": {
@@ -90,6 +97,11 @@ question, as MI codes "It sounds like X. Who else knows?"."""
 INPUT_ORDER = ("options", "advice", "negotiation", "information")
 """Which input subtype wins when several fire: a menu of choices is options even
 when each choice is phrased as advice; information is what is left."""
+
+
+EXPLORATION_SPECIFIC_WORDS = 6
+"""A question of more words than this names something specific of theirs (EPITOME's strong
+exploration, "Are you feeling alone right now?"); a shorter one is generic ("How are you?")."""
 
 
 @dataclass
@@ -167,6 +179,33 @@ def _asks_about_feelings(cues: Sequence[Cue]) -> bool:
         c.name == "feeling_word" and any(o <= c.start < m for o in openers for m in marks)
         for c in cues
     )
+
+
+_NOT_ABOUT_THEM = frozenset({"blame", "dismissal", "information"})
+
+
+def _asks_about_them(cues: Sequence[Cue], names: set[str]) -> bool:
+    """A question to them about them: not a fix, a blame, a minimising, a check of a
+    reflection, nor a question about facts ("Did you get a chance to read the protocol?").
+    A question about plans stays in: the detectors cannot tell "Would you like to talk
+    about it?" (an invitation) from "Would you like to meet on Thursday?"."""
+    if not {"question_mark", "second_person"} <= names or names & _NOT_ABOUT_THEM:
+        return False
+    return not any(
+        _is_advice_question(c) or (c.name == "closed_opener" and _is_check(c.text)) for c in cues
+    )
+
+
+def mechanism_floors(cues: Sequence[Cue], text: str) -> dict[str, int]:
+    """The lowest EPITOME level per mechanism that the detectors establish, whatever a model
+    says: the level cues' floors (`level_cues`), and exploration for a question about them,
+    strong when it is specific (more than six words), weak when generic ("How are you?"),
+    as EPITOME defines it. Both coders apply them, so the levels mean the same in each."""
+    names = {c.name for c in cues}
+    floors = level_floors(names)
+    if _asks_about_them(cues, names):
+        floors["exploration"] = 2 if len(text.split()) > EXPLORATION_SPECIFIC_WORDS else 1
+    return floors
 
 
 def _behaviour(n: Counter[str], cues: Sequence[Cue]) -> tuple[str, float]:
@@ -250,9 +289,13 @@ def _rule_labels(
     if advice_q or has("blame"):
         ex = 0  # advice put as a question or a blaming "why" explores nothing
     elif has("exploration") or (behaviour == "question" and labels["question"] == "open"):
-        ex = 2 if words > 6 else 1
+        ex = 2 if words > EXPLORATION_SPECIFIC_WORDS else 1
     elif behaviour == "question" and not has("dismissal") and _asks_about_feelings(cues):
         ex = 1  # a closed question about how they feel still explores a little
+    floors = mechanism_floors(cues, text)
+    er = max(er, floors.get("emotional_reaction", 0))
+    ip = max(ip, floors.get("interpretation", 0))
+    ex = max(ex, floors.get("exploration", 0))
     for name, level in (("emotional_reaction", er), ("interpretation", ip), ("exploration", ex)):
         labels[name], conf[name] = str(level), 0.55 if level else 0.6
 

@@ -72,7 +72,16 @@ def _open_invitation(unit: CodedUtterance) -> bool:
 
 
 _NOT_UNDERSTANDING: Final = frozenset(
-    {"advice", "dismissal", "blame", "self_disclosure", "affirmation", "options", "information"}
+    {
+        "advice",
+        "dismissal",
+        "blame",
+        "self_disclosure",
+        "shared_experience",
+        "affirmation",
+        "options",
+        "information",
+    }
 )
 """Cues of a move that is not a reflection, whatever the behaviour label says: a fix, a
 reassurance ("you're great at your job"), a story of one's own, a fact."""

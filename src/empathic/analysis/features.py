@@ -101,7 +101,8 @@ def dense_features(text: str, context: str, cues: Sequence[Cue] | None = None) -
     """Detector counts plus shape features: length, overlap with what the other person said."""
     counts = dict.fromkeys(CUES, 0)
     for cue in cues if cues is not None else find_cues(text):
-        counts[cue.name] += 1
+        if cue.name in counts:  # the level-floor families are not features (`level_cues`)
+            counts[cue.name] += 1
     values = [math.log1p(counts[name]) for name in CUES]
     words = _WORD.findall(text)
     said = _content_words(context)

@@ -96,7 +96,10 @@ def acknowledges(coded: CodedUtterance) -> bool:
     names = coded.cue_names()
     if names & {"warmth", "understanding", "reflection_stem"}:
         return True
-    if coded.labels.get("behaviour") == "reflection" or coded.level("emotional_reaction") > 0:
+    if coded.labels.get("behaviour") == "reflection":
+        return True
+    # encouragement alone ("good luck", "stay strong") acknowledges no feeling (`level_cues`)
+    if coded.level("emotional_reaction") > 0 and "encouragement" not in names:
         return True
     dismissals = [c for c in coded.cues if c.name == "dismissal"]
     return any(
@@ -114,7 +117,7 @@ def returns_focus(coded: CodedUtterance) -> bool:
 
 def is_self_focused(coded: CodedUtterance) -> bool:
     """Self-disclosure that keeps attention on the learner instead of returning it."""
-    discloses = "self_disclosure" in coded.cue_names() or (
+    discloses = bool(coded.cue_names() & {"self_disclosure", "shared_experience"}) or (
         coded.labels.get("strategy") == "Self-disclosure"
     )
     return discloses and not returns_focus(coded)

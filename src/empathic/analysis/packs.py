@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
 from empathic.analysis.chips import chips, meaningful, trimmed
-from empathic.analysis.coding import CodedUtterance, RuleCoder, evidence_for
+from empathic.analysis.coding import CodedUtterance, RuleCoder, evidence_for, mechanism_floors
 from empathic.analysis.embedding import EmbeddingError
 from empathic.analysis.features import FeatureConfig, Featurizer
 from empathic.analysis.labels import LABELS, SUBTYPE_OF
@@ -152,6 +152,11 @@ def files_fingerprint(folder: Path) -> str:
         return "unreadable"
 
 
+FLOOR_CONFIDENCE: Final = 0.55
+"""The confidence of a mechanism level lifted to a level cue's floor: a rule's, as in the
+rule coder, not the model's."""
+
+
 class TrainedCoder:
     """Classifier labels on top of the rule coder's evidence."""
 
@@ -247,6 +252,9 @@ class TrainedCoder:
         labels, conf = utterance.labels, utterance.confidence
         for task, (values, probs) in predictions.items():
             labels[task], conf[task] = str(values[row]), round(float(probs[row]), 3)
+        for mechanism, floor in mechanism_floors(utterance.cues, utterance.text).items():
+            if int(labels[mechanism] or 0) < floor:  # what EPITOME's definition says at least
+                labels[mechanism], conf[mechanism] = str(floor), FLOOR_CONFIDENCE
         if given_behaviour is not None:
             labels["behaviour"], conf["behaviour"] = given_behaviour, 1.0
         for subtype in SUBTYPE_OF:

@@ -29,10 +29,14 @@ from functools import lru_cache
 from typing import Final
 
 from empathic.analysis.cue_patterns import CUE_PATTERNS, CUE_REQUIRES, FEELINGS
+from empathic.analysis.level_cues import LEVEL_CUE_PATTERNS
 
 __all__ = ["CUES", "CUE_PATTERNS", "FEELINGS", "Cue", "feelings_in", "find_cues", "is_question"]
 
 CUES: Final = tuple(CUE_PATTERNS)
+"""The families that are also model features (a trained pack's columns depend on them)."""
+_FOUND: Final = (*CUES, *LEVEL_CUE_PATTERNS)
+"""Every family `find_cues` looks for: the feature families, then the level floors."""
 
 _APOSTROPHES: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 """Typographic apostrophes folded to ASCII (same length, so spans stay valid)."""
@@ -72,7 +76,7 @@ def _compiled() -> dict[str, re.Pattern[str]]:
     `_prepared`), which is faster than case-insensitive matching.
     """
     compiled = {}
-    for name, patterns in CUE_PATTERNS.items():
+    for name, patterns in (*CUE_PATTERNS.items(), *LEVEL_CUE_PATTERNS.items()):
         anchored = [p[2:] for p in patterns if p.startswith(r"\b")]
         parts = [f"(?:{p})" for p in patterns if not p.startswith(r"\b")]
         if anchored:
@@ -101,7 +105,7 @@ def _scan(text: str, names: tuple[str, ...] | None) -> tuple[Cue, ...]:
     compiled = _compiled()
     folded = _prepared(text)
     found: list[Cue] = []
-    for name in names if names is not None else CUES:
+    for name in names if names is not None else _FOUND:
         required = CUE_REQUIRES.get(name)
         if required is not None and not any(r in folded for r in required):
             continue  # the family cannot match (see CUE_REQUIRES)

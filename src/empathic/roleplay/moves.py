@@ -245,8 +245,11 @@ def classify(coded: CodedUtterance, ctx: TurnContext) -> list[Move]:
             moves.append(Move("closed_question", ev("closed_opener", "question_mark")))
     elif not is_question and (has("exploration") or has("open_opener")) and not blame:
         moves.append(Move("invitation", ev("exploration", "open_opener")))
-    if has("warmth") or (coded.level("emotional_reaction") >= 1 and not has("affirmation")):
-        moves.append(Move("warmth", ev("warmth")))
+    # encouragement ("good luck", "stay strong") is a weak emotional reaction in EPITOME's
+    # terms but no warmth a counterpart feels (`analysis.level_cues`)
+    cheer = has("affirmation") or has("encouragement")
+    if has("warmth") or (coded.level("emotional_reaction") >= 1 and not cheer):
+        moves.append(Move("warmth", ev("warmth", "sympathy")))
     if has("understanding") and not reflection:
         moves.append(Move("understanding", ev("understanding")))
     if has("affirmation"):
