@@ -50,6 +50,8 @@ NO_FLOOR = [
     ("Did you get a chance to read the protocol amendment?", EX),
     ("Have you tried talking to your manager about it?", EX),
     ("Why didn't you tell anyone about the error?", EX),
+    ("Would you like a printed copy or the email version?", EX),
+    ("The slides are done. Is it finished?", EX),
     ("You're worn out by the rota, is that right?", EX),
 ]
 
@@ -74,10 +76,19 @@ def test_no_floor_for_look_alikes(text: str, mechanism: str) -> None:
     assert mechanism not in mechanism_floors(find_cues(text), text)
 
 
-def test_a_question_about_plans_counts_as_exploring() -> None:
-    """The known limit: an invitation and a scheduling question look alike to detectors."""
-    for text in ("Would you like to talk about it?", "Would you like to meet on Thursday?"):
-        assert mechanism_floors(find_cues(text), text)[EX] >= 1
+def test_a_question_about_a_plan_explores_only_when_it_invites_talk() -> None:
+    talk = "Would you like to talk about what happened on the ward?"
+    assert mechanism_floors(find_cues(talk), talk)[EX] == 2
+    plan = "Would you like to meet on Thursday instead?"
+    assert EX not in mechanism_floors(find_cues(plan), plan)
+
+
+def test_only_the_question_counts_towards_specific() -> None:
+    """A long reflection before a short generic question does not make it specific."""
+    text = "It sounds like the whole week has been one thing after another. How are you?"
+    assert mechanism_floors(find_cues(text), text)[EX] == 1
+    story = "I went through the same. Are you?"  # the question is three words
+    assert mechanism_floors(find_cues(story), story)[EX] == 1
 
 
 def test_a_lifted_level_says_it_came_from_a_rule(open_coder: object) -> None:

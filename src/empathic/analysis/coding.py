@@ -7,6 +7,7 @@ but keep its evidence, so every label can always be explained.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -182,15 +183,23 @@ def _asks_about_feelings(cues: Sequence[Cue]) -> bool:
 
 
 _NOT_ABOUT_THEM = frozenset({"blame", "dismissal", "information"})
+_PLANS = frozenset({"negotiation", "options"})
+_INVITES = re.compile(
+    r"\b(?:talk|tell|say more|share|elaborate|explain|describe|open up|vent|feel|listen)", re.I
+)
+"""Verbs that make a question about a plan an invitation to talk ("Would you like to talk?")."""
 
 
-def _asks_about_them(cues: Sequence[Cue], names: set[str]) -> bool:
+def _asks_about_them(cues: Sequence[Cue], names: set[str], text: str) -> bool:
     """A question to them about them: not a fix, a blame, a minimising, a check of a
     reflection, nor a question about facts ("Did you get a chance to read the protocol?").
     A question about plans stays in: the detectors cannot tell "Would you like to talk
     about it?" (an invitation) from "Would you like to meet on Thursday?"."""
     if not {"question_mark", "second_person"} <= names or names & _NOT_ABOUT_THEM:
         return False
+    if names & _PLANS and not (names & {"feeling_word", "exploration"} or _INVITES.search(text)):
+        return False  # "Would you prefer email?" asks about a plan, "Would you like to talk?"
+        # invites them to say more
     return not any(
         _is_advice_question(c) or (c.name == "closed_opener" and _is_check(c.text)) for c in cues
     )
@@ -203,9 +212,27 @@ def mechanism_floors(cues: Sequence[Cue], text: str) -> dict[str, int]:
     as EPITOME defines it. Both coders apply them, so the levels mean the same in each."""
     names = {c.name for c in cues}
     floors = level_floors(names)
-    if _asks_about_them(cues, names):
-        floors["exploration"] = 2 if len(text.split()) > EXPLORATION_SPECIFIC_WORDS else 1
+    if _asks_about_them(cues, names, text):
+        asked = _question_lengths(cues, text)
+        if asked:
+            floors["exploration"] = 2 if max(asked) > EXPLORATION_SPECIFIC_WORDS else 1
     return floors
+
+
+_SENTENCE_END = re.compile(r"[.!?…]+\s")
+
+
+def _question_lengths(cues: Sequence[Cue], text: str) -> list[int]:
+    """The length in words of each question sentence addressed to them (a "you" in it): the
+    words of the question, not of the reflection or story before it."""
+    lengths = []
+    seconds = [c.start for c in cues if c.name == "second_person"]
+    for mark in (c.start for c in cues if c.name == "question_mark"):
+        head = text[:mark]
+        start = max((m.end() for m in _SENTENCE_END.finditer(head)), default=0)
+        if any(start <= s < mark for s in seconds):
+            lengths.append(len(head[start:].split()))
+    return lengths
 
 
 def _behaviour(n: Counter[str], cues: Sequence[Cue]) -> tuple[str, float]:
