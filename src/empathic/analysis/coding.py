@@ -192,14 +192,12 @@ _INVITES = re.compile(
 
 def _asks_about_them(cues: Sequence[Cue], names: set[str], text: str) -> bool:
     """A question to them about them: not a fix, a blame, a minimising, a check of a
-    reflection, nor a question about facts ("Did you get a chance to read the protocol?").
-    A question about plans stays in: the detectors cannot tell "Would you like to talk
-    about it?" (an invitation) from "Would you like to meet on Thursday?"."""
+    reflection, nor a question about facts ("Did you get a chance to read the protocol?"),
+    nor about a plan unless it invites them to talk ("Would you like to talk about it?")."""
     if not {"question_mark", "second_person"} <= names or names & _NOT_ABOUT_THEM:
         return False
     if names & _PLANS and not (names & {"feeling_word", "exploration"} or _INVITES.search(text)):
-        return False  # "Would you prefer email?" asks about a plan, "Would you like to talk?"
-        # invites them to say more
+        return False
     return not any(
         _is_advice_question(c) or (c.name == "closed_opener" and _is_check(c.text)) for c in cues
     )
