@@ -268,6 +268,18 @@ ADVERSARIES = {
         "Nobody could blame you for that.",
         "You're handling this with real grace.",
     ],
+    # the formulae EPITOME counts as emotional reactions (`analysis.level_cues`): a level,
+    # not a sign that anything they said was heard
+    "sympathy and encouragement formulae": lambda s: [
+        "Sorry to hear that.",
+        "My heart goes out to you.",
+        "I'm so sorry you're going through this.",
+        "I feel for you.",
+        "Stay strong.",
+        "Hang in there, you've got this.",
+        "Good luck, I hope things get better.",
+        "Sending strength.",
+    ],
 }
 """Adversarial scripts a stock-phrase learner or a keyword sprayer might write."""
 

@@ -51,6 +51,12 @@ STOCK_PATTERNS: Final[dict[str, str]] = {
     "what else": r"\bwhat else (?:is|'s) (?:on your mind|going on|there)\b|\banything else\b",
     "you're not alone": r"\byou'?re not alone\b",
     "take your time": r"\btake (?:all )?(?:the |your )time(?: you need)?\b",
+    "I'm sorry to hear that": r"\b(?:i'?m |i am )?(?:so |very |really |truly )?sorry (?:to hear"
+    r"(?: (?:that|this|about (?:that|this|it)))?|(?:that )?you'?re going through (?:this|that|"
+    r"all (?:this|that)))\b|\bmy heart goes out to you\b|\bi feel for you\b",
+    "stay strong": r"\bstay strong\b|\byou'?ve got this\b|\bhang in there\b|\bgood luck\b|"
+    r"\bsending (?:love|hugs|strength)\b|\b(?:things|it)(?:'ll| will) get better\b|"
+    r"\bi hope (?:things|it|everything) (?:gets?|works?) (?:better|out)\b",
 }
 """Phrases that fit any conversation, named as the debrief names them."""
 
